@@ -1,0 +1,20 @@
+import Link from 'next/link';
+
+const LINKS = [{ href: '/', label: 'Workspace' }];
+
+export function NavBar() {
+  return (
+    <header className="border-b border-slate-200 bg-white">
+      <nav className="mx-auto flex max-w-7xl items-center gap-6 px-6 py-3" aria-label="Main">
+        <Link href="/" className="text-lg font-semibold text-teal-800">
+          Populace
+        </Link>
+        {LINKS.map((l) => (
+          <Link key={l.href} href={l.href} className="text-sm text-slate-700 hover:text-teal-800">
+            {l.label}
+          </Link>
+        ))}
+      </nav>
+    </header>
+  );
+}

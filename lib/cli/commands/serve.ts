@@ -1,0 +1,49 @@
+/** `serve`: migrate and seed, build when the sources changed, then start the dashboard. */
+import { spawn, spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { parseOptions } from '../args';
+import { buildIsCurrent, markBuilt } from '../build';
+import { prepareWorkspace } from '../../workspace/prepare';
+import { databasePath } from '../../../db/client';
+
+export const summary = 'prepare the database, build if needed, and serve the dashboard (npm start)';
+
+const nextBin = path.join(process.cwd(), 'node_modules', 'next', 'dist', 'bin', 'next');
+
+export async function run(argv: string[]): Promise<number> {
+  const opts = parseOptions(
+    argv,
+    [
+      { name: 'port', type: 'string', description: 'port (default $PORT or 3000)' },
+      { name: 'host', type: 'string', description: 'address to listen on (default $HOST or 127.0.0.1)' },
+      { name: 'rebuild', type: 'flag', description: 'build even when the build is current' },
+    ],
+    'serve',
+  );
+  const port = String(opts.port ?? process.env.PORT ?? '3000');
+  const host = String(opts.host ?? process.env.HOST ?? '127.0.0.1');
+
+  process.stdout.write(`Database: ${databasePath()}\n`);
+  const prep = prepareWorkspace();
+  process.stdout.write(prep.seeded ? `Seeded the demo workspace in ${prep.ms} ms.\n` : 'Demo workspace already present.\n');
+
+  if (opts.rebuild || !buildIsCurrent()) {
+    process.stdout.write('Building the dashboard (next build)...\n');
+    const b = spawnSync(process.execPath, [nextBin, 'build'], { stdio: 'inherit', env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' } });
+    if (b.status !== 0) {
+      process.stderr.write('next build failed.\n');
+      return b.status ?? 1;
+    }
+    markBuilt();
+  }
+
+  process.stdout.write(`Serving Populace at http://${host === '127.0.0.1' ? 'localhost' : host}:${port}\n`);
+  const child = spawn(process.execPath, [nextBin, 'start', '-H', host, '-p', port], {
+    stdio: 'inherit',
+    env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' },
+  });
+  const forward = (sig: NodeJS.Signals) => () => child.kill(sig);
+  process.on('SIGINT', forward('SIGINT'));
+  process.on('SIGTERM', forward('SIGTERM'));
+  return await new Promise<number>((resolve) => child.on('exit', (code) => resolve(code ?? 0)));
+}

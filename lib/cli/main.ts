@@ -1,0 +1,71 @@
+/**
+ * The `populace` command line: `npm run -s populace -- <command> [options]`.
+ * Each command lives in lib/cli/commands/<command>.ts and exports `summary` and `run(argv)`.
+ */
+import { readdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { CliError } from './args';
+
+interface CommandModule {
+  summary: string;
+  run(argv: string[]): Promise<number | void>;
+}
+
+const commandsDir = fileURLToPath(new URL('./commands/', import.meta.url));
+
+function listCommands(): string[] {
+  return readdirSync(commandsDir)
+    .filter((f) => f.endsWith('.ts'))
+    .map((f) => f.slice(0, -3))
+    .sort();
+}
+
+async function loadCommand(name: string): Promise<CommandModule | undefined> {
+  if (!listCommands().includes(name)) return undefined;
+  return (await import(`./commands/${name}.ts`)) as CommandModule;
+}
+
+async function usage(): Promise<string> {
+  const lines = ['Usage: npm run -s populace -- <command> [options]', '', 'Commands:'];
+  for (const name of listCommands()) {
+    const mod = await loadCommand(name);
+    lines.push(`  ${name.padEnd(10)} ${mod?.summary ?? ''}`);
+  }
+  lines.push('', 'Run a command with --help for its options.');
+  return lines.join('\n');
+}
+
+async function main(): Promise<number> {
+  const [name, ...rest] = process.argv.slice(2);
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    process.stdout.write((await usage()) + '\n');
+    return name ? 0 : 1;
+  }
+  const mod = await loadCommand(name);
+  if (!mod) {
+    process.stderr.write(`populace: unknown command "${name}"\n\n${await usage()}\n`);
+    return 2;
+  }
+  try {
+    const code = await mod.run(rest);
+    return typeof code === 'number' ? code : 0;
+  } catch (err) {
+    if (err instanceof CliError) {
+      if (err.message) process.stderr.write(`populace ${name}: ${err.message}\n`);
+      return err.exitCode;
+    }
+    const e = err as Error;
+    process.stderr.write(`populace ${name}: ${e.name}: ${e.message}\n`);
+    return 1;
+  }
+}
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err) => {
+    process.stderr.write(String(err) + '\n');
+    process.exitCode = 1;
+  },
+);

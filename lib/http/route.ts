@@ -1,0 +1,48 @@
+/**
+ * The thin wrapper every route handler uses: parse input with zod, call one service, answer JSON.
+ * AppError maps to its status; zod errors to 400 with the failing fields; anything else to 500.
+ */
+import { NextResponse } from 'next/server';
+import { ZodError, type ZodType } from 'zod';
+import { AppError } from './errors';
+
+export function errorResponse(err: unknown): NextResponse {
+  if (err instanceof AppError) {
+    return NextResponse.json({ error: { code: err.code, message: err.message, details: err.details } }, { status: err.status });
+  }
+  if (err instanceof ZodError) {
+    const issues = err.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
+    const message = issues.map((i) => `${i.path || 'input'}: ${i.message}`).join('; ');
+    return NextResponse.json({ error: { code: 'invalid_input', message, details: issues } }, { status: 400 });
+  }
+  const e = err as Error;
+  return NextResponse.json({ error: { code: 'internal', message: e?.message ?? 'Internal error' } }, { status: 500 });
+}
+
+/** Wraps a handler body so that errors become JSON answers. */
+export function route<Ctx = unknown>(body: (req: Request, ctx: Ctx) => Promise<unknown> | unknown) {
+  return async (req: Request, ctx: Ctx): Promise<Response> => {
+    try {
+      const out = await body(req, ctx);
+      return out instanceof Response ? out : NextResponse.json(out);
+    } catch (err) {
+      return errorResponse(err);
+    }
+  };
+}
+
+/** Parses a JSON body with a schema; a body that is not JSON is a 400. */
+export async function jsonBody<T>(req: Request, schema: ZodType<T>): Promise<T> {
+  let data: unknown;
+  try {
+    data = await req.json();
+  } catch {
+    throw new AppError('invalid_json', 'The request body is not valid JSON.');
+  }
+  return schema.parse(data);
+}
+
+/** Parses URL search parameters with a schema. */
+export function searchParams<T>(req: Request, schema: ZodType<T>): T {
+  return schema.parse(Object.fromEntries(new URL(req.url).searchParams));
+}
