@@ -1,6 +1,5 @@
 import Link from 'next/link';
-
-const LINKS = [{ href: '/', label: 'Workspace' }];
+import { NAV_LINKS } from './nav-links';
 
 export function NavBar() {
   return (
@@ -9,8 +8,8 @@ export function NavBar() {
         <Link href="/" className="text-lg font-semibold text-teal-800">
           Populace
         </Link>
-        {LINKS.map((l) => (
-          <Link key={l.href} href={l.href} className="text-sm text-slate-700 hover:text-teal-800">
+        {NAV_LINKS.map((l) => (
+          <Link key={l.href} href={l.href} className="text-sm text-slate-700 hover:text-teal-800" data-testid={`nav-${l.href.slice(1) || 'home'}`}>
             {l.label}
           </Link>
         ))}

@@ -1,0 +1,2 @@
+/** The main navigation, in order. Add a screen here when it exists. */
+export const NAV_LINKS: { href: string; label: string }[] = [{ href: '/', label: 'Workspace' }];

@@ -1,0 +1,114 @@
+/**
+ * Browser tests run against the built app served by `next start` on a free port with a fresh database.
+ * Without Chromium (and outside CI) nothing is started and the browser tests skip themselves.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import type { TestProject } from 'vitest/node';
+import { buildIsCurrent, markBuilt } from '../../lib/cli/build';
+import { browserAvailable } from '../support/browser';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    baseURL: string;
+    dataDir: string;
+  }
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.listen(0, '127.0.0.1', () => {
+      const port = (srv.address() as net.AddressInfo).port;
+      srv.close(() => resolve(port));
+    });
+    srv.on('error', reject);
+  });
+}
+
+async function waitForHealth(url: string, child: ChildProcess, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`next start exited with code ${child.exitCode}`);
+    try {
+      const res = await fetch(`${url}/api/health`);
+      if (res.ok) return;
+    } catch {
+      // not up yet
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`the app did not answer ${url}/api/health within ${timeoutMs} ms`);
+}
+
+/**
+ * One e2e run at a time per checkout: the build in .next is shared, so a second run waits for the first.
+ * A lock older than 20 minutes is taken to be left over from a killed run.
+ */
+async function acquireLock(lockDir: string): Promise<() => void> {
+  for (;;) {
+    try {
+      mkdirSync(lockDir);
+      return () => rmSync(lockDir, { recursive: true, force: true });
+    } catch {
+      try {
+        if (Date.now() - statSync(lockDir).mtimeMs > 20 * 60_000) rmSync(lockDir, { recursive: true, force: true });
+      } catch {
+        // released meanwhile
+      }
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+  }
+}
+
+export default async function setup(project: TestProject) {
+  if (!browserAvailable()) {
+    project.provide('baseURL', '');
+    project.provide('dataDir', '');
+    return;
+  }
+  const release = await acquireLock(path.join(process.cwd(), '.e2e-lock'));
+  try {
+    return await startApp(project, release);
+  } catch (e) {
+    release();
+    throw e;
+  }
+}
+
+async function startApp(project: TestProject, release: () => void) {
+  const nextBin = path.join(process.cwd(), 'node_modules', 'next', 'dist', 'bin', 'next');
+  if (!buildIsCurrent()) {
+    const b = spawnSync(process.execPath, [nextBin, 'build'], { stdio: 'inherit', env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' } });
+    if (b.status !== 0) throw new Error('next build failed');
+    markBuilt();
+  }
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'populace-e2e-'));
+  const port = await freePort();
+  const child = spawn(process.execPath, [nextBin, 'start', '-H', '127.0.0.1', '-p', String(port)], {
+    env: { ...process.env, POPULACE_DATA_DIR: dataDir, POPULACE_DB: '', NEXT_TELEMETRY_DISABLED: '1' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let log = '';
+  child.stdout?.on('data', (d) => (log += d));
+  child.stderr?.on('data', (d) => (log += d));
+  const baseURL = `http://localhost:${port}`;
+  try {
+    await waitForHealth(baseURL, child, 90_000);
+  } catch (e) {
+    child.kill('SIGKILL');
+    throw new Error(`${(e as Error).message}\n${log}`);
+  }
+  project.provide('baseURL', baseURL);
+  project.provide('dataDir', dataDir);
+  return async () => {
+    child.kill('SIGTERM');
+    await new Promise((r) => setTimeout(r, 300));
+    if (child.exitCode === null) child.kill('SIGKILL');
+    rmSync(dataDir, { recursive: true, force: true });
+    release();
+  };
+}

@@ -1,0 +1,49 @@
+import path from 'node:path';
+import { mkdirSync } from 'node:fs';
+import type { BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { openDatabase } from '@/db/client';
+import { getWorkspaceOverview } from '@/lib/workspace/overview';
+import { launchBrowser } from '../support/browser';
+import { WorkspacePage } from './pages/workspace-page';
+
+const baseURL = inject('baseURL');
+const artifacts = path.join(process.cwd(), 'test-results', 'e2e');
+
+describe.skipIf(!baseURL)('workspace screen', () => {
+  let ctx: BrowserContext;
+  let page: Page;
+  beforeAll(async () => {
+    mkdirSync(artifacts, { recursive: true });
+    ctx = await launchBrowser();
+    page = await ctx.newPage();
+  });
+  afterAll(async () => {
+    await ctx?.close();
+  });
+
+  it('shows the counts that are in the database', async () => {
+    const errors: string[] = [];
+    page.on('console', (m) => {
+      if (m.type() === 'error') errors.push(m.text());
+    });
+    const screen = new WorkspacePage(page, baseURL);
+    await screen.open();
+    await page.screenshot({ path: path.join(artifacts, 'workspace.png'), fullPage: true });
+
+    const db = openDatabase(path.join(inject('dataDir'), 'populace.db'));
+    const o = getWorkspaceOverview(db);
+    db.$client.close();
+
+    expect(await screen.count('count-personas')).toBe(o.personas.total);
+    expect(o.personas.total).toBe(2328);
+    expect(await screen.count('count-respondents')).toBe(19_718);
+    expect(await screen.count('count-instruments')).toBe(o.instruments.length);
+    expect(await screen.count('count-runs')).toBe(o.alignmentRuns.length);
+    for (const s of o.personas.bySource) {
+      expect(await screen.cellNumber(`source-${s.sourceId}-measured`)).toBe(s.byStatus.measured);
+      expect(await screen.cellNumber(`source-${s.sourceId}-draft`)).toBe(s.byStatus.draft);
+    }
+    expect(errors).toEqual([]);
+  });
+});
