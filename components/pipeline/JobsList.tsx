@@ -1,0 +1,32 @@
+'use client';
+
+/** The recent jobs of the pipeline, each with its live progress (polls GET /api/jobs). */
+import { useQuery } from '@tanstack/react-query';
+import { JobProgress } from '@/components/jobs/JobProgress';
+import type { JobView } from '@/lib/jobs/runner';
+
+const TITLES: Record<string, string> = {
+  'pipeline.generate': 'Generate personas',
+  'pipeline.measure': 'Measure personas',
+  'pipeline.baseline': 'No-persona baseline',
+};
+
+export function JobsList({ initial }: { initial: JobView[] }) {
+  const { data } = useQuery({
+    queryKey: ['jobs', 'pipeline'],
+    queryFn: async () => {
+      const res = await fetch('/api/jobs?limit=20', { cache: 'no-store' });
+      return ((await res.json()).jobs as JobView[]).filter((j) => j.kind.startsWith('pipeline.'));
+    },
+    initialData: initial,
+    refetchInterval: 2000,
+  });
+  if (!data.length) return <p className="text-sm text-slate-500" data-testid="jobs-empty">No pipeline jobs yet.</p>;
+  return (
+    <div className="space-y-2" data-testid="jobs-list">
+      {data.map((j) => (
+        <JobProgress key={j.id} jobId={j.id} initial={j} title={TITLES[j.kind] ?? j.kind} />
+      ))}
+    </div>
+  );
+}

@@ -1,0 +1,86 @@
+/** Persisted jobs: long work with progress, cancel and resume (see lib/jobs). */
+import { and, desc, eq, inArray } from 'drizzle-orm';
+import type { Db } from '../client';
+import { jobs, type Job, type JobStatus } from '../schema';
+
+const now = () => new Date().toISOString();
+
+// NOTE: in db/schema.ts, jobs.updatedAt is declared with the createdAt() helper and so maps to the created_at
+// column (the migration has no updated_at column for jobs). Writing updatedAt would overwrite created_at, so these
+// queries never set it; lib/jobs derives "last activity" from started_at / finished_at instead.
+
+export function insertJob({ db, kind, params }: { db: Db; kind: string; params: Record<string, unknown> }): Job {
+  return db.insert(jobs).values({ kind, params, status: 'queued' }).returning().get();
+}
+
+export function getJobRow({ db, id }: { db: Db; id: number }): Job | undefined {
+  return db.select().from(jobs).where(eq(jobs.id, id)).get();
+}
+
+export function listJobRows({ db, limit = 50, kind }: { db: Db; limit?: number; kind?: string }): Job[] {
+  const q = db.select().from(jobs);
+  return (kind ? q.where(eq(jobs.kind, kind)) : q).orderBy(desc(jobs.id)).limit(limit).all();
+}
+
+/** Jobs that did not finish: queued, running or cancelling (after a crash these have no runner). */
+export function listUnfinishedJobRows({ db, kind }: { db: Db; kind?: string }): Job[] {
+  const unfinished = inArray(jobs.status, ['queued', 'running', 'cancelling'] as JobStatus[]);
+  return db
+    .select()
+    .from(jobs)
+    .where(kind ? and(unfinished, eq(jobs.kind, kind)) : unfinished)
+    .orderBy(jobs.id)
+    .all();
+}
+
+/** Marks a job as running (keeps done/total from an earlier run so progress continues). */
+export function markJobRunning({ db, id, runner }: { db: Db; id: number; runner: Record<string, unknown> }): void {
+  const t = now();
+  db.update(jobs)
+    .set({ status: 'running', startedAt: t, error: null, finishedAt: null, result: { _runner: runner } })
+    .where(eq(jobs.id, id))
+    .run();
+}
+
+export function updateJobProgress({
+  db,
+  id,
+  done,
+  total,
+  failures,
+}: {
+  db: Db;
+  id: number;
+  done: number;
+  total: number;
+  failures: number;
+}): void {
+  db.update(jobs).set({ done, total, failures }).where(eq(jobs.id, id)).run();
+}
+
+/** Sets the status only when the job is currently in one of `from` (compare-and-set); returns whether it changed. */
+export function setJobStatus({
+  db,
+  id,
+  status,
+  from,
+  error,
+  result,
+  finished = false,
+}: {
+  db: Db;
+  id: number;
+  status: JobStatus;
+  from?: readonly JobStatus[];
+  error?: string | null;
+  result?: Record<string, unknown> | null;
+  finished?: boolean;
+}): boolean {
+  const t = now();
+  const set: Partial<Job> = { status };
+  if (error !== undefined) set.error = error;
+  if (result !== undefined) set.result = result;
+  if (finished) set.finishedAt = t;
+  const cond = from ? and(eq(jobs.id, id), inArray(jobs.status, [...from])) : eq(jobs.id, id);
+  return db.update(jobs).set(set).where(cond).run().changes > 0;
+}

@@ -1,0 +1,37 @@
+/** `import`: posts (CSV or JSONL) or ready-made personas (JSONL), streamed, with a report of bad rows. */
+import { createReadStream, existsSync } from 'node:fs';
+import { CliError, parseOptions } from '../args';
+import { importPersonas, importPosts } from '../../pipeline/imports';
+
+export const summary = 'import social media posts (CSV/JSONL) or ready-made personas (JSONL)';
+
+export async function run(argv: string[]): Promise<number> {
+  const o = parseOptions(
+    argv,
+    [
+      { name: 'posts', type: 'string', description: 'a posts file (.csv or .jsonl): author id, text, optional time, id' },
+      { name: 'personas', type: 'string', description: 'a personas file (.jsonl): narrative, demographics, answers + instrument' },
+      { name: 'source', type: 'string', description: 'source id (default derived from the file name)' },
+      { name: 'name', type: 'string', description: 'source name' },
+      { name: 'licence', type: 'string', description: 'licence of the data' },
+    ],
+    'import',
+  );
+  const file = (o.posts ?? o.personas) as string | undefined;
+  if (!file || (o.posts && o.personas)) throw new CliError('give exactly one of --posts FILE or --personas FILE');
+  if (!existsSync(file)) throw new CliError(`${file}: no such file`, 1);
+  const opts = {
+    input: createReadStream(file),
+    fileName: file,
+    sourceId: o.source as string | undefined,
+    sourceName: o.name as string | undefined,
+    licence: o.licence as string | undefined,
+  };
+  const report = o.posts ? await importPosts(opts) : await importPersonas(opts);
+  for (const b of report.bad) process.stderr.write(`${file}:${b.line}${b.field ? ` [${b.field}]` : ''}: ${b.reason}\n`);
+  if (report.badCount > report.bad.length) process.stderr.write(`... and ${report.badCount - report.bad.length} more bad rows\n`);
+  process.stdout.write(
+    `${file}: ${report.imported} imported, ${report.skipped} already present, ${report.badCount} bad rows (source ${report.sourceId})\n`,
+  );
+  return 0;
+}

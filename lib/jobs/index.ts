@@ -1,0 +1,21 @@
+/** Persisted jobs with progress, cancel and resume. Call `resumeJobs()` once at server start. */
+export {
+  cancelJob,
+  findResumableJob,
+  forEachConcurrent,
+  getJob,
+  isJobKindRegistered,
+  JobCancelledError,
+  listJobs,
+  registerJobKind,
+  resumeJobs,
+  runJob,
+  setProgressThrottle,
+  startJob,
+  waitForJob,
+  type JobContext,
+  type JobHandler,
+  type JobProgressUpdate,
+  type JobRunnerInfo,
+  type JobView,
+} from './runner';

@@ -1,0 +1,11 @@
+/** Registers the pipeline's job kinds with the job runner (imported by lib/jobs/kinds.ts, the routes and the CLI). */
+import { registerJobKind } from '../jobs';
+import { BASELINE_JOB_KIND, runBaseline } from './baseline';
+import { GENERATE_JOB_KIND, runGeneration } from './generate';
+import { MEASURE_JOB_KIND, runMeasurement } from './measure';
+
+registerJobKind(GENERATE_JOB_KIND, runGeneration);
+registerJobKind(MEASURE_JOB_KIND, runMeasurement);
+registerJobKind(BASELINE_JOB_KIND, runBaseline);
+
+export { BASELINE_JOB_KIND, GENERATE_JOB_KIND, MEASURE_JOB_KIND };

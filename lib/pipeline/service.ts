@@ -1,0 +1,61 @@
+/** What the pipeline routes, screen and CLI call: start jobs with validated options, and read the pipeline state. */
+import { getDb, type Db } from '../../db/client';
+import { countLlmCalls } from '../../db/queries/llmCalls';
+import { countMeasured } from '../../db/queries/measurement';
+import { countPersonasBySourceAndStatus } from '../../db/queries/overview';
+import { getSource, listPostSources } from '../../db/queries/posts';
+import { AppError } from '../http/errors';
+import { startJob, type JobView } from '../jobs';
+import { isRoleAvailable, llmAvailable, llmStatus, LlmNotConfiguredError } from '../llm';
+import { BASELINE_JOB_KIND, GENERATE_JOB_KIND, MEASURE_JOB_KIND } from './jobs';
+import { baselineParamsSchema, generateParamsSchema, measureParamsSchema } from './schema';
+
+function requireLlm(roles: ('generator' | 'critic' | 'responder')[]): void {
+  for (const r of roles) if (!isRoleAvailable(r)) throw new LlmNotConfiguredError(r);
+}
+
+export function startGeneration(input: unknown, db: Db = getDb()): JobView {
+  const params = generateParamsSchema.parse(input);
+  const src = getSource({ db, id: params.sourceId });
+  if (!src || src.kind !== 'posts') throw new AppError('unknown_source', `There is no posts source "${params.sourceId}". Import a posts file first.`, 404);
+  requireLlm(['generator', 'critic']);
+  return startJob({ kind: GENERATE_JOB_KIND, params }, db);
+}
+
+export function startMeasurement(input: unknown, db: Db = getDb()): JobView {
+  const params = measureParamsSchema.parse(input);
+  if (params.sourceId && !getSource({ db, id: params.sourceId })) {
+    throw new AppError('unknown_source', `There is no source "${params.sourceId}".`, 404);
+  }
+  requireLlm(['responder']);
+  return startJob({ kind: MEASURE_JOB_KIND, params }, db);
+}
+
+export function startBaselineJob(input: unknown, db: Db = getDb()): JobView {
+  const params = baselineParamsSchema.parse(input);
+  requireLlm(['responder']);
+  return startJob({ kind: BASELINE_JOB_KIND, params }, db);
+}
+
+/** The pipeline screen's data: LLM configuration, posts sources with counts, measured counts and the call log size. */
+export function getPipelineState(db: Db = getDb()) {
+  return {
+    llm: { ...llmStatus(), available: llmAvailable() },
+    postSources: listPostSources({ db }),
+    personaSources: personaSources(db),
+    measured: countMeasured({ db }),
+    llmCalls: countLlmCalls({ db }),
+  };
+}
+
+function personaSources(db: Db) {
+  const by = new Map<string, { id: string; name: string; personas: number }>();
+  for (const r of countPersonasBySourceAndStatus({ db })) {
+    const e = by.get(r.sourceId) ?? { id: r.sourceId, name: r.sourceName, personas: 0 };
+    e.personas += r.n;
+    by.set(r.sourceId, e);
+  }
+  return [...by.values()];
+}
+
+export type PipelineState = ReturnType<typeof getPipelineState>;

@@ -1,0 +1,295 @@
+/**
+ * A small OpenAI-compatible HTTP server for tests: POST /v1/chat/completions (streaming and not) and
+ * POST /v1/embeddings on 127.0.0.1. Answers are deterministic functions of the request:
+ *
+ * - a structured request (response_format json_schema) is answered by the task named in the schema name
+ *   (post_cleanup, post_quality, persona, critique, privacy, privacy_rewrite, item_answer, item_answers), which reads
+ *   the tagged content of the prompt (<post>, <posts>, <persona>, <item id="...">); an unknown name gets a generic
+ *   instance of the JSON schema;
+ * - a plain request gets "echo: <last user message>";
+ * - embeddings are 8-dimensional unit vectors derived from a hash of the input.
+ *
+ * Options: latency per request, failure injection (`failNext(status, n)`: the next n requests answer that status;
+ * `failEvery`: every k-th chat request answers 503), and `respond` to override answers of a task.
+ *
+ * Stand-alone (for trying the pipeline by hand): `npx tsx tests/support/fake-openai-server.ts --port 11435`.
+ */
+import { createHash } from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface ChatRequest {
+  model: string;
+  messages: { role: string; content: string | Array<{ type: string; text?: string }> }[];
+  temperature?: number;
+  stream?: boolean;
+  response_format?: { type: string; json_schema?: { name?: string; schema?: JsonSchema } };
+}
+
+type JsonSchema = {
+  type?: string | string[];
+  properties?: Record<string, JsonSchema>;
+  items?: JsonSchema;
+  enum?: unknown[];
+  minimum?: number;
+  maximum?: number;
+  required?: string[];
+  anyOf?: JsonSchema[];
+};
+
+export interface FakeServerOptions {
+  port?: number;
+  /** Delay before each answer (ms). */
+  latencyMs?: number;
+  /** Every k-th chat request fails with 503 (0 = never). */
+  failEvery?: number;
+  /** Overrides: return a string (the content) to answer, or undefined for the default. */
+  respond?: (task: string | null, req: ChatRequest, user: string) => string | undefined;
+}
+
+export interface FakeServer {
+  /** Base URL ending in /v1, for LLM_BASE_URL. */
+  url: string;
+  port: number;
+  /** Counts of requests by endpoint and task. */
+  counts: Record<string, number>;
+  requests: ChatRequest[];
+  failNext(status: number, n?: number): void;
+  setLatency(ms: number): void;
+  close(): Promise<void>;
+}
+
+export function hashInt(s: string): number {
+  return createHash('sha256').update(s).digest().readUInt32BE(0);
+}
+
+function contentOf(m: ChatRequest['messages'][number]): string {
+  return typeof m.content === 'string' ? m.content : m.content.map((p) => p.text ?? '').join('');
+}
+
+const tag = (text: string, name: string): string => {
+  const m = text.match(new RegExp(`<${name}[^>]*>([\\s\\S]*?)</${name}>`));
+  return m ? m[1]!.trim() : '';
+};
+const tags = (text: string, name: string): string[] =>
+  [...text.matchAll(new RegExp(`<${name}[^>]*>([\\s\\S]*?)</${name}>`, 'g'))].map((m) => m[1]!.trim());
+
+const PII = /[\w.+-]+@[\w-]+\.[\w.]+|\+?\d[\d\s().-]{7,}\d|https?:\/\/\S+|@\w{3,}/g;
+
+/** Third-person rewrite of first-person sentences (crude, deterministic). */
+function thirdPerson(s: string): string {
+  return s
+    .replace(/\bI'm\b/g, 'they are')
+    .replace(/\bI am\b/g, 'they are')
+    .replace(/\bI've\b/g, 'they have')
+    .replace(/\bI\b/g, 'they')
+    .replace(/\bmy\b/gi, 'their')
+    .replace(/\bme\b/g, 'them')
+    .replace(/\bmyself\b/g, 'themselves');
+}
+
+function defaultTask(task: string, user: string, req: ChatRequest): unknown {
+  switch (task) {
+    case 'post_cleanup': {
+      const post = tag(user, 'post');
+      return { text: post.replace(/\s+/g, ' ').replace(/(lol|haha)+/gi, '').trim() };
+    }
+    case 'post_quality': {
+      const post = tag(user, 'post');
+      const spam = /buy now|click here|free followers/i.test(post);
+      const harmful = /\bhurt (people|someone)\b|\bhate (all|every)\b/i.test(post);
+      return { quality: spam ? 'low' : post.split(/\s+/).length > 45 ? 'high' : 'medium', harmful, reason: spam ? 'advertising' : 'personal post' };
+    }
+    case 'persona': {
+      const posts = tags(user, 'post');
+      const firsts = posts.slice(0, 4).map((p) => thirdPerson(p.split(/(?<=[.!?])\s/)[0] ?? p));
+      const all = posts.join(' ');
+      const age = all.match(/\bI(?:'m| am) (\d{2}) years old\b/);
+      const job = all.match(/\bI work as an? ([a-z]+)/i);
+      const gender = /\bmy husband\b|\bas a woman\b/i.test(all) ? 'female' : /\bmy wife\b|\bas a man\b/i.test(all) ? 'male' : 'unknown';
+      return {
+        name: null,
+        narrative: `The author writes in the first person about everyday life. ${firsts.join(' ')}`.trim(),
+        age: age ? Number(age[1]) : null,
+        gender,
+        country: /\bin Canada\b/.test(all) ? 'Canada' : 'unknown',
+        occupation: job ? job[1]!.toLowerCase() : 'unknown',
+      };
+    }
+    case 'critique': {
+      const persona = tag(user, 'persona');
+      const bad = /astronaut/i.test(persona);
+      const s = (v: number, reason: string) => ({ score: v, reason });
+      return {
+        hallucination: s(bad ? 4 : 9, bad ? 'claims an unsupported occupation' : 'every claim is supported'),
+        comprehensiveness: s(9, 'covers the main themes'),
+        conciseness: s(9, 'short'),
+        relevance: s(9, 'on topic'),
+        overall: s(bad ? 5 : 9, bad ? 'not grounded' : 'good'),
+      };
+    }
+    case 'privacy': {
+      const persona = tag(user, 'persona');
+      const found = persona.match(PII) ?? [];
+      return { containsPersonalInfo: found.length > 0, items: found.map((f) => ({ kind: 'identifier', text: f })), reason: found.length ? 'contains identifiers' : 'none found' };
+    }
+    case 'privacy_rewrite': {
+      const persona = tag(user, 'persona');
+      return { narrative: persona.replace(PII, '[removed]') };
+    }
+    case 'item_answer': {
+      const persona = tag(user, 'persona');
+      const item = tag(user, 'item');
+      return { answer: (hashInt(`${persona}|${item}|${req.temperature ?? ''}`) % 5) + 1 };
+    }
+    case 'item_answers': {
+      const persona = tag(user, 'persona');
+      const ids = [...user.matchAll(/<item id="([^"]+)">([\s\S]*?)<\/item>/g)];
+      return { answers: ids.map((m) => ({ id: m[1], answer: (hashInt(`${persona}|${m[2]!.trim()}|${req.temperature ?? ''}`) % 5) + 1 })) };
+    }
+    default:
+      return undefined;
+  }
+}
+
+/** A deterministic instance of a JSON schema. */
+function instanceOf(schema: JsonSchema | undefined, seed: string): unknown {
+  if (!schema) return null;
+  if (schema.anyOf?.length) return instanceOf(schema.anyOf[0], seed);
+  if (schema.enum?.length) return schema.enum[hashInt(seed) % schema.enum.length];
+  const type = Array.isArray(schema.type) ? schema.type.find((t) => t !== 'null') : schema.type;
+  switch (type) {
+    case 'object':
+      return Object.fromEntries(Object.entries(schema.properties ?? {}).map(([k, v]) => [k, instanceOf(v, `${seed}.${k}`)]));
+    case 'array':
+      return [instanceOf(schema.items, `${seed}[0]`)];
+    case 'integer':
+    case 'number': {
+      const lo = schema.minimum ?? 0;
+      const hi = schema.maximum ?? lo + 10;
+      return lo + (hashInt(seed) % (Math.floor(hi - lo) + 1));
+    }
+    case 'boolean':
+      return hashInt(seed) % 2 === 0;
+    case 'string':
+      return `text ${hashInt(seed) % 1000}`;
+    default:
+      return null;
+  }
+}
+
+function sendJson(res: http.ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
+export async function startFakeOpenAiServer(options: FakeServerOptions = {}): Promise<FakeServer> {
+  let latency = options.latencyMs ?? 0;
+  const failures: number[] = [];
+  const counts: Record<string, number> = {};
+  const requests: ChatRequest[] = [];
+  let chatCount = 0;
+  const bump = (k: string) => (counts[k] = (counts[k] ?? 0) + 1);
+
+  const server = http.createServer((req, res) => {
+    let raw = '';
+    req.on('data', (d) => (raw += d));
+    req.on('end', async () => {
+      try {
+        if (latency > 0) await new Promise((r) => setTimeout(r, latency));
+        if (req.method !== 'POST') return sendJson(res, 404, { error: { message: 'not found' } });
+        const body = JSON.parse(raw || '{}');
+        const injected = failures.shift();
+        if (injected) {
+          bump(`fail${injected}`);
+          res.setHeader('retry-after', '0');
+          return sendJson(res, injected, { error: { message: `injected ${injected}`, type: 'server_error' } });
+        }
+        if (req.url?.endsWith('/embeddings')) {
+          bump('embeddings');
+          const inputs: string[] = Array.isArray(body.input) ? body.input : [body.input];
+          const data = inputs.map((text, index) => {
+            const v = Array.from({ length: 8 }, (_, k) => (hashInt(`${text}#${k}`) / 2 ** 32) * 2 - 1);
+            const n = Math.hypot(...v);
+            return { object: 'embedding', index, embedding: v.map((x) => x / n) };
+          });
+          return sendJson(res, 200, { object: 'list', data, model: body.model, usage: { prompt_tokens: inputs.length * 4, total_tokens: inputs.length * 4 } });
+        }
+        if (!req.url?.endsWith('/chat/completions')) return sendJson(res, 404, { error: { message: `no route ${req.url}` } });
+        const chat = body as ChatRequest;
+        requests.push(chat);
+        chatCount++;
+        if (options.failEvery && chatCount % options.failEvery === 0) {
+          bump('fail503');
+          return sendJson(res, 503, { error: { message: 'overloaded (injected)' } });
+        }
+        const users = chat.messages.filter((m) => m.role === 'user').map(contentOf);
+        const user = users[users.length - 1] ?? '';
+        const task = chat.response_format?.type === 'json_schema' ? (chat.response_format.json_schema?.name ?? null) : null;
+        bump(task ?? 'text');
+        let content = options.respond?.(task, chat, user);
+        if (content === undefined) {
+          if (task) {
+            const v = defaultTask(task, user, chat) ?? instanceOf(chat.response_format?.json_schema?.schema, JSON.stringify(chat.messages));
+            content = JSON.stringify(v);
+          } else {
+            content = `echo: ${user}`;
+          }
+        }
+        const usage = { prompt_tokens: Math.ceil(raw.length / 4), completion_tokens: Math.ceil(content.length / 4), total_tokens: 0 };
+        usage.total_tokens = usage.prompt_tokens + usage.completion_tokens;
+        const id = `chatcmpl-${hashInt(raw).toString(16)}`;
+        const created = Math.floor(Date.now() / 1000);
+        if (chat.stream) {
+          res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
+          const chunk = (delta: Record<string, unknown>, finish: string | null, extra: Record<string, unknown> = {}) =>
+            res.write(`data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created, model: chat.model, choices: [{ index: 0, delta, finish_reason: finish }], ...extra })}\n\n`);
+          chunk({ role: 'assistant', content: '' }, null);
+          for (const piece of content.match(/.{1,12}/gs) ?? []) chunk({ content: piece }, null);
+          chunk({}, 'stop', { usage });
+          res.write('data: [DONE]\n\n');
+          return res.end();
+        }
+        return sendJson(res, 200, {
+          id,
+          object: 'chat.completion',
+          created,
+          model: chat.model,
+          choices: [{ index: 0, message: { role: 'assistant', content }, finish_reason: 'stop' }],
+          usage,
+        });
+      } catch (e) {
+        return sendJson(res, 500, { error: { message: (e as Error).message } });
+      }
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
+  const port = (server.address() as AddressInfo).port;
+  return {
+    url: `http://127.0.0.1:${port}/v1`,
+    port,
+    counts,
+    requests,
+    failNext(status: number, n = 1) {
+      for (let i = 0; i < n; i++) failures.push(status);
+    },
+    setLatency(ms: number) {
+      latency = ms;
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections?.();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+if (process.argv[1] && /fake-openai-server\.ts$/.test(process.argv[1])) {
+  const i = process.argv.indexOf('--port');
+  const port = i >= 0 ? Number(process.argv[i + 1]) : 11435;
+  const li = process.argv.indexOf('--latency');
+  startFakeOpenAiServer({ port, latencyMs: li >= 0 ? Number(process.argv[li + 1]) : 0 }).then((s) =>
+    process.stdout.write(`fake OpenAI-compatible server at ${s.url}\n`),
+  );
+}
