@@ -122,14 +122,22 @@ export const personas = sqliteTable(
       .notNull()
       .default(sql`'[]'`),
     duplicateOfId: integer('duplicate_of_id'),
+    /**
+     * The lowest critic score in quality_scores (critic scale 1-10), kept in step with quality_scores by triggers
+     * (migration 0002_personas_fts); null when no critic has scored the persona. Read-only for application code.
+     */
+    minCriticScore: real('min_critic_score'),
     metadata: text('metadata', { mode: 'json' }).$type<Record<string, unknown>>(),
     createdAt: createdAt(),
-    updatedAt: createdAt(),
+    /** When the row last changed (status, text); null until it first changes after insertion. */
+    updatedAt: text('updated_at'),
   },
   (t) => [
     uniqueIndex('personas_source_external').on(t.sourceId, t.externalId),
     index('personas_status').on(t.status),
     index('personas_parent').on(t.parentId),
+    index('personas_min_critic_score').on(t.minCriticScore),
+    index('personas_source').on(t.sourceId),
   ],
 );
 export type Persona = typeof personas.$inferSelect;
@@ -387,7 +395,14 @@ export const reasonCodes = sqliteTable('reason_codes', {
 });
 export type ReasonCode = typeof reasonCodes.$inferSelect;
 
-/** Review decisions: append-only; a persona's status follows its latest decision. */
+export const reviewDecisionKinds = ['accept', 'reject', 'undo'] as const;
+export type ReviewDecisionKind = (typeof reviewDecisionKinds)[number];
+
+/**
+ * Review decisions: append-only (rows are never updated or deleted); a persona's status follows its latest decision
+ * that has not been undone. An 'undo' row names the decision it undoes (undoes_id). status_before / status_after
+ * record the persona status around each row, so the audit trail reads without recomputation.
+ */
 export const reviewDecisions = sqliteTable(
   'review_decisions',
   {
@@ -396,12 +411,25 @@ export const reviewDecisions = sqliteTable(
       .notNull()
       .references(() => personas.id),
     reviewer: text('reviewer').notNull(),
-    decision: text('decision', { enum: ['accept', 'reject', 'undo'] }).notNull(),
+    decision: text('decision', { enum: reviewDecisionKinds }).notNull(),
     reasonCode: text('reason_code').references(() => reasonCodes.code),
     note: text('note'),
+    /** For an 'undo' row: the decision it undoes. */
+    undoesId: integer('undoes_id'),
+    statusBefore: text('status_before', { enum: personaStatuses }),
+    statusAfter: text('status_after', { enum: personaStatuses }),
+    /** Shared by every row of one bulk action. */
+    batchId: text('batch_id'),
+    /** True when the decision settles a conflict between reviewers (not counted as a rating in agreement). */
+    settlement: integer('settlement', { mode: 'boolean' }).notNull().default(false),
     createdAt: createdAt(),
   },
-  (t) => [index('review_decisions_persona').on(t.personaId), index('review_decisions_reviewer').on(t.reviewer)],
+  (t) => [
+    index('review_decisions_persona').on(t.personaId),
+    index('review_decisions_reviewer').on(t.reviewer),
+    index('review_decisions_undoes').on(t.undoesId),
+    index('review_decisions_batch').on(t.batchId),
+  ],
 );
 export type ReviewDecision = typeof reviewDecisions.$inferSelect;
 

@@ -35,7 +35,9 @@ describe('migrations', () => {
   it('create every table of the schema in an empty database', () => {
     const mem = openDatabase(':memory:');
     const tables = mem.$client
-      .prepare("select name from sqlite_master where type = 'table' and name not like 'sqlite_%' and name != '__drizzle_migrations'")
+      .prepare(
+        "select name from sqlite_master where type = 'table' and name not like 'sqlite_%' and name not like 'personas_fts%' and name != '__drizzle_migrations'",
+      )
       .all()
       .map((r) => (r as { name: string }).name)
       .sort();
@@ -47,6 +49,8 @@ describe('migrations', () => {
       ].sort(),
     );
     expect(mem.$client.pragma('foreign_keys', { simple: true })).toBe(1);
+    // The full-text index of persona narratives (FTS5 virtual table).
+    expect(mem.$client.prepare("select count(*) as n from sqlite_master where name = 'personas_fts'").get()).toEqual({ n: 1 });
     mem.$client.close();
   });
 });

@@ -1,0 +1,49 @@
+'use client';
+
+import { useRouter } from 'next/navigation';
+import { useState } from 'react';
+
+/** Settles a conflict with a final decision by the current reviewer (recorded as a settlement). */
+export function SettleConflict({ personaId, reasonCodes }: { personaId: number; reasonCodes: { code: string; label: string }[] }) {
+  const router = useRouter();
+  const [reason, setReason] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  async function settle(decision: 'accept' | 'reject') {
+    setBusy(true);
+    const res = await fetch('/api/review/decisions', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ personaId, decision, reasonCode: reason || null, note: 'settles a conflict between reviewers', settlement: true }),
+    });
+    setBusy(false);
+    if (!res.ok) {
+      setError((await res.json()).error?.message ?? 'Could not settle.');
+      return;
+    }
+    router.refresh();
+  }
+  return (
+    <div className="flex flex-wrap items-center gap-2" data-testid={`settle-${personaId}`}>
+      <select className="rounded border border-slate-300 px-1 py-0.5 text-sm" value={reason} onChange={(e) => setReason(e.target.value)} aria-label="Reason for the settlement">
+        <option value="">no reason</option>
+        {reasonCodes.map((r) => (
+          <option key={r.code} value={r.code}>
+            {r.label}
+          </option>
+        ))}
+      </select>
+      <button type="button" disabled={busy} className="rounded bg-emerald-700 px-2 py-1 text-sm text-white disabled:opacity-50" onClick={() => settle('accept')} data-testid="settle-accept">
+        Settle: accept
+      </button>
+      <button type="button" disabled={busy} className="rounded bg-rose-700 px-2 py-1 text-sm text-white disabled:opacity-50" onClick={() => settle('reject')} data-testid="settle-reject">
+        Settle: reject
+      </button>
+      {error && (
+        <span className="text-sm text-rose-800" role="alert">
+          {error}
+        </span>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,93 @@
+/** Persona browser and persona page services. */
+import { getDb, type Db } from '../../db/client';
+import {
+  countPersonas,
+  getCurrentRun,
+  getPersonaById,
+  getPersonaFacets,
+  getPersonaSummaries,
+  getRunWeights,
+  listDuplicateIds,
+  listItemAnswers,
+  listPersonaPosts,
+  listPersonaRuns,
+  listPersonas,
+  listTraitScores,
+  type PersonaListRow,
+} from '../../db/queries/personas';
+import { listDecisions } from '../../db/queries/review';
+import { AppError } from '../http/errors';
+import { referencePercentiles } from './profile';
+import { getRevisions } from './revisions';
+import type { PersonaListQuery } from './schema';
+
+export const DEFAULT_PAGE_SIZE = 100;
+
+/** Finished runs never change, so their weights are parsed once per process (the two most recent runs kept). */
+const runCache = new Map<string, { weights: Map<number, number>; selection: Set<number> }>();
+
+function runLookup(db: Db, runId: number) {
+  const key = `${db.$client.name}#${runId}`;
+  let hit = runCache.get(key);
+  if (!hit) {
+    const r = getRunWeights({ db, runId });
+    hit = { weights: new Map(), selection: new Set(r?.selection ?? []) };
+    r?.personaIds.forEach((id, i) => hit!.weights.set(id, r.weights[i] ?? Number.NaN));
+    runCache.set(key, hit);
+    while (runCache.size > 2) runCache.delete(runCache.keys().next().value!);
+  }
+  return hit;
+}
+
+/** Fills in each row's weight and selection in the current run (null / false without a run). */
+export function withRunWeights<T extends PersonaListRow>(db: Db, rows: T[], runId: number | null): T[] {
+  if (runId === null) return rows;
+  const run = runLookup(db, runId);
+  return rows.map((r) => ({ ...r, weight: run.weights.get(r.id) ?? null, selected: run.selection.has(r.id) }));
+}
+
+/** One page of the persona browser; the total is counted on the first page only (offset 0). */
+export function listPersonasPage(query: PersonaListQuery, db: Db = getDb()) {
+  const { sort, dir, offset = 0, limit = DEFAULT_PAGE_SIZE, ...filter } = query;
+  const run = getCurrentRun({ db });
+  const effectiveSort = sort ?? (filter.q ? 'relevance' : 'id');
+  const rows = withRunWeights(db, listPersonas({ db, filter, sort: effectiveSort, dir: dir ?? 'asc', offset, limit, runId: run?.id ?? null }), run?.id ?? null);
+  const total = offset === 0 ? countPersonas({ db, filter, runId: run?.id ?? null }) : null;
+  return {
+    total,
+    offset,
+    limit,
+    sort: effectiveSort,
+    nextOffset: rows.length === limit ? offset + limit : null,
+    run,
+    rows,
+  };
+}
+export type PersonaPage = ReturnType<typeof listPersonasPage>;
+
+export function getFacets(db: Db = getDb()) {
+  return { ...getPersonaFacets({ db }), run: getCurrentRun({ db }) };
+}
+
+/** Everything the persona page shows. */
+export function getPersonaDetail(id: number, db: Db = getDb()) {
+  const persona = getPersonaById({ db, id });
+  if (!persona) throw new AppError('not_found', `There is no persona ${id}.`, 404);
+  const scores = listTraitScores({ db, personaId: id });
+  const preferred = scores[0] ?? null;
+  const profile = preferred ? referencePercentiles(db, preferred) : null;
+  const twinIds = [...new Set([...(persona.duplicateOfId ? [persona.duplicateOfId] : []), ...persona.flags.flatMap((f) => (f.relatedPersonaId ? [f.relatedPersonaId] : []))])];
+  return {
+    persona,
+    posts: listPersonaPosts({ db, personaId: id }),
+    traitScores: scores,
+    profile: preferred && profile ? { instrumentId: preferred.instrumentId, instrumentName: preferred.instrumentName, ...profile } : null,
+    itemAnswers: listItemAnswers({ db, personaId: id }),
+    runs: listPersonaRuns({ db, personaId: id }),
+    history: listDecisions({ db, personaId: id, limit: 500 }),
+    revisions: getRevisions(db, id),
+    twins: getPersonaSummaries({ db, ids: twinIds }).map((p) => ({ id: p.id, name: p.name, status: p.status, excerpt: p.narrative.slice(0, 160) })),
+    duplicates: listDuplicateIds({ db, id }),
+  };
+}
+export type PersonaDetail = ReturnType<typeof getPersonaDetail>;
