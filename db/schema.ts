@@ -327,7 +327,8 @@ export const targets = sqliteTable('targets', {
   filters: text('filters', { mode: 'json' }).$type<Record<string, unknown>>().notNull(),
   edits: text('edits', { mode: 'json' }).$type<Record<string, unknown>>().notNull(),
   createdAt: createdAt(),
-  updatedAt: createdAt(),
+  /** When the row last changed; null until it first changes. */
+  updatedAt: text('updated_at'),
 });
 export type Target = typeof targets.$inferSelect;
 
@@ -358,7 +359,8 @@ export const jobs = sqliteTable(
     result: text('result', { mode: 'json' }).$type<Record<string, unknown>>(),
     createdAt: createdAt(),
     startedAt: text('started_at'),
-    updatedAt: createdAt(),
+    /** When the row last changed; null until it first changes. */
+    updatedAt: text('updated_at'),
     finishedAt: text('finished_at'),
   },
   (t) => [index('jobs_status').on(t.status)],

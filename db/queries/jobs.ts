@@ -5,9 +5,6 @@ import { jobs, type Job, type JobStatus } from '../schema';
 
 const now = () => new Date().toISOString();
 
-// NOTE: in db/schema.ts, jobs.updatedAt is declared with the createdAt() helper and so maps to the created_at
-// column (the migration has no updated_at column for jobs). Writing updatedAt would overwrite created_at, so these
-// queries never set it; lib/jobs derives "last activity" from started_at / finished_at instead.
 
 export function insertJob({ db, kind, params }: { db: Db; kind: string; params: Record<string, unknown> }): Job {
   return db.insert(jobs).values({ kind, params, status: 'queued' }).returning().get();
@@ -37,7 +34,7 @@ export function listUnfinishedJobRows({ db, kind }: { db: Db; kind?: string }): 
 export function markJobRunning({ db, id, runner }: { db: Db; id: number; runner: Record<string, unknown> }): void {
   const t = now();
   db.update(jobs)
-    .set({ status: 'running', startedAt: t, error: null, finishedAt: null, result: { _runner: runner } })
+    .set({ status: 'running', startedAt: t, updatedAt: t, error: null, finishedAt: null, result: { _runner: runner } })
     .where(eq(jobs.id, id))
     .run();
 }
@@ -55,7 +52,7 @@ export function updateJobProgress({
   total: number;
   failures: number;
 }): void {
-  db.update(jobs).set({ done, total, failures }).where(eq(jobs.id, id)).run();
+  db.update(jobs).set({ done, total, failures, updatedAt: now() }).where(eq(jobs.id, id)).run();
 }
 
 /** Sets the status only when the job is currently in one of `from` (compare-and-set); returns whether it changed. */
@@ -77,7 +74,7 @@ export function setJobStatus({
   finished?: boolean;
 }): boolean {
   const t = now();
-  const set: Partial<Job> = { status };
+  const set: Partial<Job> = { status, updatedAt: t };
   if (error !== undefined) set.error = error;
   if (result !== undefined) set.result = result;
   if (finished) set.finishedAt = t;

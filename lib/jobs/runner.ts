@@ -171,7 +171,7 @@ function toView(row: Job): JobView {
     result,
     createdAt: row.createdAt,
     startedAt: row.startedAt,
-    updatedAt: row.finishedAt ?? row.startedAt ?? row.createdAt,
+    updatedAt: row.updatedAt ?? row.createdAt,
     finishedAt: row.finishedAt,
     fraction: total > 0 ? Math.min(1, done / total) : null,
     rate,
