@@ -4,4 +4,6 @@
  */
 export async function loadJobKinds(): Promise<void> {
   await import('../pipeline/jobs');
+  const { registerAlignmentJob } = await import('../studio/runs');
+  registerAlignmentJob();
 }

@@ -1,0 +1,104 @@
+import Link from 'next/link';
+import { AppError } from '@/lib/http/errors';
+import { compareRuns, listRuns } from '@/lib/studio/runs';
+
+export const dynamic = 'force-dynamic';
+
+type Metrics = Record<string, { amw: number; fd: number; sw: number; mmd: number; maecorr: number }>;
+const ROWS = ['raw', 'randomSelect', 'resample'] as const;
+const ROW_LABEL = { raw: 'Raw (whole pool)', randomSelect: 'RandomSelect', resample: 'Resample (aligned set)' };
+const COLS = ['amw', 'fd', 'sw', 'mmd', 'maecorr'] as const;
+
+function RunColumn({ run, testId }: { run: ReturnType<typeof compareRuns>['a']; testId: string }) {
+  const m = run.metrics as Metrics | null;
+  const d = run.diagnostics as Record<string, unknown> | null;
+  const cfg = run.config as { targetDescription?: string; request?: { size?: number; config?: Record<string, unknown> } } | null;
+  return (
+    <section className="rounded-lg border border-slate-200 bg-white p-3 text-sm" data-testid={testId}>
+      <h2 className="font-semibold">
+        #{run.id} {run.name}
+      </h2>
+      <p className="text-xs text-slate-600">
+        {run.status} · seed {run.seed} · {run.createdAt.replace('T', ' ').slice(0, 19)}
+      </p>
+      <p className="mt-1 text-xs">Target: {cfg?.targetDescription ?? '—'}</p>
+      <p className="text-xs">Selected set: {run.selectionSize} personas</p>
+      <table className="mt-2 w-full text-xs">
+        <thead className="bg-slate-100">
+          <tr>
+            <th className="px-1 py-1 text-left">Set</th>
+            {COLS.map((c) => (
+              <th key={c} className="px-1 py-1 text-right uppercase">
+                {c === 'maecorr' ? 'MAEcorr' : c}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {ROWS.map((r) => (
+            <tr key={r} className="border-t border-slate-100">
+              <td className="px-1 py-1">{ROW_LABEL[r]}</td>
+              {COLS.map((c) => (
+                <td key={c} className="px-1 py-1 text-right tabular-nums">
+                  {m?.[r]?.[c]?.toFixed(4) ?? '—'}
+                </td>
+              ))}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <dl className="mt-2 grid grid-cols-2 gap-x-2 text-xs">
+        {['ess', 'designEffect', 'maxWeightShare', 'khat', 'converged', 'iterations'].map((k) => (
+          <div key={k} className="contents">
+            <dt className="text-slate-600">{k}</dt>
+            <dd className="tabular-nums">{typeof d?.[k] === 'number' ? (d[k] as number).toFixed(3) : String(d?.[k] ?? '—')}</dd>
+          </div>
+        ))}
+      </dl>
+    </section>
+  );
+}
+
+export default async function RunsPage({ searchParams }: { searchParams: Promise<{ a?: string; b?: string }> }) {
+  const sp = await searchParams;
+  const runs = listRuns();
+  let comparison: ReturnType<typeof compareRuns> | null = null;
+  let error: string | null = null;
+  if (sp.a && sp.b) {
+    try {
+      comparison = compareRuns(Number(sp.a), Number(sp.b));
+    } catch (e) {
+      error = e instanceof AppError ? e.message : String(e);
+    }
+  }
+  return (
+    <div className="space-y-4">
+      <h1 className="text-2xl font-semibold">Alignment runs</h1>
+      {error ? <p className="text-red-700">{error}</p> : null}
+      {comparison ? (
+        <>
+          <p className="text-sm" data-testid="overlap">
+            The two selections share {comparison.overlap.shared} personas; {comparison.overlap.onlyA} are only in #{comparison.a.id} and{' '}
+            {comparison.overlap.onlyB} only in #{comparison.b.id}.
+          </p>
+          <div className="grid grid-cols-2 gap-4">
+            <RunColumn run={comparison.a} testId="compare-a" />
+            <RunColumn run={comparison.b} testId="compare-b" />
+          </div>
+        </>
+      ) : (
+        <p className="text-sm text-slate-600">Pick two runs to compare.</p>
+      )}
+      <ul className="text-sm">
+        {runs.map((r) => (
+          <li key={r.id}>
+            #{r.id} {r.name} · {r.status} · {r.targetDescription ?? ''}
+          </li>
+        ))}
+      </ul>
+      <Link href="/studio" className="text-sm text-teal-800 underline">
+        Back to the studio
+      </Link>
+    </div>
+  );
+}

@@ -1,0 +1,311 @@
+'use client';
+
+import {
+  Bar,
+  BarChart,
+  CartesianGrid,
+  Label,
+  Legend,
+  Line,
+  LineChart,
+  ReferenceLine,
+  ResponsiveContainer,
+  Scatter,
+  ScatterChart,
+  Tooltip,
+  XAxis,
+  YAxis,
+} from 'recharts';
+import { memo } from 'react';
+import type { LiveResult } from '@/lib/studio/live-types';
+import { ChartCard } from './ChartCard';
+
+export const TRAIT_LABELS = ['Extraversion (E)', 'Agreeableness (A)', 'Conscientiousness (C)', 'Neuroticism (N)', 'Openness (O)'];
+const COLORS = { pool: '#94a3b8', target: '#0f766e', weighted: '#c2410c', before: '#94a3b8', after: '#c2410c' };
+
+/** Per-trait marginal densities of the pool, the target and the weighted pool. */
+export const MarginalsChart = memo(function MarginalsChart({ result }: { result: LiveResult }) {
+  return (
+    <ChartCard
+      title="Trait marginals: pool, target and weighted pool"
+      caption="Gaussian kernel density of each trait score (1-5 scale). Weighted pool = pool under the importance weights."
+      testId="chart-marginals"
+    >
+      <div className="grid grid-cols-5 gap-1">
+        {TRAIT_LABELS.map((label, k) => {
+          const rows = result.marginals.grid.map((x, g) => ({
+            x,
+            pool: result.marginals.pool[k]![g],
+            target: result.marginals.target[k]![g],
+            weighted: result.marginals.weighted[k]![g],
+          }));
+          return (
+            <div key={label} className="h-44">
+              <ResponsiveContainer width="100%" height="100%">
+                <LineChart data={rows} margin={{ top: 14, right: 4, bottom: 16, left: -12 }}>
+                  <text x="50%" y={10} textAnchor="middle" fontSize={11} fill="#334155">
+                    {label}
+                  </text>
+                  <CartesianGrid strokeDasharray="2 4" stroke="#e2e8f0" />
+                  <XAxis dataKey="x" type="number" domain={[1, 5]} ticks={[1, 2, 3, 4, 5]} fontSize={10}>
+                    <Label value="score (1-5)" position="insideBottom" offset={-8} fontSize={10} />
+                  </XAxis>
+                  <YAxis fontSize={10} width={40} tickFormatter={(v: number) => v.toFixed(1)}>
+                    {k === 0 ? <Label value="density" angle={-90} position="insideLeft" offset={16} fontSize={10} /> : null}
+                  </YAxis>
+                  <Tooltip formatter={(v) => Number(v).toFixed(3)} labelFormatter={(x) => `score ${Number(x).toFixed(2)}`} />
+                  <Line dataKey="pool" name="Pool" stroke={COLORS.pool} dot={false} strokeWidth={1.5} isAnimationActive={false} />
+                  <Line dataKey="target" name="Target" stroke={COLORS.target} dot={false} strokeWidth={2} isAnimationActive={false} />
+                  <Line
+                    dataKey="weighted"
+                    name="Weighted pool"
+                    stroke={COLORS.weighted}
+                    dot={false}
+                    strokeWidth={1.5}
+                    strokeDasharray="4 2"
+                    isAnimationActive={false}
+                  />
+                </LineChart>
+              </ResponsiveContainer>
+            </div>
+          );
+        })}
+      </div>
+      <Legendline items={[['Pool', COLORS.pool], ['Target', COLORS.target], ['Weighted pool', COLORS.weighted]]} />
+    </ChartCard>
+  );
+});
+
+function Legendline({ items }: { items: [string, string][] }) {
+  return (
+    <div className="mt-1 flex justify-center gap-4 text-xs" aria-label="Legend">
+      {items.map(([name, color]) => (
+        <span key={name} className="flex items-center gap-1">
+          <span className="inline-block h-0.5 w-4" style={{ background: color }} />
+          {name}
+        </span>
+      ))}
+    </div>
+  );
+}
+
+/** Distribution of the importance weights on a log scale, with the ESS stated. */
+export const WeightHistogram = memo(function WeightHistogram({ result }: { result: LiveResult }) {
+  const rows = result.weightHistogram.map((b) => ({ mid: (b.lo + b.hi) / 2, count: b.count, label: `${b.lo.toFixed(1)} to ${b.hi.toFixed(1)}` }));
+  const ess = result.diagnostics.ess;
+  return (
+    <ChartCard
+      title="Importance weights"
+      caption={`log10(n · w_i), so 0 is the uniform weight 1/n. ESS = ${ess.toFixed(0)} of ${result.poolN} personas (${((100 * ess) / Math.max(1, result.poolN)).toFixed(1)}%).`}
+      help="weights"
+      testId="chart-weights"
+    >
+      <div className="h-48">
+        <ResponsiveContainer width="100%" height="100%">
+          <BarChart data={rows} margin={{ top: 8, right: 8, bottom: 18, left: 0 }}>
+            <CartesianGrid strokeDasharray="2 4" stroke="#e2e8f0" />
+            <XAxis dataKey="mid" type="number" domain={['dataMin - 0.25', 'dataMax + 0.25']} fontSize={10} tickFormatter={(v: number) => v.toFixed(1)}>
+              <Label value="log10(n · weight)" position="insideBottom" offset={-10} fontSize={10} />
+            </XAxis>
+            <YAxis fontSize={10} allowDecimals={false}>
+              <Label value="personas" angle={-90} position="insideLeft" offset={14} fontSize={10} />
+            </YAxis>
+            <Tooltip formatter={(v) => [v, 'personas']} labelFormatter={(_, p) => (p?.[0]?.payload as { label?: string })?.label ?? ''} />
+            <Legend verticalAlign="top" height={18} wrapperStyle={{ fontSize: 11 }} />
+            <Bar dataKey="count" name="Personas per weight bin" fill="#0f766e" isAnimationActive={false} />
+            <ReferenceLine x={0} stroke="#c2410c" strokeDasharray="4 2" label={{ value: 'uniform 1/n', fontSize: 10, position: 'top' }} />
+          </BarChart>
+        </ResponsiveContainer>
+      </div>
+    </ChartCard>
+  );
+});
+
+/** ASMD per trait before and after weighting, with the 0.1 balance threshold. */
+export const LovePlot = memo(function LovePlot({ result }: { result: LiveResult }) {
+  const rows = TRAIT_LABELS.map((label, k) => ({ trait: label, before: result.asmd.before[k], after: result.asmd.after[k] }));
+  const max = Math.max(0.15, ...result.asmd.before, ...result.asmd.after) * 1.1;
+  return (
+    <ChartCard
+      title="Balance (love plot)"
+      caption="Absolute standardised mean difference per trait, pool vs target; dashed line = 0.1 threshold."
+      help="asmd"
+      testId="chart-love"
+    >
+      <div className="h-48">
+        <ResponsiveContainer width="100%" height="100%">
+          <ScatterChart margin={{ top: 8, right: 12, bottom: 18, left: 60 }}>
+            <CartesianGrid strokeDasharray="2 4" stroke="#e2e8f0" />
+            <XAxis type="number" dataKey="x" domain={[0, Number(max.toFixed(2))]} fontSize={10} tickFormatter={(v: number) => v.toFixed(2)}>
+              <Label value="ASMD (target SD units)" position="insideBottom" offset={-10} fontSize={10} />
+            </XAxis>
+            <YAxis type="category" dataKey="trait" allowDuplicatedCategory={false} fontSize={10} width={110} />
+            <Tooltip formatter={(v) => Number(v).toFixed(3)} />
+            <Legend verticalAlign="top" height={18} wrapperStyle={{ fontSize: 11 }} />
+            <ReferenceLine x={0.1} stroke="#64748b" strokeDasharray="4 2" />
+            <Scatter name="Before (raw pool)" data={rows.map((r) => ({ trait: r.trait, x: r.before }))} fill={COLORS.before} isAnimationActive={false} />
+            <Scatter name="After (weighted pool)" data={rows.map((r) => ({ trait: r.trait, x: r.after }))} fill={COLORS.after} isAnimationActive={false} />
+          </ScatterChart>
+        </ResponsiveContainer>
+      </div>
+    </ChartCard>
+  );
+});
+
+/** Target correlation minus set correlation, as a colour grid. */
+export const CorrelationDiffMap = memo(function CorrelationDiffMap({ result }: { result: LiveResult }) {
+  const codes = ['E', 'A', 'C', 'N', 'O'];
+  const color = (v: number) => {
+    const a = Math.min(1, Math.abs(v) / 0.3);
+    return v >= 0 ? `rgba(15,118,110,${a})` : `rgba(194,65,12,${a})`;
+  };
+  const grid = (m: number[][], title: string, testId: string) => (
+    <div data-testid={testId}>
+      <div className="mb-1 text-center text-xs font-medium">{title}</div>
+      <table className="mx-auto border-collapse text-[11px]">
+        <thead>
+          <tr>
+            <th />
+            {codes.map((c) => (
+              <th key={c} className="w-10 font-normal text-slate-600">
+                {c}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {m.map((row, i) => (
+            <tr key={codes[i]}>
+              <th className="pr-1 font-normal text-slate-600">{codes[i]}</th>
+              {row.map((v, j) => (
+                <td
+                  key={j}
+                  className="h-8 w-10 border border-white text-center tabular-nums"
+                  style={{ background: i === j ? '#f1f5f9' : color(v), color: Math.abs(v) > 0.18 && i !== j ? 'white' : '#0f172a' }}
+                  title={`${codes[i]}-${codes[j]}: ${v.toFixed(3)}`}
+                >
+                  {i === j ? '' : v.toFixed(2)}
+                </td>
+              ))}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+  return (
+    <ChartCard
+      title="Trait correlations: target minus set"
+      caption="Pearson r of the target minus r of the pool, per trait pair. Colour: teal = set correlation too low, orange = too high; full colour at |difference| ≥ 0.3."
+      help="maecorr"
+      testId="chart-correlations"
+    >
+      <div className="grid grid-cols-2 gap-2">
+        {grid(result.correlationDiff.before, 'Raw pool', 'corr-before')}
+        {grid(result.correlationDiff.after, 'Weighted pool', 'corr-after')}
+      </div>
+      <div className="mt-1 flex items-center justify-center gap-2 text-[11px]" aria-label="Colour legend">
+        <span>−0.3</span>
+        <span className="h-2 w-24" style={{ background: 'linear-gradient(to right, rgba(194,65,12,1), white, rgba(15,118,110,1))' }} />
+        <span>+0.3 (r difference)</span>
+      </div>
+    </ChartCard>
+  );
+});
+
+/** Two chosen traits: target respondents vs the aligned (weighted) pool, as in the paper's Figure 3. */
+export const TraitScatter = memo(function TraitScatter({
+  target,
+  weighted,
+  traits,
+  onTraits,
+}: {
+  target: [number, number][];
+  weighted: [number, number][];
+  traits: [number, number];
+  onTraits: (t: [number, number]) => void;
+}) {
+  const codes = ['E', 'A', 'C', 'N', 'O'];
+  return (
+    <ChartCard
+      title="Two traits: target vs aligned set"
+      caption="Each dot a person (up to 800 target respondents) or a persona drawn from the pool in proportion to its weight (800 draws, seeded)."
+      testId="chart-scatter"
+    >
+      <div className="mb-1 flex gap-2 text-xs">
+        {[0, 1].map((axis) => (
+          <label key={axis} className="flex items-center gap-1">
+            {axis === 0 ? 'x' : 'y'}
+            <select
+              className="rounded border border-slate-300"
+              value={traits[axis]}
+              onChange={(e) => {
+                const next: [number, number] = [...traits];
+                next[axis] = Number(e.target.value);
+                onTraits(next);
+              }}
+              data-testid={`scatter-axis-${axis}`}
+            >
+              {codes.map((c, i) => (
+                <option key={c} value={i}>
+                  {TRAIT_LABELS[i]}
+                </option>
+              ))}
+            </select>
+          </label>
+        ))}
+      </div>
+      <div className="h-64">
+        <ResponsiveContainer width="100%" height="100%">
+          <ScatterChart margin={{ top: 8, right: 12, bottom: 18, left: 0 }}>
+            <CartesianGrid strokeDasharray="2 4" stroke="#e2e8f0" />
+            <XAxis type="number" dataKey="x" domain={[1, 5]} ticks={[1, 2, 3, 4, 5]} fontSize={10}>
+              <Label value={`${TRAIT_LABELS[traits[0]]} score`} position="insideBottom" offset={-10} fontSize={10} />
+            </XAxis>
+            <YAxis type="number" dataKey="y" domain={[1, 5]} ticks={[1, 2, 3, 4, 5]} fontSize={10}>
+              <Label value={`${TRAIT_LABELS[traits[1]]} score`} angle={-90} position="insideLeft" offset={14} fontSize={10} />
+            </YAxis>
+            <Legend verticalAlign="top" height={18} wrapperStyle={{ fontSize: 11 }} />
+            <Scatter name="Target respondents" data={target.map(([x, y]) => ({ x, y }))} fill="#0f766e" fillOpacity={0.25} isAnimationActive={false} shape="circle" />
+            <Scatter name="Aligned set (weighted draws)" data={weighted.map(([x, y]) => ({ x, y }))} fill="#c2410c" fillOpacity={0.35} isAnimationActive={false} shape="circle" />
+          </ScatterChart>
+        </ResponsiveContainer>
+      </div>
+    </ChartCard>
+  );
+});
+
+/** The Sinkhorn marginal-error trace of the last full run. */
+export const SinkhornTrace = memo(function SinkhornTrace({ trace, tolerance, converged }: { trace: number[]; tolerance?: number; converged?: boolean }) {
+  const rows = trace.map((err, i) => ({ iteration: i + 1, err: Math.max(err, 1e-16) }));
+  return (
+    <ChartCard
+      title="Sinkhorn convergence (last full run)"
+      caption={`Marginal error per iteration (log scale)${converged === undefined ? '' : converged ? ': converged' : ': did not converge'}.`}
+      help="sinkhorn"
+      testId="chart-trace"
+    >
+      {rows.length === 0 ? (
+        <p className="text-xs text-slate-500">Run a full alignment to see its convergence trace.</p>
+      ) : (
+        <div className="h-44">
+          <ResponsiveContainer width="100%" height="100%">
+            <LineChart data={rows} margin={{ top: 8, right: 8, bottom: 18, left: 0 }}>
+              <CartesianGrid strokeDasharray="2 4" stroke="#e2e8f0" />
+              <XAxis dataKey="iteration" type="number" fontSize={10} domain={[1, 'dataMax']}>
+                <Label value="iteration" position="insideBottom" offset={-10} fontSize={10} />
+              </XAxis>
+              <YAxis dataKey="err" scale="log" domain={['auto', 'auto']} fontSize={10} tickFormatter={(v: number) => v.toExponential(0)}>
+                <Label value="marginal error" angle={-90} position="insideLeft" offset={12} fontSize={10} />
+              </YAxis>
+              <Tooltip formatter={(v) => Number(v).toExponential(2)} />
+              <Legend verticalAlign="top" height={18} wrapperStyle={{ fontSize: 11 }} />
+              <Line dataKey="err" name="L1 marginal error" stroke="#0f766e" dot={false} isAnimationActive={false} />
+              {tolerance ? <ReferenceLine y={tolerance} stroke="#c2410c" strokeDasharray="4 2" label={{ value: 'tolerance', fontSize: 10 }} /> : null}
+            </LineChart>
+          </ResponsiveContainer>
+        </div>
+      )}
+    </ChartCard>
+  );
+});

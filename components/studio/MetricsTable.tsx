@@ -1,0 +1,92 @@
+'use client';
+
+import { memo } from 'react';
+import type { BaselineMetrics, FiveMetrics, LiveResult } from '@/lib/studio/live-types';
+import { HelpTip } from './HelpTip';
+
+export interface RunMetrics {
+  raw: FiveMetrics;
+  randomSelect: FiveMetrics;
+  resample: FiveMetrics;
+}
+
+const COLS: (keyof FiveMetrics)[] = ['amw', 'fd', 'sw', 'mmd', 'maecorr'];
+const NAMES: Record<keyof FiveMetrics, string> = { amw: 'AMW', fd: 'FD', sw: 'SW', mmd: 'MMD', maecorr: 'MAEcorr' };
+
+function Row({ label, m, testId, note }: { label: string; m: FiveMetrics; testId: string; note?: string }) {
+  return (
+    <tr className="border-t border-slate-100" data-testid={testId}>
+      <td className="px-2 py-1">
+        {label}
+        {note ? <span className="block text-[10px] text-slate-500">{note}</span> : null}
+      </td>
+      {COLS.map((c) => (
+        <td key={c} className="px-2 py-1 text-right tabular-nums" data-testid={`${testId}-${c}`}>
+          {Number.isFinite(m[c]) ? m[c].toFixed(4) : '—'}
+        </td>
+      ))}
+    </tr>
+  );
+}
+
+/** Raw / RandomSelect / Resample (from the last full run), the live weighted pool, and the no-persona baselines. */
+export const MetricsTable = memo(function MetricsTable({
+  live,
+  raw,
+  run,
+  runLabel,
+  baselines,
+}: {
+  live: LiveResult | null;
+  raw: FiveMetrics | null;
+  run: RunMetrics | null;
+  runLabel: string | null;
+  baselines: BaselineMetrics[];
+}) {
+  return (
+    <section className="rounded-lg border border-slate-200 bg-white p-3" data-testid="metrics-table">
+      <h3 className="text-sm font-semibold">Divergence from the target (lower is better)</h3>
+      <p className="text-xs text-slate-500">
+        Each set measured against the current target. Live rows update with the sliders; Raw, RandomSelect and Resample come
+        from the last full run{runLabel ? ` (${runLabel})` : ''}.
+      </p>
+      <table className="mt-2 w-full text-xs">
+        <thead className="bg-slate-100 text-slate-700">
+          <tr>
+            <th className="px-2 py-1 text-left">Set</th>
+            {COLS.map((c) => (
+              <th key={c} className="px-2 py-1 text-right">
+                {NAMES[c]}
+                <HelpTip term={c} />
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {live ? (
+            <>
+              {raw ? <Row label="Pool as it is (live)" m={raw} testId="metrics-live-raw" /> : null}
+              <Row label="Pool under importance weights (live)" m={live.metrics.weighted} testId="metrics-live-weighted" />
+            </>
+          ) : null}
+          {run ? (
+            <>
+              <Row label="Raw (whole pool)" m={run.raw} testId="metrics-run-raw" />
+              <Row label="RandomSelect (random set of size k)" m={run.randomSelect} testId="metrics-run-random" />
+              <Row label="Resample (aligned set)" m={run.resample} testId="metrics-run-resample" />
+            </>
+          ) : (
+            <tr>
+              <td colSpan={6} className="px-2 py-1 text-slate-500">
+                No full run yet for comparison: press “Run alignment”.
+              </td>
+            </tr>
+          )}
+          {baselines.map((b) => (
+            <Row key={b.id} label={b.label} note={`${b.n} answer sets, no persona`} m={b.metrics} testId={`metrics-baseline-${b.id}`} />
+          ))}
+        </tbody>
+      </table>
+    </section>
+  );
+});

@@ -1,0 +1,296 @@
+'use client';
+
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import Link from 'next/link';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { JobProgress } from '@/components/jobs/JobProgress';
+import type { KdeBandwidth, LiveResult, SecondaryResult, WorkerRequest, WorkerResponse } from '@/lib/studio/live-types';
+import type { StudioData } from '@/lib/studio/data';
+import type { NormsPreset, ReferenceFilters, TargetSpec, TraitEdits } from '@/lib/targets/schema';
+import { combineTransforms, traitMoments } from '@/lib/targets/transform';
+import { CorrelationDiffMap, LovePlot, MarginalsChart, SinkhornTrace, TraitScatter, WeightHistogram } from './Charts';
+import { CoveragePanel } from './CoveragePanel';
+import { DiagnosticsBar } from './DiagnosticsBar';
+import { MetricsTable, type RunMetrics } from './MetricsTable';
+import { RunsPanel, type RunSummary } from './RunsPanel';
+import { SavedTargets, type SavedTarget } from './SavedTargets';
+import { TargetPicker, type TargetOptions } from './TargetPicker';
+import { NEUTRAL_EDITS, TraitSliders } from './TraitSliders';
+
+declare global {
+  interface Window {
+    /** Input-to-chart latencies (ms) of live updates, read by the browser benchmark. */
+    __studioLatencies?: number[];
+  }
+}
+
+async function postJson<T>(url: string, body: unknown): Promise<T> {
+  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const json = await res.json();
+  if (!res.ok) throw new Error(json?.error?.message ?? `HTTP ${res.status}`);
+  return json as T;
+}
+
+async function getJson<T>(url: string): Promise<T> {
+  const res = await fetch(url, { cache: 'no-store' });
+  const json = await res.json();
+  if (!res.ok) throw new Error(json?.error?.message ?? `HTTP ${res.status}`);
+  return json as T;
+}
+
+export function Studio({ options, initialRuns }: { options: TargetOptions; initialRuns: RunSummary[] }) {
+  const queryClient = useQueryClient();
+  const [filters, setFilters] = useState<ReferenceFilters>({ countries: [], genders: [] });
+  const [preset, setPreset] = useState<NormsPreset>({ kind: 'none' });
+  const [edits, setEdits] = useState<TraitEdits>(NEUTRAL_EDITS);
+  const [scatterTraits, setScatterTraits] = useState<[number, number]>([0, 3]);
+  const [live, setLive] = useState<LiveResult | null>(null);
+  const [secondary, setSecondary] = useState<SecondaryResult | null>(null);
+  const [bandwidth, setBandwidth] = useState<KdeBandwidth>(0.5);
+  const [scatter, setScatter] = useState<{ target: [number, number][]; weighted: [number, number][] }>({ target: [], weighted: [] });
+  const [workerError, setWorkerError] = useState<string | null>(null);
+  const [requested, setRequested] = useState(0);
+  const [ready, setReady] = useState(false);
+  const [jobId, setJobId] = useState<number | null>(null);
+
+  const workerRef = useRef<Worker | null>(null);
+  const nextId = useRef(0);
+  const sentAt = useRef(new Map<number, number>());
+  const pendingPaint = useRef<{ id: number; t0: number } | null>(null);
+
+  const dataQuery = useQuery({
+    queryKey: ['studio-data', filters, preset],
+    queryFn: () => postJson<StudioData>('/api/studio/data', { spec: { filters, preset } }),
+    placeholderData: (prev) => prev,
+  });
+  const data = dataQuery.data;
+
+  const runsQuery = useQuery({
+    queryKey: ['runs'],
+    queryFn: () => getJson<{ runs: RunSummary[] }>('/api/runs').then((r) => r.runs),
+    initialData: initialRuns,
+  });
+
+  // The worker lives as long as the page.
+  useEffect(() => {
+    const worker = new Worker(new URL('./studio.worker.ts', import.meta.url), { type: 'module' });
+    workerRef.current = worker;
+    worker.onmessage = (ev: MessageEvent<WorkerResponse>) => {
+      const msg = ev.data;
+      if (msg.type === 'ready') setReady(true);
+      else if (msg.type === 'result') {
+        const t0 = sentAt.current.get(msg.result.requestId);
+        if (t0 !== undefined) pendingPaint.current = { id: msg.result.requestId, t0 };
+        setLive(msg.result);
+        setWorkerError(null);
+      } else if (msg.type === 'secondary') setSecondary(msg.result);
+      else if (msg.type === 'scatter') setScatter({ target: msg.target, weighted: msg.weighted });
+      else if (msg.type === 'error') setWorkerError(msg.message);
+    };
+    worker.onerror = (e) => setWorkerError(e.message || 'The computation worker failed.');
+    return () => worker.terminate();
+  }, []);
+
+  // Record input-to-paint latency once the charts for a result have rendered.
+  useEffect(() => {
+    const p = pendingPaint.current;
+    if (!p || !live || live.requestId !== p.id) return;
+    pendingPaint.current = null;
+    requestAnimationFrame(() => {
+      const list = (window.__studioLatencies ??= []);
+      list.push(performance.now() - p.t0);
+    });
+  }, [live]);
+
+  const moments = useMemo(() => {
+    if (!data) return null;
+    return traitMoments(Float64Array.from(data.target.reference), data.target.n);
+  }, [data]);
+
+  // New pool or respondents: send them to the worker.
+  useEffect(() => {
+    if (!data || !workerRef.current) return;
+    setReady(false);
+    const msg: WorkerRequest = {
+      type: 'init',
+      pool: data.pool.data,
+      poolN: data.pool.n,
+      reference: data.target.reference,
+      referenceN: data.target.n,
+      baselines: data.baselines,
+      bandwidth,
+    };
+    workerRef.current.postMessage(msg);
+  }, [data, bandwidth]);
+
+  const send = useCallback(
+    (type: 'update' | 'scatter') => {
+      if (!workerRef.current || !moments || !data) return;
+      const transforms = combineTransforms(moments, data.target.presetTargets, edits);
+      if (type === 'update') {
+        const id = ++nextId.current;
+        sentAt.current.set(id, performance.now());
+        setRequested(id);
+        workerRef.current.postMessage({ type: 'update', requestId: id, transforms } satisfies WorkerRequest);
+      }
+      else workerRef.current.postMessage({ type: 'scatter', requestId: nextId.current, traits: scatterTraits } satisfies WorkerRequest);
+    },
+    [moments, data, edits, scatterTraits],
+  );
+
+  useEffect(() => {
+    if (ready) send('update');
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [ready, edits, moments]);
+
+  useEffect(() => {
+    if (ready) send('scatter');
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [scatterTraits]);
+
+  const stale = !live || live.requestId < requested || dataQuery.isFetching || !ready;
+  const spec: TargetSpec = { referenceSetId: 'big5', filters, preset, edits };
+
+  const runMutation = useMutation({
+    mutationFn: ({ selection, ...body }: { name: string; seed: number; size?: number; selection: string }) =>
+      postJson<{ jobId: number }>('/api/runs', { ...body, spec, config: { bandwidth, selection } }),
+    onSuccess: (r) => setJobId(r.jobId),
+  });
+
+  const lastRun = runsQuery.data?.find((r) => r.status === 'done') ?? null;
+  const runMetrics = (lastRun?.metrics as RunMetrics | undefined) ?? null;
+
+  const loadTarget = (t: SavedTarget) => {
+    setFilters(t.spec.filters);
+    setPreset(t.spec.preset);
+    setEdits(t.spec.edits);
+  };
+
+  return (
+    <div className="grid grid-cols-[300px_1fr] gap-4">
+      <aside className="space-y-4" aria-label="Target controls">
+        <TargetPicker
+          options={options}
+          filters={filters}
+          preset={preset}
+          onFilters={(f) => setFilters(f)}
+          onPreset={(p) => setPreset(p)}
+        />
+        <div className="rounded border border-slate-200 bg-white p-2 text-xs" data-testid="target-summary">
+          {dataQuery.error ? (
+            <p className="text-red-700">{(dataQuery.error as Error).message}</p>
+          ) : data ? (
+            <>
+              <p>
+                Target: <span data-testid="target-n">{data.target.n.toLocaleString('en-US')}</span> respondents
+              </p>
+              <p className="text-slate-500">{data.target.description}</p>
+              {data.target.warnings.map((w) => (
+                <p key={w} className="mt-1 text-amber-800" data-testid="target-warning">
+                  {w}
+                </p>
+              ))}
+              <p className="mt-1">
+                Pool: <span data-testid="pool-n">{data.pool.n.toLocaleString('en-US')}</span> measured personas (rejected ones
+                excluded)
+              </p>
+            </>
+          ) : (
+            <p>Loading…</p>
+          )}
+        </div>
+        <TraitSliders edits={edits} onChange={setEdits} />
+        <label className="block text-xs">
+          <span className="font-medium">KDE bandwidth of the importance weights</span>
+          <select
+            className="mt-0.5 w-full rounded border border-slate-300 px-1 py-1"
+            value={String(bandwidth)}
+            onChange={(e) => setBandwidth(e.target.value === 'scott' || e.target.value === 'silverman' ? e.target.value : Number(e.target.value))}
+            data-testid="bandwidth-select"
+          >
+            <option value="0.5">0.50 trait points (default)</option>
+            <option value="0.35">0.35 trait points</option>
+            <option value="0.2">0.20 trait points (the paper's value)</option>
+            <option value="0.75">0.75 trait points</option>
+            <option value="scott">Scott's rule</option>
+            <option value="silverman">Silverman's rule</option>
+          </select>
+          <span className="text-slate-500">
+            Wider kernels give steadier weights (higher ESS) but a coarser match. In five traits, 0.20 gives degenerate
+            weights even for a pool drawn from the reference itself (ESS 1 of 1,500); 0.50 keeps them near uniform.
+          </span>
+        </label>
+        <SavedTargets spec={spec} onLoad={loadTarget} />
+      </aside>
+
+      <div className="min-w-0 space-y-4">
+        <div className="flex items-center justify-between">
+          <DiagnosticsBar result={live} />
+          <span
+            className={`ml-2 shrink-0 rounded px-2 py-0.5 text-xs ${stale ? 'bg-amber-100 text-amber-900' : 'bg-emerald-100 text-emerald-900'}`}
+            data-testid="stale-marker"
+            data-stale={stale ? 'true' : 'false'}
+            aria-live="polite"
+          >
+            {stale ? 'Updating…' : `Up to date (${live ? live.ms.toFixed(0) : 0} ms)`}
+          </span>
+        </div>
+        {workerError ? <p className="rounded bg-red-50 p-2 text-sm text-red-800">{workerError}</p> : null}
+        <div className={stale ? 'opacity-70 transition-opacity' : 'transition-opacity'}>
+          {live ? (
+            <div className="space-y-4">
+              <MarginalsChart result={live} />
+              <div className="grid grid-cols-2 gap-4">
+                <WeightHistogram result={live} />
+                <LovePlot result={live} />
+              </div>
+              <MetricsTable
+                live={live}
+                raw={secondary?.rawMetrics ?? null}
+                run={runMetrics}
+                runLabel={lastRun ? `#${lastRun.id} ${lastRun.name}` : null}
+                baselines={secondary?.baselines ?? []}
+              />
+              <div className="grid grid-cols-2 gap-4">
+                <TraitScatter target={scatter.target} weighted={scatter.weighted} traits={scatterTraits} onTraits={setScatterTraits} />
+                <CorrelationDiffMap result={live} />
+              </div>
+              {secondary ? <CoveragePanel coverage={secondary.coverage} /> : null}
+              <ul className="text-[11px] text-slate-500" data-testid="live-notes">
+                {live.notes.map((n) => (
+                  <li key={n}>{n}</li>
+                ))}
+              </ul>
+            </div>
+          ) : (
+            <p className="text-sm text-slate-600">Computing the first view…</p>
+          )}
+        </div>
+        <RunsPanel
+          runs={runsQuery.data ?? []}
+          onRun={(b) => runMutation.mutate(b)}
+          running={runMutation.isPending}
+          error={runMutation.error ? (runMutation.error as Error).message : null}
+          job={
+            jobId ? (
+              <JobProgress
+                jobId={jobId}
+                onFinished={() => {
+                  void queryClient.invalidateQueries({ queryKey: ['runs'] });
+                }}
+              />
+            ) : null
+          }
+        />
+        <SinkhornTrace
+          trace={(lastRun?.trace as number[] | undefined) ?? []}
+          converged={(lastRun?.diagnostics as { converged?: boolean } | undefined)?.converged}
+          tolerance={(lastRun?.config as { ot?: { tolerance?: number } } | undefined)?.ot?.tolerance}
+        />
+        <p className="text-xs text-slate-500">
+          Compare two saved runs on the <Link href="/studio/runs" className="underline">runs page</Link>.
+        </p>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,51 @@
+import type { Page } from 'playwright-core';
+
+/** Page object of the alignment studio. */
+export class StudioPage {
+  constructor(
+    private readonly page: Page,
+    private readonly baseURL: string,
+  ) {}
+
+  async open(): Promise<void> {
+    await this.page.goto(`${this.baseURL}/studio`, { waitUntil: 'networkidle' });
+    await this.waitUpToDate();
+  }
+
+  /** Waits until the live figures match the latest input (the stale marker has cleared). */
+  async waitUpToDate(timeout = 60_000): Promise<void> {
+    await this.page.waitForSelector('[data-testid="stale-marker"][data-stale="false"]', { timeout });
+  }
+
+  async isStale(): Promise<boolean> {
+    return (await this.page.getByTestId('stale-marker').getAttribute('data-stale')) === 'true';
+  }
+
+  async diagnostic(testId: 'diag-ess' | 'diag-amw' | 'diag-khat' | 'diag-deff' | 'diag-maxshare'): Promise<string> {
+    return (await this.page.getByTestId(testId).getAttribute('data-value')) ?? '';
+  }
+
+  async metricCell(testId: string): Promise<string> {
+    return this.page.getByTestId(testId).innerText();
+  }
+
+  /** The SVG of the marginals chart, as a fingerprint of what it draws. */
+  async marginalsSvg(): Promise<string> {
+    return this.page.getByTestId('chart-marginals').locator('svg').first().innerHTML();
+  }
+
+  /** Moves a slider with the keyboard only. */
+  async pressOnSlider(testId: string, key: 'ArrowLeft' | 'ArrowRight', times: number): Promise<void> {
+    await this.page.getByTestId(testId).focus();
+    for (let i = 0; i < times; i++) await this.page.keyboard.press(key);
+  }
+
+  async runAlignment(name: string): Promise<void> {
+    await this.page.getByTestId('run-name').fill(name);
+    await this.page.getByTestId('run-alignment').click();
+  }
+
+  runRow(name: string) {
+    return this.page.getByTestId('runs-list').locator('tr', { hasText: name });
+  }
+}

@@ -1,0 +1,30 @@
+import { useSeededDatabase } from '../support/db.ts';
+import { getStudioData } from '../../lib/studio/data.ts';
+import { amw, frechetDistance, maeCorr, mmd, slicedWasserstein, asmd } from '../../lib/stats/index.ts';
+import { createPoolDensityCache, liveReweight } from '../../lib/align/index.ts';
+import { coverage } from '../../lib/align/coverage.ts';
+import { marginalDensities, evenGrid } from '../../lib/stats/marginalDensities.ts';
+const env = useSeededDatabase();
+const d = getStudioData({});
+const pool = { data: Float64Array.from(d.pool.data), rows: d.pool.n, cols: 5 };
+const tm = { data: Float64Array.from(d.target.reference), rows: d.target.n, cols: 5 };
+const time = (label: string, f: () => unknown) => { const t = performance.now(); const r = f(); console.log(label, (performance.now() - t).toFixed(1), 'ms'); return r; };
+for (const opts of [{}, { bandwidth: 0.5 }, { bandwidth: 'scott' as const }, { bandwidth: 'scott' as const, standardise: 'whiten' as const }, {bandwidth: 0.35}]) {
+  const cache = time('cache ' + JSON.stringify(opts), () => createPoolDensityCache({ pool, options: opts })) as any;
+  const live = time('liveReweight', () => liveReweight({ cache, target: tm })) as any;
+  console.log('  ess', live.ess.toFixed(1), 'khat', live.khat.toFixed(2), 'amw', live.amw.toFixed(4), 'raw amw', amw({ a: pool, b: tm }).value.toFixed(4), 'fd w', frechetDistance({ a: pool, b: tm, aWeights: live.weights }).value.toFixed(3), 'fd raw', frechetDistance({ a: pool, b: tm }).value.toFixed(3));
+}
+const cache = createPoolDensityCache({ pool });
+const live = liveReweight({ cache, target: tm });
+const w = live.weights;
+time('amw', () => amw({ a: pool, b: tm, aWeights: w }));
+time('fd', () => frechetDistance({ a: pool, b: tm, aWeights: w }));
+time('maecorr', () => maeCorr({ a: pool, b: tm, aWeights: w }));
+time('sw 1263x19718 50', () => slicedWasserstein({ a: pool, b: tm, aWeights: w, projections: 50 }));
+const sub = { data: tm.data.slice(0, 1500 * 5), rows: 1500, cols: 5 };
+time('sw sub', () => slicedWasserstein({ a: pool, b: sub, aWeights: w, projections: 50 }));
+time('mmd sub', () => mmd({ a: pool, b: sub, aWeights: w }));
+time('asmd', () => asmd({ a: pool, b: tm, aWeights: w }));
+time('marg', () => marginalDensities(tm, undefined, evenGrid(1, 5, 81), 0.15));
+time('coverage', () => coverage({ pool, target: tm }));
+env.cleanup();
