@@ -1,0 +1,26 @@
+/** Public surface of the alignment layer: trait space, costs, OT variants, importance sampling, selection, pipeline. */
+export { TRAIT_CODES, TRAIT_NAMES, TRAIT_RANGE, validateTraitSet, type TraitCode } from './traitSpace';
+export { medianCost, pairCost } from './medianCost';
+export { sinkhorn, type SinkhornInput, type SinkhornResult, type OtVariant } from './sinkhorn';
+export { otVariants } from './otVariants';
+export { compressPoints, quantiseToCentres, type CompressedPoints } from './compressPoints';
+export { transportWeights, type TransportOptions, type TransportWeightsResult } from './transportWeights';
+export { importanceSampling, type ImportanceSamplingOptions, type ImportanceSamplingResult } from './importanceSampling';
+export { type SelectionInput, type SelectionResult } from './selectionInput';
+export { selectMultinomial } from './selectMultinomial';
+export { selectSystematic } from './selectSystematic';
+export { selectTopFraction } from './selectTopFraction';
+export { selectWithoutReplacement } from './selectWithoutReplacement';
+export { selectionMethods, type SelectionMethod } from './selectionMethods';
+export {
+  alignPool,
+  DEFAULT_ALIGN_CONFIG,
+  type AlignConfig,
+  type AlignPoolInput,
+  type AlignResult,
+  type AlignDiagnostics,
+  type BalanceReport,
+} from './alignPool';
+export { createPoolDensityCache, type PoolDensityCache, type PoolDensityCacheOptions } from './poolDensityCache';
+export { liveReweight, type LiveReweightResult } from './liveReweight';
+export { AlignInputError, type AlignInputErrorCode } from '../numeric/alignInputError';

@@ -1,0 +1,22 @@
+/** Public surface of the statistics layer: moments, KDE, weights and their health, distances between samples. */
+export { weightedMoments, type WeightedMoments } from './weightedMoments';
+export { standardiser, applyStandardiser, type Standardiser, type StandardiseMode } from './standardiser';
+export { bandwidthRules, resolveBandwidth, type BandwidthSpec, type BandwidthRuleName, type BandwidthRuleInput } from './bandwidth';
+export { kdeLogDensity, type PreparedKde } from './kdeLogDensity';
+export { binnedKdeLogDensity, type BinnedKdeOptions, type BinnedKdeResult } from './binnedKdeLogDensity';
+export { gaussianKde, type GaussianKdeInput, type GaussianKdeResult } from './gaussianKde';
+export { chooseGrid, binPoints, interpolateGrid, convolveGrid, gaussianTaps, type GridSpec } from './densityGrid';
+export { paretoSmooth, type ParetoSmoothResult } from './paretoSmooth';
+export { weightDiagnostics, type WeightDiagnostics } from './weightDiagnostics';
+export { importanceWeights, type ImportanceWeightsInput, type ImportanceWeightsResult, type Truncation } from './importanceWeights';
+export { wasserstein1d, wasserstein1dSorted, cdfWalk } from './wasserstein1d';
+export { prepareMetricInput, type MetricInput, type MetricResult } from './metricInput';
+export { amw } from './amw';
+export { frechetDistance } from './frechetDistance';
+export { slicedWasserstein, slicedWassersteinBatch, projectionDirections } from './slicedWasserstein';
+export { mmd, medianHeuristic } from './mmd';
+export { maeCorr } from './maeCorr';
+export { asmd } from './asmd';
+export { ksStatistic } from './ksStatistic';
+export { energyDistance } from './energyDistance';
+export { metricRegistry, paperMetrics, paperMetricsBatch, PAPER_METRICS, type MetricName, type PaperMetrics } from './metrics';

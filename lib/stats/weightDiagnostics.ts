@@ -1,0 +1,36 @@
+/** Health of a weight vector, from survey statistics. */
+export interface WeightDiagnostics {
+  /** Kish effective sample size (sum w)^2 / sum w^2, in [1, n]; n for uniform weights. */
+  ess: number;
+  /** Kish design effect due to weighting, n / ess = n sum w^2 / (sum w)^2, >= 1. */
+  designEffect: number;
+  /** Largest single weight as a share of the total, in [1/n, 1]. */
+  maxWeightShare: number;
+  /** Number of weights that are positive. */
+  positiveCount: number;
+}
+
+/**
+ * Kish effective sample size, design effect and largest weight share of non-negative weights.
+ *
+ * ess = (sum_i w_i)^2 / sum_i w_i^2; designEffect = n / ess; maxWeightShare = max_i w_i / sum_i w_i.
+ * O(n). Reference: Kish (1965) Survey Sampling, Wiley.
+ * @example weightDiagnostics(new Float64Array(10).fill(1)) -> { ess: 10, designEffect: 1, maxWeightShare: 0.1, positiveCount: 10 }
+ */
+export function weightDiagnostics(weights: ArrayLike<number>): WeightDiagnostics {
+  let s = 0;
+  let s2 = 0;
+  let max = 0;
+  let pos = 0;
+  for (let i = 0; i < weights.length; i++) {
+    const w = weights[i]!;
+    s += w;
+    s2 += w * w;
+    if (w > max) max = w;
+    if (w > 0) pos++;
+  }
+  const n = weights.length;
+  if (!(s > 0)) return { ess: 0, designEffect: Infinity, maxWeightShare: NaN, positiveCount: 0 };
+  const ess = (s * s) / s2;
+  return { ess, designEffect: n / ess, maxWeightShare: max / s, positiveCount: pos };
+}

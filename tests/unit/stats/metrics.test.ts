@@ -1,0 +1,111 @@
+import { describe, expect, it } from 'vitest';
+import { amw, asmd, cdfWalk, energyDistance, frechetDistance, ksStatistic, maeCorr, metricRegistry, mmd, paperMetrics, slicedWasserstein, wasserstein1d, type MetricName } from '@/lib/stats';
+import { createRng, matrixFromRows, type Matrix } from '@/lib/numeric';
+import { mat, ref } from '../../support/fixtures';
+
+const M = ref.metrics;
+const A = mat(M.A, M.na, M.d);
+const B = mat(M.B, M.nb, M.d);
+const dirs = Float64Array.from(M.directions);
+
+describe('against scipy / POT fixtures (tolerance 1e-9 unless stated)', () => {
+  it('1-D Wasserstein (ot.wasserstein_1d and scipy, weighted and not), KS and energy', () => {
+    const w = ref.w1d;
+    expect(wasserstein1d(w.u, w.v, w.wu, w.wv)).toBeCloseTo(w.pot, 9);
+    expect(wasserstein1d(w.u, w.v, w.wu, w.wv)).toBeCloseTo(w.scipy_weighted, 9);
+    expect(wasserstein1d(w.u, w.v)).toBeCloseTo(w.pot_unweighted, 9);
+    expect(cdfWalk(w.u, w.v).ks).toBeCloseTo(w.ks, 12);
+    const e = energyDistance({ a: mat(w.u, w.u.length, 1), b: mat(w.v, w.v.length, 1) }).value;
+    expect(Math.sqrt(e)).toBeCloseTo(w.energy_scipy, 9); // scipy reports the square root
+  });
+  it('AMW, SW (same 16 directions), FD, MMD, MAEcorr, energy, KS; weighted variants', () => {
+    expect(amw({ a: A, b: B }).value).toBeCloseTo(M.amw, 9);
+    expect(amw({ a: A, b: B, aWeights: M.wa }).value).toBeCloseTo(M.amw_weighted, 9);
+    expect(slicedWasserstein({ a: A, b: B, directions: dirs }).value).toBeCloseTo(M.sw, 9);
+    expect(slicedWasserstein({ a: A, b: B, aWeights: M.wa, directions: dirs }).value).toBeCloseTo(M.sw_weighted, 9);
+    expect(frechetDistance({ a: A, b: B }).value).toBeCloseTo(M.fd, 8);
+    expect(frechetDistance({ a: A, b: B, aWeights: M.wa }).value).toBeCloseTo(M.fd_weighted, 8);
+    const m = mmd({ a: A, b: B });
+    expect(m.parameters.sigma as number).toBeCloseTo(M.mmd_sigma, 9);
+    expect(m.value).toBeCloseTo(M.mmd, 9);
+    expect(mmd({ a: A, b: B, aWeights: M.wa }).value).toBeCloseTo(M.mmd_weighted, 9);
+    expect(mmd({ a: A, b: B, mmdBandwidth: 1 }).value).toBeCloseTo(M.mmd_sigma1, 9);
+    expect(maeCorr({ a: A, b: B }).value).toBeCloseTo(M.maecorr, 9);
+    expect(maeCorr({ a: A, b: B, aWeights: M.wa }).value).toBeCloseTo(M.maecorr_weighted, 9);
+    expect(energyDistance({ a: A, b: B }).value).toBeCloseTo(M.energy, 9);
+    expect(energyDistance({ a: A, b: B, aWeights: M.wa }).value).toBeCloseTo(M.energy_weighted, 9);
+    ksStatistic({ a: A, b: B }).perDimension!.forEach((v, k) => expect(v).toBeCloseTo(M.ks[k], 12));
+  });
+});
+
+describe('invariants', () => {
+  const names = Object.keys(metricRegistry) as MetricName[];
+  it('every metric is zero on identical sets and symmetric (1e-9)', () => {
+    const w = Float64Array.from(M.wa);
+    for (const name of names) {
+      const f = metricRegistry[name];
+      expect(f({ a: A, b: A }).value, name).toBeCloseTo(0, 6);
+      expect(f({ a: A, b: A, aWeights: w, bWeights: w }).value, name).toBeCloseTo(0, 6);
+      expect(f({ a: A, b: B, aWeights: w }).value, name).toBeCloseTo(f({ a: B, b: A, bWeights: w }).value, 9);
+    }
+  });
+  it('a weight vector equals repeating rows (weights as multiplicities)', () => {
+    const a = matrixFromRows([[1, 2], [2, 4], [3, 1]]);
+    const rep = matrixFromRows([[1, 2], [2, 4], [2, 4], [3, 1]]);
+    const b = matrixFromRows([[2, 2], [3, 3], [1, 4]]);
+    for (const name of ['amw', 'fd', 'maecorr', 'asmd', 'ks', 'energy'] as MetricName[]) {
+      expect(metricRegistry[name]({ a, b, aWeights: [1, 2, 1] }).value, name).toBeCloseTo(metricRegistry[name]({ a: rep, b }).value, 9);
+    }
+  });
+  it('FD of two known Gaussians: N(0, I) vs N(mu, 4I) in 2-D is |mu|^2 + 2 (1 + 4 - 4) = 5 + 2', () => {
+    const r = createRng(4);
+    const n = 40000;
+    const a: Matrix = { data: Float64Array.from({ length: 2 * n }, () => r.normal()), rows: n, cols: 2 };
+    const b: Matrix = { data: Float64Array.from({ length: 2 * n }, (_, i) => (i % 2 ? 2 : 1) + 2 * r.normal()), rows: n, cols: 2 };
+    // expected: |(1,2)|^2 = 5, trace term 2 * (1 + 4 - 2 * 2) = 2; sampling tolerance 0.1
+    expect(Math.abs(frechetDistance({ a, b }).value - 7)).toBeLessThan(0.15);
+  });
+  it('doc examples', () => {
+    expect(amw({ a: matrixFromRows([[1, 1]]), b: matrixFromRows([[2, 3]]) }).value).toBe(1.5);
+    expect(wasserstein1d(Float64Array.of(0, 1), Float64Array.of(1, 2))).toBe(1);
+    expect(ksStatistic({ a: matrixFromRows([[0]]), b: matrixFromRows([[1]]) }).value).toBe(1);
+    expect(energyDistance({ a: matrixFromRows([[0]]), b: matrixFromRows([[1]]) }).value).toBe(2);
+    expect(asmd({ a: matrixFromRows([[0], [2]]), b: matrixFromRows([[2], [4]]) }).value).toBe(2);
+    expect(maeCorr({ a: matrixFromRows([[0, 0], [1, 1], [2, 2]]), b: matrixFromRows([[0, 2], [1, 1], [2, 0]]) }).value).toBe(2);
+  });
+  it('SW is deterministic under a seed and states its settings', () => {
+    const s1 = slicedWasserstein({ a: A, b: B, seed: 3 });
+    expect(s1.value).toBe(slicedWasserstein({ a: A, b: B, seed: 3 }).value);
+    expect(s1.parameters).toEqual({ projections: 100, seed: 3 });
+  });
+  it('binned MMD (large-sample path) agrees with the exact V-statistic within 1%', () => {
+    const r = createRng(8);
+    const n = 1500;
+    const a: Matrix = { data: Float64Array.from({ length: 5 * n }, () => 3 + 0.7 * r.normal()), rows: n, cols: 5 };
+    const b: Matrix = { data: Float64Array.from({ length: 5 * n }, (_, i) => 3.2 + (i % 5 === 0 ? 0.3 : 0) + 0.8 * r.normal()), rows: n, cols: 5 };
+    const exact = mmd({ a, b, exactLimit: Infinity });
+    const binned = mmd({ a, b, exactLimit: 0 });
+    expect(binned.parameters.estimator).toBe('binned V-statistic');
+    expect(Math.abs(binned.value - exact.value) / exact.value).toBeLessThan(0.01);
+  });
+  it('paperMetrics returns the five headline numbers', () => {
+    expect(Object.keys(paperMetrics({ a: A, b: B }))).toEqual(['amw', 'fd', 'sw', 'mmd', 'maecorr']);
+  });
+  it('empty or mismatched inputs are named errors', () => {
+    expect(() => amw({ a: matrixFromRows([]), b: B })).toThrow(/no rows/);
+    expect(() => amw({ a: matrixFromRows([[1, 2]]), b: B })).toThrow(/columns/);
+  });
+});
+
+describe('batched metrics', () => {
+  it('paperMetricsBatch equals paperMetrics pair by pair (1e-12)', async () => {
+    const { paperMetricsBatch } = await import('@/lib/stats');
+    const w = Float64Array.from(M.wa);
+    const items = [{ a: A }, { a: A, aWeights: w }, { a: B }];
+    const batch = paperMetricsBatch(items, B, undefined, { seed: 2, projections: 20 });
+    items.forEach((it, k) => {
+      const single = paperMetrics({ ...it, b: B, seed: 2, projections: 20 });
+      for (const key of Object.keys(single) as (keyof typeof single)[]) expect(batch[k]![key]).toBeCloseTo(single[key], 12);
+    });
+  });
+});
