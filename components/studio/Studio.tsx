@@ -21,6 +21,8 @@ declare global {
   interface Window {
     /** Input-to-chart latencies (ms) of live updates, read by the browser benchmark. */
     __studioLatencies?: number[];
+    /** Per update: worker compute (ms), wait before the worker (ms), and result-received-to-paint (ms). */
+    __studioBreakdown?: { worker: number; queue: number; render: number; stages: Record<string, number> }[];
   }
 }
 
@@ -56,7 +58,7 @@ export function Studio({ options, initialRuns }: { options: TargetOptions; initi
   const workerRef = useRef<Worker | null>(null);
   const nextId = useRef(0);
   const sentAt = useRef(new Map<number, number>());
-  const pendingPaint = useRef<{ id: number; t0: number } | null>(null);
+  const pendingPaint = useRef<{ id: number; t0: number; received: number; worker: number; stages: Record<string, number> } | null>(null);
 
   const dataQuery = useQuery({
     queryKey: ['studio-data', filters, preset],
@@ -80,7 +82,7 @@ export function Studio({ options, initialRuns }: { options: TargetOptions; initi
       if (msg.type === 'ready') setReady(true);
       else if (msg.type === 'result') {
         const t0 = sentAt.current.get(msg.result.requestId);
-        if (t0 !== undefined) pendingPaint.current = { id: msg.result.requestId, t0 };
+        if (t0 !== undefined) pendingPaint.current = { id: msg.result.requestId, t0, received: performance.now(), worker: msg.result.ms, stages: msg.result.stages };
         setLive(msg.result);
         setWorkerError(null);
       } else if (msg.type === 'secondary') setSecondary(msg.result);
@@ -97,8 +99,9 @@ export function Studio({ options, initialRuns }: { options: TargetOptions; initi
     if (!p || !live || live.requestId !== p.id) return;
     pendingPaint.current = null;
     requestAnimationFrame(() => {
-      const list = (window.__studioLatencies ??= []);
-      list.push(performance.now() - p.t0);
+      const now = performance.now();
+      (window.__studioLatencies ??= []).push(now - p.t0);
+      (window.__studioBreakdown ??= []).push({ worker: p.worker, queue: p.received - p.t0 - p.worker, render: now - p.received, stages: p.stages });
     });
   }, [live]);
 

@@ -32,15 +32,21 @@ function drain() {
     const pts = session.scatter(s.traits);
     post({ type: 'scatter', requestId: s.requestId, ...pts });
   }
-  // Raw metrics, baselines and coverage are not needed at slider speed: compute them once no newer update waits.
+  // Raw metrics, baselines and coverage are not needed at slider speed: run them in small steps once no newer
+  // update waits, and give up as soon as one arrives.
   if (secondaryDirty && !pendingUpdate) {
-    setTimeout(() => {
-      if (pendingUpdate || !session || !secondaryDirty) return;
-      secondaryDirty = false;
-      const result = session.secondary();
-      if (result) post({ type: 'secondary', result });
-      post({ type: 'scatter', requestId: result?.requestId ?? 0, ...session.scatter(scatterTraits) });
-    }, 120);
+    secondaryDirty = false;
+    const steps = session.secondarySteps();
+    const runStep = (i: number) => {
+      if (pendingUpdate || !session || i >= steps.length) return;
+      const result = steps[i]!();
+      if (result) {
+        post({ type: 'secondary', result });
+        post({ type: 'scatter', requestId: result.requestId, ...session.scatter(scatterTraits) });
+      } else setTimeout(() => runStep(i + 1), 0);
+    };
+    // Start after the page has had time to paint the primary result (both share two cores).
+    setTimeout(() => runStep(0), 300);
   }
 }
 

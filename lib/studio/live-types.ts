@@ -30,6 +30,8 @@ export interface LiveResult {
   requestId: number;
   /** Milliseconds spent in the worker for this update. */
   ms: number;
+  /** Milliseconds per stage (target, weights, metrics, charts). */
+  stages: Record<string, number>;
   poolN: number;
   targetN: number;
   diagnostics: WeightDiagnostics;

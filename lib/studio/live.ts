@@ -19,9 +19,9 @@ import type { BaselineMetrics, CoverageRegion, FiveMetrics, KdeBandwidth, LiveRe
 
 const CODES = ['E', 'A', 'C', 'N', 'O'];
 /** Subsample sizes of the live SW and MMD (full runs use every point). */
-export const LIVE_SUBSAMPLE = 1000;
+export const LIVE_SUBSAMPLE = 600;
 /** MMD is O((n + m)^2): it gets a smaller subsample. */
-export const LIVE_MMD_SUBSAMPLE = 500;
+export const LIVE_MMD_SUBSAMPLE = 300;
 /** Grid budget of the live target density: 2^17 nodes kept the weights within L1 0.03 of a 2^21 grid on the demo. */
 export const LIVE_GRID_NODES = 1 << 17;
 export const LIVE_PROJECTIONS = 50;
@@ -32,7 +32,7 @@ export const LIVE_PROJECTIONS = 50;
  * dimensions the density ratio needs a wider kernel than the paper's to be stable at this pool size.
  */
 export const STUDIO_DEFAULT_BANDWIDTH: KdeBandwidth = 0.5;
-const GRID = evenGrid(1, 5, 81);
+const GRID = evenGrid(1, 5, 41);
 const MARGINAL_BANDWIDTH = 0.15;
 const COVERAGE_RADIUS = 1;
 
@@ -140,12 +140,21 @@ export class LiveSession {
   /** The primary live update for new slider transforms. */
   update(requestId: number, transforms: readonly TraitTransform[]): LiveResult {
     const t0 = performance.now();
+    const stages: Record<string, number> = {};
+    let mark = t0;
+    const lap = (name: string) => {
+      const now = performance.now();
+      stages[name] = now - mark;
+      mark = now;
+    };
     const target = applyTransforms(this.reference, this.referenceN, transforms, this.refMoments);
     const tm = matrix(target, this.referenceN);
     const targetSub = matrix(take(target, this.targetSubIdx), this.targetSubIdx.length);
     const pool = this.cache.pool;
+    lap('target');
     const live = liveReweight({ cache: this.cache, target: tm });
     const w = live.weights;
+    lap('weights');
     this.lastTarget = target;
     this.lastWeights = w;
     this.lastRequestId = requestId;
@@ -165,6 +174,7 @@ export class LiveSession {
       mmd: wMmdTotal > 0 ? mmd({ a: this.poolMmd, b: targetMmd, aWeights: wMmd, mmdBandwidth: this.mmdBandwidth }).value : NaN,
       maecorr: maeCorr({ a: pool, b: tm, aWeights: w }).value,
     };
+    lap('metrics');
 
     const asmdBefore = Array.from(asmd({ a: pool, b: tm }).perDimension ?? []);
     const asmdAfter = Array.from(asmd({ a: pool, b: tm, aWeights: w }).perDimension ?? []);
@@ -173,6 +183,7 @@ export class LiveSession {
     const cTarget = corrMatrix(tm);
     const cAfter = corrMatrix(pool, w);
     const diff = (a: number[][], b: number[][]) => a.map((row, i) => row.map((v, j) => v - b[i]![j]!));
+    lap('charts');
 
     // Histogram of log10(n w_i) in bins of 0.25; 0 = the uniform weight; zero weights are left out.
     let lo = Infinity;
@@ -195,6 +206,7 @@ export class LiveSession {
     return {
       requestId,
       ms: performance.now() - t0,
+      stages,
       poolN: this.poolN,
       targetN: this.referenceN,
       diagnostics: { ess: live.ess, designEffect: live.designEffect, maxWeightShare: live.maxWeightShare, khat: live.khat },
@@ -210,35 +222,60 @@ export class LiveSession {
     };
   }
 
-  /** The slower figures for the last update: raw pool metrics, baselines and coverage. */
-  secondary(): SecondaryResult | null {
-    if (!this.lastTarget) return null;
+  /**
+   * The slower figures for the last update (raw pool metrics, each baseline, coverage) as small steps, so that the
+   * worker can stop between steps when a newer slider value arrives. Call the steps in order; the last one returns
+   * the assembled result.
+   */
+  secondarySteps(): (() => SecondaryResult | null)[] {
+    const target = this.lastTarget;
+    if (!target) return [];
+    const requestId = this.lastRequestId;
     const t0 = performance.now();
-    const tm = matrix(this.lastTarget, this.referenceN);
-    const targetSub = matrix(take(this.lastTarget, this.targetSubIdx), this.targetSubIdx.length);
+    const tm = matrix(target, this.referenceN);
+    const targetSub = matrix(take(target, this.targetSubIdx), this.targetSubIdx.length);
+    const targetMmd = matrix(take(target, this.targetMmdIdx), this.targetMmdIdx.length);
     const pool = this.cache.pool;
-    const targetMmd = matrix(take(this.lastTarget, this.targetMmdIdx), this.targetMmdIdx.length);
-    const rawMetrics = this.metrics(pool, this.poolSub, this.poolMmd, tm, targetSub, targetMmd);
-    const baselines: BaselineMetrics[] = this.baselines.map((b) => {
-      const a = matrix(b.data, b.n);
-      return { id: b.id, label: b.label, n: b.n, metrics: this.metrics(a, a, a, tm, targetSub, targetMmd) };
+    let rawMetrics: FiveMetrics | null = null;
+    const baselines: BaselineMetrics[] = [];
+    const steps: (() => SecondaryResult | null)[] = [];
+    steps.push(() => {
+      rawMetrics = this.metrics(pool, this.poolSub, this.poolMmd, tm, targetSub, targetMmd);
+      return null;
     });
-    const cov = coverage({ index: this.coverageIdx, target: tm });
-    const regions: CoverageRegion[] = cov.gaps
-      .filter((g) => g.share >= 0.005)
-      .map((g) => ({
-        description: describePattern(g.pattern, g.ranges),
-        share: g.share,
-        center: Array.from(g.center),
-        ranges: Array.from({ length: 5 }, (_, k) => [g.ranges[2 * k]!, g.ranges[2 * k + 1]!] as [number, number]),
-      }));
-    return {
-      requestId: this.lastRequestId,
-      ms: performance.now() - t0,
-      rawMetrics,
-      baselines,
-      coverage: { threshold: cov.radius, uncoveredShare: cov.uncoveredShare, regions },
-    };
+    for (const b of this.baselines) {
+      steps.push(() => {
+        const a = matrix(b.data, b.n);
+        baselines.push({ id: b.id, label: b.label, n: b.n, metrics: this.metrics(a, a, a, tm, targetSub, targetMmd) });
+        return null;
+      });
+    }
+    steps.push(() => {
+      const cov = coverage({ index: this.coverageIdx, target: tm });
+      const regions: CoverageRegion[] = cov.gaps
+        .filter((g) => g.share >= 0.005)
+        .map((g) => ({
+          description: describePattern(g.pattern, g.ranges),
+          share: g.share,
+          center: Array.from(g.center),
+          ranges: Array.from({ length: 5 }, (_, k) => [g.ranges[2 * k]!, g.ranges[2 * k + 1]!] as [number, number]),
+        }));
+      return {
+        requestId,
+        ms: performance.now() - t0,
+        rawMetrics: rawMetrics!,
+        baselines,
+        coverage: { threshold: cov.radius, uncoveredShare: cov.uncoveredShare, regions },
+      };
+    });
+    return steps;
+  }
+
+  /** All secondary figures at once (tests and the bench). */
+  secondary(): SecondaryResult | null {
+    let out: SecondaryResult | null = null;
+    for (const step of this.secondarySteps()) out = step();
+    return out;
   }
 
   /** Points for the two-trait scatter: target respondents and personas drawn by weight (seeded). */

@@ -1,28 +1,16 @@
 /** The persona browser: full-text search and filters kept in the URL, a virtualised table that loads more on scroll. */
 import path from 'node:path';
-import { mkdirSync } from 'node:fs';
-import type { BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
 import { openDatabase } from '@/db/client';
-import { launchBrowser } from '../support/browser';
+import { artifacts, baseURL, useBrowserSession } from './browser-session';
 import { PersonasPage } from './pages/personas-page';
 
-const baseURL = inject('baseURL');
-const artifacts = path.join(process.cwd(), 'test-results', 'e2e');
 
 describe.skipIf(!baseURL)('persona browser', () => {
-  let ctx: BrowserContext;
-  let page: Page;
-  beforeAll(async () => {
-    mkdirSync(artifacts, { recursive: true });
-    ctx = await launchBrowser();
-    page = await ctx.newPage();
-  });
-  afterAll(async () => {
-    await ctx?.close();
-  });
+  const session = useBrowserSession();
 
   it('searches and filters through the URL, scrolls a virtualised list and opens a persona', async () => {
+    const page = session.page;
     const errors: string[] = [];
     page.on('console', (m) => {
       if (m.type() === 'error') errors.push(m.text());

@@ -4,28 +4,16 @@
  * tests against the local fake OpenAI-compatible server.
  */
 import path from 'node:path';
-import { mkdirSync } from 'node:fs';
-import type { BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { launchBrowser } from '../support/browser';
+import { describe, expect, inject, it } from 'vitest';
+import { artifacts, baseURL, useBrowserSession } from './browser-session';
 import { PipelinePage } from './pages/pipeline-page';
 
-const baseURL = inject('baseURL');
-const artifacts = path.join(process.cwd(), 'test-results', 'e2e');
 
 describe.skipIf(!baseURL)('pipeline screen', () => {
-  let ctx: BrowserContext;
-  let page: Page;
-  beforeAll(async () => {
-    mkdirSync(artifacts, { recursive: true });
-    ctx = await launchBrowser();
-    page = await ctx.newPage();
-  });
-  afterAll(async () => {
-    await ctx?.close();
-  });
+  const session = useBrowserSession();
 
   it('explains the missing LLM, disables LLM actions, and imports a posts file with a bad-row report', async () => {
+    const page = session.page;
     const errors: string[] = [];
     page.on('console', (m) => {
       if (m.type() === 'error') errors.push(m.text());

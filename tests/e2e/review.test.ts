@@ -3,30 +3,18 @@
  * trail on the reviewer's history page and in the database.
  */
 import path from 'node:path';
-import { mkdirSync } from 'node:fs';
-import type { BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
 import { openDatabase } from '@/db/client';
-import { launchBrowser } from '../support/browser';
+import { artifacts, baseURL, useBrowserSession } from './browser-session';
 import { ReviewPage } from './pages/review-page';
 
-const baseURL = inject('baseURL');
-const artifacts = path.join(process.cwd(), 'test-results', 'e2e');
 const REVIEWER = 'Keyboard Kim';
 
 describe.skipIf(!baseURL)('keyboard review', () => {
-  let ctx: BrowserContext;
-  let page: Page;
-  beforeAll(async () => {
-    mkdirSync(artifacts, { recursive: true });
-    ctx = await launchBrowser();
-    page = await ctx.newPage();
-  });
-  afterAll(async () => {
-    await ctx?.close();
-  });
+  const browser = useBrowserSession();
 
   it('reviews five personas with the keyboard, undoes one, and the audit trail shows it', async () => {
+    const page = browser.page;
     const errors: string[] = [];
     page.on('console', (m) => {
       if (m.type() === 'error') errors.push(m.text());

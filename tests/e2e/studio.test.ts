@@ -1,38 +1,23 @@
-import { mkdirSync } from 'node:fs';
-import path from 'node:path';
-import type { BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { launchBrowser } from '../support/browser';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { baseURL, useBrowserSession } from './browser-session';
 import { StudioPage } from './pages/studio-page';
 
-const baseURL = inject('baseURL');
-const artifacts = path.join(process.cwd(), 'test-results', 'e2e');
-
 describe.skipIf(!baseURL)('alignment studio', () => {
-  let ctx: BrowserContext;
+  const browser = useBrowserSession();
   let page: Page;
   let studio: StudioPage;
-  const errors: string[] = [];
   beforeAll(async () => {
-    mkdirSync(artifacts, { recursive: true });
-    ctx = await launchBrowser();
-    page = await ctx.newPage();
-    page.on('console', (m) => {
-      if (m.type() === 'error') errors.push(m.text());
-    });
-    page.on('pageerror', (e) => errors.push(String(e)));
+    page = browser.page;
     studio = new StudioPage(page, baseURL);
     await studio.open();
-  });
-  afterAll(async () => {
-    await ctx?.close();
   });
 
   it('recomputes metrics and charts when a slider moves by keyboard, and clears the stale marker', async () => {
     const essBefore = await studio.diagnostic('diag-ess');
     const amwBefore = await studio.metricCell('metrics-live-weighted-amw');
     const svgBefore = await studio.marginalsSvg();
-    await page.screenshot({ path: path.join(artifacts, 'studio-initial.png'), fullPage: true });
+    await browser.screenshot('studio-initial.png');
 
     await studio.pressOnSlider('slider-shift-N', 'ArrowLeft', 6); // N mean shift -0.30
     expect(await page.getByTestId('input-shift-N').inputValue()).toBe('-0.3');
@@ -42,7 +27,7 @@ describe.skipIf(!baseURL)('alignment studio', () => {
     expect(await studio.diagnostic('diag-ess')).not.toBe(essBefore);
     expect(await studio.metricCell('metrics-live-weighted-amw')).not.toBe(amwBefore);
     expect(await studio.marginalsSvg()).not.toBe(svgBefore);
-    await page.screenshot({ path: path.join(artifacts, 'studio-after-slider.png'), fullPage: true });
+    await browser.screenshot('studio-after-slider.png');
 
     // Reset by keyboard brings the original figures back.
     await page.getByRole('button', { name: 'Reset Neuroticism' }).focus();
@@ -64,7 +49,7 @@ describe.skipIf(!baseURL)('alignment studio', () => {
     const resample = Number(await studio.metricCell('metrics-run-resample-amw'));
     const raw = Number(await studio.metricCell('metrics-run-raw-amw'));
     expect(resample).toBeLessThan(raw);
-    await page.screenshot({ path: path.join(artifacts, 'studio-after-run.png'), fullPage: true });
-    expect(errors).toEqual([]);
+    await browser.screenshot('studio-after-run.png');
+    expect(browser.errors).toEqual([]);
   });
 });

@@ -1,28 +1,16 @@
 import path from 'node:path';
-import { mkdirSync } from 'node:fs';
-import type { BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
 import { openDatabase } from '@/db/client';
 import { getWorkspaceOverview } from '@/lib/workspace/overview';
-import { launchBrowser } from '../support/browser';
+import { artifacts, baseURL, useBrowserSession } from './browser-session';
 import { WorkspacePage } from './pages/workspace-page';
 
-const baseURL = inject('baseURL');
-const artifacts = path.join(process.cwd(), 'test-results', 'e2e');
 
 describe.skipIf(!baseURL)('workspace screen', () => {
-  let ctx: BrowserContext;
-  let page: Page;
-  beforeAll(async () => {
-    mkdirSync(artifacts, { recursive: true });
-    ctx = await launchBrowser();
-    page = await ctx.newPage();
-  });
-  afterAll(async () => {
-    await ctx?.close();
-  });
+  const session = useBrowserSession();
 
   it('shows the counts that are in the database', async () => {
+    const page = session.page;
     const errors: string[] = [];
     page.on('console', (m) => {
       if (m.type() === 'error') errors.push(m.text());

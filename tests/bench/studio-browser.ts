@@ -1,0 +1,112 @@
+/**
+ * Browser benchmark of the alignment studio: input-to-chart latency of live updates in headless Chromium.
+ *
+ * For each scenario it serves the built app on a fresh database (the demo workspace, and the demo plus synthetic
+ * measured personas for a ~100,000-persona pool), opens /studio, and moves the Neuroticism mean-shift slider with the
+ * keyboard 30 times, waiting each time until the stale marker clears. The page records, per update, the time from
+ * sending the slider value to the worker until the browser has painted the charts (window.__studioLatencies).
+ * Run: npm run bench:studio. Prints p50 / p95 / max per scenario.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { openDatabase } from '../../db/client';
+import { listPoolPersonas } from '../../db/queries/pool';
+import { buildIsCurrent, markBuilt } from '../../lib/cli/build';
+import { prepareWorkspace } from '../../lib/workspace/prepare';
+import { insertSyntheticPersonas } from '../integration/personas/synthetic';
+import { launchBrowser } from '../support/browser';
+
+const MOVES = 30;
+const nextBin = path.join(process.cwd(), 'node_modules', 'next', 'dist', 'bin', 'next');
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = net.createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const p = (s.address() as net.AddressInfo).port;
+      s.close(() => resolve(p));
+    });
+  });
+}
+
+function quantile(xs: number[], q: number): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.ceil(q * s.length) - 1)]!;
+}
+
+async function scenario(label: string, extraPersonas: number) {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'populace-bench-'));
+  const db = openDatabase(path.join(dir, 'populace.db'));
+  prepareWorkspace(db);
+  if (extraPersonas > 0) insertSyntheticPersonas(db, extraPersonas, 424242);
+  const poolN = listPoolPersonas({ db }).length;
+  db.$client.close();
+  const port = await freePort();
+  const server = spawn(process.execPath, [nextBin, 'start', '-H', '127.0.0.1', '-p', String(port)], {
+    env: { ...process.env, POPULACE_DATA_DIR: dir, POPULACE_DB: '', NEXT_TELEMETRY_DISABLED: '1' },
+    stdio: 'ignore',
+  });
+  const base = `http://localhost:${port}`;
+  for (let i = 0; i < 200; i++) {
+    try {
+      if ((await fetch(`${base}/api/health`)).ok) break;
+    } catch {
+      // starting
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  const ctx = await launchBrowser();
+  try {
+    const page = await ctx.newPage();
+    const t0 = Date.now();
+    await page.goto(`${base}/studio`, { waitUntil: 'load', timeout: 120_000 });
+    await page.waitForSelector('[data-testid="stale-marker"][data-stale="false"]', { timeout: 180_000 });
+    const firstView = Date.now() - t0;
+    await page.evaluate(() => {
+      window.__studioLatencies = [];
+      window.__studioBreakdown = [];
+    });
+    await page.getByTestId('slider-shift-N').focus();
+    for (let i = 0; i < MOVES; i++) {
+      await page.keyboard.press(i % 10 < 5 ? 'ArrowLeft' : 'ArrowRight');
+      await page.waitForSelector('[data-testid="stale-marker"][data-stale="false"]', { timeout: 60_000 });
+      await page.waitForTimeout(50);
+    }
+    const lat = await page.evaluate(() => window.__studioLatencies ?? []);
+    const parts = await page.evaluate(() => window.__studioBreakdown ?? []);
+    const med = (f: (p: { worker: number; queue: number; render: number; stages: Record<string, number> }) => number) =>
+      quantile(parts.map(f), 0.5).toFixed(0);
+    const stageNames = Object.keys(parts[0]?.stages ?? {});
+    const workerMs = await page.getByTestId('stale-marker').innerText();
+    process.stdout.write(
+      `${label.padEnd(28)} pool ${String(poolN).padStart(7)}  first view ${(firstView / 1000).toFixed(1)} s  ` +
+        `updates ${lat.length}  p50 ${quantile(lat, 0.5).toFixed(0)} ms  p95 ${quantile(lat, 0.95).toFixed(0)} ms  max ${Math.max(...lat).toFixed(0)} ms; medians: worker ${med((p) => p.worker)} ms, waiting ${med((p) => p.queue)} ms, render ${med((p) => p.render)} ms (${workerMs})\n` +
+        `${''.padEnd(28)} worker stages (median ms): ${stageNames.map((n) => `${n} ${med((p) => p.stages[n] ?? 0)}`).join(', ')}\n`,
+    );
+  } finally {
+    await ctx.close();
+    server.kill('SIGTERM');
+    await new Promise((r) => setTimeout(r, 300));
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function main() {
+  if (!buildIsCurrent()) {
+    const b = spawnSync(process.execPath, [nextBin, 'build'], { stdio: 'inherit', env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' } });
+    if (b.status !== 0) throw new Error('next build failed');
+    markBuilt();
+  }
+  process.stdout.write(`Studio live-update latency, input to painted charts, headless Chromium, ${os.cpus().length} cores (${os.cpus()[0]?.model ?? ''})\n`);
+  await scenario('demo workspace', 0);
+  const extra = Number(process.env.BENCH_STUDIO_EXTRA ?? 155_000);
+  await scenario('demo + synthetic personas', extra);
+}
+
+main().catch((e) => {
+  process.stderr.write(String(e) + '\n');
+  process.exitCode = 1;
+});
