@@ -5,4 +5,6 @@ export const NAV_LINKS: { href: string; label: string }[] = [
   { href: '/personas', label: 'Personas' },
   { href: '/review', label: 'Review' },
   { href: '/pipeline', label: 'Pipeline' },
+  { href: '/groups', label: 'Groups' },
+  { href: '/exports', label: 'Exports' },
 ];

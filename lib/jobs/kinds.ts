@@ -6,4 +6,5 @@ export async function loadJobKinds(): Promise<void> {
   await import('../pipeline/jobs');
   const { registerAlignmentJob } = await import('../studio/runs');
   registerAlignmentJob();
+  (await import('../groups/revise')).registerRevisionJob();
 }

@@ -39,13 +39,42 @@ export type RunRequest = z.infer<typeof runRequestSchema>;
 interface AlignmentJobParams extends Record<string, unknown> {
   runId: number;
   request: RunRequest;
+  /** An explicit pool (a group set): only these persona ids, when measured and not rejected. */
+  personaIds?: number[];
+}
+
+/** What a run aligns when it is not the whole pool: a group's set (persona ids) and the group it belongs to. */
+export interface RunScope {
+  groupId?: number;
+  /** Only these personas (still measured and not rejected) form the pool. */
+  personaIds?: number[];
+  /** Extra facts stored in the run's config (e.g. the group definition). */
+  configExtras?: Record<string, unknown>;
 }
 
 /** Runs the whole Resample for a stored run and saves the result. Re-running after a crash recomputes it. */
-export function executeRun(db: Db, runId: number, request: RunRequest, hooks: { signal?: AbortSignal; progress?: (f: number) => void } = {}): AlignResult {
+export function executeRun(
+  db: Db,
+  runId: number,
+  request: RunRequest,
+  hooks: { signal?: AbortSignal; progress?: (f: number) => void } = {},
+  scope: Pick<RunScope, 'personaIds'> = {},
+): AlignResult {
   const target = buildTarget(request.spec, db);
-  const pool = listPoolPersonas({ db });
-  if (pool.length < 2) throw new AppError('empty_pool', 'The pool needs at least two measured, non-rejected personas to align.', 422);
+  let pool = listPoolPersonas({ db });
+  if (scope.personaIds) {
+    const keep = new Set(scope.personaIds);
+    pool = pool.filter((p) => keep.has(p.id));
+  }
+  if (pool.length < 2) {
+    throw new AppError(
+      'empty_pool',
+      scope.personaIds
+        ? `The group set has ${pool.length} measured, non-rejected persona(s); at least two are needed to align. Measure the retrieved personas or widen the persona filters.`
+        : 'The pool needs at least two measured, non-rejected personas to align.',
+      422,
+    );
+  }
   const data = new Float64Array(pool.length * 5);
   pool.forEach((p, i) => data.set([p.E, p.A, p.C, p.N, p.O], i * 5));
   const size = request.size ?? Math.min(1000, pool.length);
@@ -80,10 +109,16 @@ export function registerAlignmentJob(): void {
   registerJobKind<AlignmentJobParams>(ALIGNMENT_JOB, async (ctx) => {
     ctx.progress({ done: 0, total: 100 });
     try {
-      const r = executeRun(ctx.db, ctx.params.runId, ctx.params.request, {
-        signal: ctx.signal,
-        progress: (f) => ctx.progress({ done: Math.round(100 * f), total: 100 }),
-      });
+      const r = executeRun(
+        ctx.db,
+        ctx.params.runId,
+        ctx.params.request,
+        {
+          signal: ctx.signal,
+          progress: (f) => ctx.progress({ done: Math.round(100 * f), total: 100 }),
+        },
+        { personaIds: ctx.params.personaIds },
+      );
       ctx.progress({ done: 100, total: 100 });
       return { runId: ctx.params.runId, selectionSize: r.selection.length, converged: r.diagnostics.converged };
     } catch (e) {
@@ -93,8 +128,11 @@ export function registerAlignmentJob(): void {
   });
 }
 
-/** Starts a full run as a job; returns the job and run ids at once. */
-export function startAlignmentRun(input: unknown, db: Db = getDb()) {
+/**
+ * Starts a full run as a job; returns the job and run ids at once. `scope` restricts the pool to a persona set and
+ * links the run to a group (group alignment); without it the whole pool is aligned (the studio).
+ */
+export function startAlignmentRun(input: unknown, db: Db = getDb(), scope: RunScope = {}) {
   registerAlignmentJob();
   const request = runRequestSchema.parse(input);
   const target = buildTarget(request.spec, db); // fail fast on an empty target
@@ -102,9 +140,12 @@ export function startAlignmentRun(input: unknown, db: Db = getDb()) {
     db,
     name: request.name,
     seed: request.seed,
-    config: { request, targetDescription: target.description, targetN: target.n },
+    groupId: scope.groupId ?? null,
+    config: { request, targetDescription: target.description, targetN: target.n, ...(scope.configExtras ?? {}) },
   });
-  const job = startJob({ kind: ALIGNMENT_JOB, params: { runId: run.id, request } }, db);
+  const params: AlignmentJobParams = { runId: run.id, request };
+  if (scope.personaIds) params.personaIds = scope.personaIds;
+  const job = startJob({ kind: ALIGNMENT_JOB, params }, db);
   setRunJob({ db, id: run.id, jobId: job.id });
   return { runId: run.id, jobId: job.id };
 }

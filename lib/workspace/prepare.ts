@@ -2,6 +2,7 @@
 import { getDb, type Db } from '../../db/client';
 import { getSeedVersion, seedDemoWorkspace } from '../../db/queries/seed';
 import { DEMO_SEED_VERSION, loadDemoWorkspace } from '../demo/workspace';
+import { ensureDemoGroups } from '../groups/demo';
 
 export interface PrepareResult {
   seeded: boolean;
@@ -14,5 +15,6 @@ export function prepareWorkspace(db: Db = getDb()): PrepareResult {
   const seeded =
     getSeedVersion({ db }) === null &&
     seedDemoWorkspace({ db, workspace: loadDemoWorkspace(), version: DEMO_SEED_VERSION });
+  ensureDemoGroups(db);
   return { seeded, ms: Math.round(performance.now() - start) };
 }

@@ -1,0 +1,28 @@
+import { ExportsScreen, type ExportListItem } from '@/components/export/ExportsScreen';
+import { listExports } from '@/lib/export/service';
+import { listGroups } from '@/lib/groups/service';
+import { listRuns } from '@/lib/studio/runs';
+
+export const dynamic = 'force-dynamic';
+
+export default async function ExportsPage({ searchParams }: { searchParams: Promise<{ group?: string }> }) {
+  const sp = await searchParams;
+  const groups = listGroups().map((g) => ({ id: g.id, name: g.name, aligned: g.latestRun !== null }));
+  const initialGroup = sp.group && groups.some((g) => g.id === Number(sp.group)) ? Number(sp.group) : null;
+  const runs = listRuns()
+    .filter((r) => r.status === 'done')
+    .map((r) => ({ id: r.id, name: r.name }));
+  return (
+    <div className="space-y-3">
+      <div>
+        <h1 className="text-2xl font-semibold">Exports</h1>
+        <p className="max-w-4xl text-sm text-slate-600">
+          Export a persona set (k personas, unique or drawn with replacement, or every persona with its weight) as JSONL, CSV or
+          Parquet, with a manifest that makes it reproducible. The same exports are available from the API (POST /api/exports) and
+          the command line (<code>npm run -s populace -- export --help</code>).
+        </p>
+      </div>
+      <ExportsScreen exports={JSON.parse(JSON.stringify(listExports())) as ExportListItem[]} runs={runs} groups={groups} initialGroup={initialGroup} />
+    </div>
+  );
+}

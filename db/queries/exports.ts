@@ -1,0 +1,117 @@
+/** Exports (manifests) and the persona, source, reference and review facts an export needs. */
+import { desc, eq, inArray, sql } from 'drizzle-orm';
+import type { Db } from '../client';
+import { exports, referenceSets, sources, type Export, type Persona } from '../schema';
+import { preferredScoresOn } from './pool';
+
+export function insertExportRow({
+  db,
+  runId,
+  format,
+  manifest,
+}: {
+  db: Db;
+  runId: number | null;
+  format: Export['format'];
+  manifest: Record<string, unknown>;
+}): Export {
+  return db.insert(exports).values({ runId, format, manifest }).returning().get();
+}
+
+export function getExportRow({ db, id }: { db: Db; id: number }): Export | undefined {
+  return db.select().from(exports).where(eq(exports.id, id)).get();
+}
+
+export function listExportRows({ db, limit = 100 }: { db: Db; limit?: number }): Export[] {
+  return db.select().from(exports).orderBy(desc(exports.id)).limit(limit).all();
+}
+
+export interface ExportPersonaRow {
+  id: number;
+  sourceId: string;
+  externalId: string;
+  parentId: number | null;
+  name: string | null;
+  narrative: string;
+  age: number | null;
+  ageBand: string;
+  gender: string;
+  country: string;
+  occupation: string;
+  model: string | null;
+  status: Persona['status'];
+  instrumentId: string | null;
+  E: number | null;
+  A: number | null;
+  C: number | null;
+  N: number | null;
+  O: number | null;
+}
+
+/** Personas with their preferred trait scores (see preferredScoresOn), by id. */
+export function listExportPersonas({ db, ids }: { db: Db; ids: number[] }): ExportPersonaRow[] {
+  if (ids.length === 0) return [];
+  const out: ExportPersonaRow[] = [];
+  for (let i = 0; i < ids.length; i += 500) {
+    const chunk = ids.slice(i, i + 500);
+    out.push(
+      ...db.all<ExportPersonaRow>(sql`
+        SELECT p.id AS id, p.source_id AS sourceId, p.external_id AS externalId, p.parent_id AS parentId, p.name AS name,
+          p.narrative AS narrative, p.age AS age, p.age_band AS ageBand, p.gender AS gender, p.country AS country,
+          p.occupation AS occupation, p.model AS model, p.status AS status, ts.instrument_id AS instrumentId,
+          ts.E AS E, ts.A AS A, ts.C AS C, ts.N AS N, ts.O AS O
+        FROM personas p LEFT JOIN trait_scores ts ON ${preferredScoresOn('p', 'ts')}
+        WHERE p.id IN (${sql.join(
+          chunk.map((id) => sql`${id}`),
+          sql`, `,
+        )})`),
+    );
+  }
+  return out;
+}
+
+export function listSourcesByIds({ db, ids }: { db: Db; ids: string[] }) {
+  if (ids.length === 0) return [];
+  return db.select().from(sources).where(inArray(sources.id, ids)).orderBy(sources.id).all();
+}
+
+/** A reference set with the licence and citation of its source. */
+export function getReferenceWithSource({ db, referenceSetId }: { db: Db; referenceSetId: string }) {
+  return db
+    .select({
+      id: referenceSets.id,
+      name: referenceSets.name,
+      instrumentId: referenceSets.instrumentId,
+      sourceId: sources.id,
+      sourceName: sources.name,
+      licence: sources.licence,
+      citation: sources.citation,
+    })
+    .from(referenceSets)
+    .innerJoin(sources, eq(sources.id, referenceSets.sourceId))
+    .where(eq(referenceSets.id, referenceSetId))
+    .get();
+}
+
+/**
+ * Review facts of a set of personas: how many personas have a standing (not undone) accept / reject decision, and how
+ * many distinct reviewers decided on them.
+ */
+export function reviewSummaryFor({ db, ids }: { db: Db; ids: number[] }) {
+  if (ids.length === 0) return { accepted: 0, rejected: 0, reviewers: 0, decisions: 0 };
+  const list = sql.join(
+    ids.map((id) => sql`${id}`),
+    sql`, `,
+  );
+  return (
+    db.get<{ accepted: number; rejected: number; reviewers: number; decisions: number }>(sql`
+      SELECT
+        count(DISTINCT CASE WHEN d.decision = 'accept' THEN d.persona_id END) AS accepted,
+        count(DISTINCT CASE WHEN d.decision = 'reject' THEN d.persona_id END) AS rejected,
+        count(DISTINCT d.reviewer) AS reviewers,
+        count(*) AS decisions
+      FROM review_decisions d
+      WHERE d.persona_id IN (${list}) AND d.decision IN ('accept', 'reject')
+        AND NOT EXISTS (SELECT 1 FROM review_decisions u WHERE u.undoes_id = d.id)`) ?? { accepted: 0, rejected: 0, reviewers: 0, decisions: 0 }
+  );
+}

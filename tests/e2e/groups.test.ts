@@ -1,0 +1,83 @@
+import { mkdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parse } from 'csv-parse/sync';
+import type { BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { createHash } from 'node:crypto';
+import { launchBrowser } from '../support/browser';
+import { ExportsPage } from './pages/exports-page';
+import { GroupsPage } from './pages/groups-page';
+
+const baseURL = inject('baseURL');
+const artifacts = path.join(process.cwd(), 'test-results', 'e2e');
+
+describe.skipIf(!baseURL)('groups and exports', () => {
+  let ctx: BrowserContext;
+  let page: Page;
+  const errors: string[] = [];
+  beforeAll(async () => {
+    mkdirSync(artifacts, { recursive: true });
+    ctx = await launchBrowser();
+    page = await ctx.newPage();
+    page.on('console', (m) => {
+      if (m.type() === 'error') errors.push(m.text());
+    });
+    page.on('pageerror', (e) => errors.push(String(e)));
+  });
+  afterAll(async () => {
+    await ctx?.close();
+  });
+
+  it('lists the ready-made groups with respondent counts and the East Asia warning', async () => {
+    const groups = new GroupsPage(page, baseURL);
+    await groups.open();
+    for (const name of ['East Asia', 'North America', 'Europe (Germany, Netherlands, UK)', 'Young adults 18-24']) {
+      await expect.poll(() => groups.groupRow(name).count()).toBe(1);
+    }
+    expect(await groups.groupRow('East Asia').innerText()).toMatch(/176[\s\S]*Few respondents/);
+  });
+
+  it('defines a region, aligns the group set and downloads it', async () => {
+    const groups = new GroupsPage(page, baseURL);
+    await groups.open();
+    await groups.pickCountries(['Germany', 'Netherlands']);
+    await groups.waitForRespondents(191 + 133);
+    await groups.define({ name: 'E2E Germany and Netherlands', regionName: 'DE + NL', description: 'people who work in an office and love cycling', retrieveCount: 120 });
+    await groups.save();
+    await page.screenshot({ path: path.join(artifacts, 'groups-defined.png'), fullPage: true });
+    expect(await page.getByTestId('group-title').innerText()).toBe('E2E Germany and Netherlands');
+    expect(await page.getByTestId('group-respondents').innerText()).toBe('324');
+    await expect.poll(() => groups.hits().count()).toBeGreaterThan(10);
+    expect(await page.getByTestId('hit-why').first().innerText()).toMatch(/^matched /);
+
+    await groups.align();
+    expect(await page.getByTestId('coverage-statement').innerText()).toMatch(/cover/);
+    const raw = await groups.metric('raw', 'amw');
+    const resample = await groups.metric('resample', 'amw');
+    expect(resample).toBeGreaterThan(0);
+    expect(resample).toBeLessThan(raw);
+    await page.screenshot({ path: path.join(artifacts, 'groups-aligned.png'), fullPage: true });
+
+    await groups.goToExport();
+    const exportsPage = new ExportsPage(page, baseURL);
+    expect(await page.getByTestId('export-group').locator('option:checked').innerText()).toBe('E2E Germany and Netherlands');
+    await exportsPage.chooseFormat('csv');
+    const id = await exportsPage.create();
+    const download = await exportsPage.download(id, 'csv');
+    expect(download.suggestedFilename()).toBe(`populace-export-${id}.csv`);
+    const file = await download.path();
+    const text = readFileSync(file!, 'utf8');
+    const rows = parse(text, { columns: true }) as Record<string, string>[];
+    expect(rows.length).toBeGreaterThan(1);
+    expect(rows.reduce((a, r) => a + Number(r.count), 0)).toBeGreaterThan(rows.length - 1);
+
+    // the manifest names the group and hashes the very bytes we downloaded
+    const m = await exportsPage.download(id, 'manifest');
+    const manifest = JSON.parse(readFileSync((await m.path())!, 'utf8'));
+    expect(manifest.source.group.name).toBe('E2E Germany and Netherlands');
+    expect(manifest.source.group.definition.region).toEqual({ name: 'DE + NL', countries: ['DE', 'NL'] });
+    expect(createHash('sha256').update(readFileSync(file!)).digest('hex')).toBe(manifest.files.csv.sha256);
+    await page.screenshot({ path: path.join(artifacts, 'exports.png'), fullPage: true });
+    expect(errors).toEqual([]);
+  });
+});
