@@ -1,6 +1,6 @@
 import Link from 'next/link';
 import { GroupForm } from '@/components/groups/GroupForm';
-import { Help } from '@/components/groups/Help';
+import { HelpTip } from '@/components/HelpTip';
 import { listCustomRegions, listGroups, listPersonaSources } from '@/lib/groups/service';
 import { targetOptions } from '@/lib/targets/service';
 
@@ -29,16 +29,16 @@ export default function GroupsPage() {
               <th className="px-2 py-1">Human target</th>
               <th className="px-2 py-1 text-right">
                 Respondents
-                <Help term="respondents" />
+                <HelpTip term="respondents" />
               </th>
               <th className="px-2 py-1">Persona description</th>
               <th className="px-2 py-1 text-right">
                 Latest AMW
-                <Help term="amw" />
+                <HelpTip term="amw" />
               </th>
               <th className="px-2 py-1 text-right">
                 ESS
-                <Help term="ess" />
+                <HelpTip term="ess" />
               </th>
             </tr>
           </thead>

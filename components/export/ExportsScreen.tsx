@@ -3,7 +3,7 @@
 /** Create an export (run, group or pool; k personas or every persona with its weight), list, download, diff two. */
 import { useRouter } from 'next/navigation';
 import { useState } from 'react';
-import { Help } from '@/components/groups/Help';
+import { HelpTip } from '@/components/HelpTip';
 import { EXPORT_FORMATS } from '@/lib/export/schema';
 
 export interface ExportListItem {
@@ -202,11 +202,11 @@ export function ExportsScreen({
               <th className="px-2 py-1">Set</th>
               <th className="px-2 py-1 text-right">
                 Rows
-                <Help term="rows" />
+                <HelpTip term="rows" />
               </th>
               <th className="px-2 py-1 text-right">
                 k
-                <Help term="count" />
+                <HelpTip term="count" />
               </th>
               <th className="px-2 py-1">Download</th>
               <th className="px-2 py-1">Rows sha256</th>
@@ -291,7 +291,7 @@ export function ExportsScreen({
               <div>
                 <h3 className="font-semibold">
                   Reweighted (|Δw| &gt; 1e-9)
-                  <Help term="weight" />
+                  <HelpTip term="weight" />
                 </h3>
                 <ul>
                   {diff.reweighted.slice(0, 20).map((x) => (

@@ -13,7 +13,7 @@ import { StatusBadge } from '@/components/personas/StatusBadge';
 import type { GroupCoverage } from '@/lib/groups/coverage';
 import type { RetrievalResult } from '@/lib/groups/retrieve';
 import type { RevisionView } from '@/lib/groups/service';
-import { Help } from './Help';
+import { HelpTip } from '@/components/HelpTip';
 
 const METRICS = ['amw', 'fd', 'sw', 'mmd', 'maecorr'] as const;
 const METRIC_NAMES: Record<string, string> = { amw: 'AMW', fd: 'FD', sw: 'SW', mmd: 'MMD', maecorr: 'MAEcorr' };
@@ -157,7 +157,7 @@ export function GroupDetail({ data, llm }: { data: GroupDetailData; llm: { gener
             {data.target.n.toLocaleString('en-US')}
           </span>{' '}
           respondents
-          <Help term="respondents" /> · {data.target.description}
+          <HelpTip term="respondents" /> · {data.target.description}
         </p>
         {data.target.warnings.map((w) => (
           <p key={w} className="text-xs text-amber-800" data-testid="group-warning">
@@ -228,7 +228,7 @@ export function GroupDetail({ data, llm }: { data: GroupDetailData; llm: { gener
                     <th className="px-2 py-1">Why it matched</th>
                     <th className="px-2 py-1 text-right">
                       Score
-                      <Help term="score" />
+                      <HelpTip term="score" />
                     </th>
                     <th className="px-2 py-1">Status</th>
                   </tr>
@@ -367,7 +367,7 @@ export function GroupDetail({ data, llm }: { data: GroupDetailData; llm: { gener
                 )}
                 <p className="mt-1 text-xs">
                   Uncovered share
-                  <Help term="uncovered" />: {(100 * run.coverage.uncoveredShare).toFixed(1)}%
+                  <HelpTip term="uncovered" />: {(100 * run.coverage.uncoveredShare).toFixed(1)}%
                 </p>
               </div>
             )}
@@ -378,7 +378,7 @@ export function GroupDetail({ data, llm }: { data: GroupDetailData; llm: { gener
                   {METRICS.map((m) => (
                     <th key={m} className="px-2 py-1 text-right">
                       {METRIC_NAMES[m]}
-                      <Help term={m} />
+                      <HelpTip term={m} />
                     </th>
                   ))}
                 </tr>
@@ -402,7 +402,7 @@ export function GroupDetail({ data, llm }: { data: GroupDetailData; llm: { gener
               <div>
                 <dt className="text-slate-600">
                   ESS
-                  <Help term="ess" />
+                  <HelpTip term="ess" />
                 </dt>
                 <dd className="tabular-nums" data-testid="group-ess">
                   {fmt(diag.ess, 1)} of {run.setSize}
@@ -411,21 +411,21 @@ export function GroupDetail({ data, llm }: { data: GroupDetailData; llm: { gener
               <div>
                 <dt className="text-slate-600">
                   k-hat
-                  <Help term="khat" />
+                  <HelpTip term="khat" />
                 </dt>
                 <dd className="tabular-nums">{fmt(diag.khat, 2)}</dd>
               </div>
               <div>
                 <dt className="text-slate-600">
                   Design effect
-                  <Help term="designEffect" />
+                  <HelpTip term="designEffect" />
                 </dt>
                 <dd className="tabular-nums">{fmt(diag.designEffect, 2)}</dd>
               </div>
               <div>
                 <dt className="text-slate-600">
                   Largest weight share
-                  <Help term="maxWeightShare" />
+                  <HelpTip term="maxWeightShare" />
                 </dt>
                 <dd className="tabular-nums">{fmt(diag.maxWeightShare, 3)}</dd>
               </div>
@@ -460,7 +460,7 @@ export function GroupDetail({ data, llm }: { data: GroupDetailData; llm: { gener
                 <DiffText parts={r.diff} />
                 <div className="mt-1 text-xs">
                   Trait drift
-                  <Help term="drift" />:{' '}
+                  <HelpTip term="drift" />:{' '}
                   {r.drift ? (
                     <span className={r.drifted ? 'font-semibold text-red-700' : 'text-slate-700'} data-testid="revision-drift">
                       {TRAITS.map((t) => `${t} ${fmt(r.drift?.[t], 2)}`).join(' · ')} {r.drifted ? '(over 0.5: flagged)' : '(within 0.5)'}

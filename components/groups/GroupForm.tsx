@@ -11,7 +11,7 @@ import { TargetPicker, type TargetOptions } from '@/components/studio/TargetPick
 import { PERSONA_AGE_BANDS, PERSONA_GENDERS, type CustomRegion, type GroupDefinition } from '@/lib/groups/schema';
 import { MCCRAE_TO_ALPHA2 } from '@/lib/targets/countries';
 import type { NormsPreset, ReferenceFilters } from '@/lib/targets/schema';
-import { Help } from './Help';
+import { HelpTip } from '@/components/HelpTip';
 
 interface Preview {
   n: number;
@@ -165,7 +165,7 @@ export function GroupForm({
                     {preview.n.toLocaleString('en-US')}
                   </span>{' '}
                   respondents
-                  <Help term="respondents" />
+                  <HelpTip term="respondents" />
                   {preview.description ? <span className="text-xs text-slate-500"> · {preview.description}</span> : null}
                 </div>
                 {preview.perCountry.length > 0 && (

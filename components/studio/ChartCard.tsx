@@ -1,5 +1,5 @@
 import type { ReactNode } from 'react';
-import { HelpTip } from './HelpTip';
+import { HelpTip } from '@/components/HelpTip';
 
 /** A titled chart panel with a one-line caption that defines what is plotted. */
 export function ChartCard({

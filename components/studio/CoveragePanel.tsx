@@ -2,7 +2,7 @@
 
 import { memo, useState } from 'react';
 import type { SecondaryResult } from '@/lib/studio/live-types';
-import { HelpTip } from './HelpTip';
+import { HelpTip } from '@/components/HelpTip';
 
 /** Where the target has mass that no persona is near, stated plainly, with a brief for new personas. */
 export const CoveragePanel = memo(function CoveragePanel({ coverage: c }: { coverage: SecondaryResult['coverage'] }) {

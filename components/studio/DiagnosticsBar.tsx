@@ -1,7 +1,7 @@
 'use client';
 
 import type { LiveResult } from '@/lib/studio/live-types';
-import { HelpTip } from './HelpTip';
+import { HelpTip } from '@/components/HelpTip';
 
 function Item({ label, term, value, warn, testId }: { label: string; term: string; value: string; warn?: boolean; testId: string }) {
   return (

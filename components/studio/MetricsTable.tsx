@@ -2,7 +2,7 @@
 
 import { memo } from 'react';
 import type { BaselineMetrics, FiveMetrics, LiveResult } from '@/lib/studio/live-types';
-import { HelpTip } from './HelpTip';
+import { HelpTip } from '@/components/HelpTip';
 
 export interface RunMetrics {
   raw: FiveMetrics;

@@ -32,7 +32,8 @@ export interface PoolPersona {
 }
 
 /**
- * The pool the studio aligns: one row per persona that has trait scores and whose status is not 'rejected',
+ * The pool the studio aligns: one row per persona that has trait scores and whose status is not 'rejected', and that
+ * is not a group revision (a revision adapted to one group belongs to that group's set, not the global pool),
  * scores from the preferred instrument (ipip50, then bfi44, then mini-markers-40), on the common 1-5 scale.
  * Ordered by persona id.
  */
@@ -41,6 +42,6 @@ export function listPoolPersonas({ db }: { db: Db }): PoolPersona[] {
     SELECT p.id AS id, ts.E AS E, ts.A AS A, ts.C AS C, ts.N AS N, ts.O AS O, p.source_id AS sourceId, p.status AS status
     FROM personas p
     JOIN trait_scores ts ON ${preferredScoresOn('p', 'ts')}
-    WHERE p.status <> 'rejected'
+    WHERE p.status <> 'rejected' AND json_extract(p.metadata, '$.groupRevision') IS NULL
     ORDER BY p.id`);
 }

@@ -7,8 +7,8 @@ import { METRIC_HELP } from '@/lib/studio/metric-help';
 type Entry = { name: string; definition: string; formula: string; reading: string };
 const ALL: Record<string, Entry> = { ...(METRIC_HELP as Record<string, Entry>), ...(GROUP_HELP as Record<string, Entry>) };
 
-/** A "?" button with the definition and formula of a number (metrics, diagnostics, group and export terms). */
-export function Help({ term }: { term: string }) {
+/** A "?" button that shows the definition and formula of a metric, diagnostic, group or export term. */
+export function HelpTip({ term }: { term: string }) {
   const [open, setOpen] = useState(false);
   const help = ALL[term];
   if (!help) return null;
@@ -25,7 +25,11 @@ export function Help({ term }: { term: string }) {
         ?
       </button>
       {open ? (
-        <span role="dialog" aria-label={help.name} className="absolute left-0 z-20 mt-1 block w-80 rounded border border-slate-300 bg-white p-2 text-left text-xs font-normal text-slate-800 shadow-lg">
+        <span
+          role="dialog"
+          aria-label={help.name}
+          className="absolute left-0 z-20 mt-1 block w-80 rounded border border-slate-300 bg-white p-2 text-left text-xs font-normal text-slate-800 shadow-lg"
+        >
           <span className="block font-semibold">{help.name}</span>
           <span className="mt-1 block">{help.definition}</span>
           <code className="mt-1 block whitespace-pre-wrap rounded bg-slate-50 p-1 text-[11px]">{help.formula}</code>
