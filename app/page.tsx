@@ -169,10 +169,24 @@ export default function WorkspacePage() {
       <section className="space-y-3">
         <h2 className="text-lg font-semibold">Where to go next</h2>
         <ol className="list-decimal space-y-1 pl-5 text-sm text-slate-700">
-          <li>Browse and review the measured personas; rejected personas never enter an alignment.</li>
-          <li>Pick a human target and align the pool to it, then compare Raw, RandomSelect and Resample metrics.</li>
           <li>
-            Align from the command line: <code>npm run -s populace -- align --pool POOL.csv --reference REF.csv --out DIR</code>.
+            <Link href="/review" className="text-teal-800 underline">Review</Link> the measured personas, or{' '}
+            <Link href="/personas" className="text-teal-800 underline">browse</Link> them; rejected personas never enter
+            an alignment.
+          </li>
+          <li>
+            Pick a human target in the <Link href="/studio" className="text-teal-800 underline">alignment studio</Link>,
+            tune it, watch the weights and metrics, and run the full alignment (Raw vs RandomSelect vs Resample).
+          </li>
+          <li>
+            Define target subpopulations in <Link href="/groups" className="text-teal-800 underline">Groups</Link>, then
+            take the set out from <Link href="/exports" className="text-teal-800 underline">Exports</Link> with its
+            weights, metrics and provenance.
+          </li>
+          <li>
+            Mine and measure new personas in the <Link href="/pipeline" className="text-teal-800 underline">pipeline</Link>{' '}
+            (needs an LLM server), or align from the command line:{' '}
+            <code>npm run -s populace -- align --pool POOL.csv --reference REF.csv --out DIR</code>.
           </li>
         </ol>
         <LlmNotice />
