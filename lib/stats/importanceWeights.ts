@@ -100,11 +100,12 @@ export function importanceWeights(input: ImportanceWeightsInput): ImportanceWeig
   for (let i = 0; i < n; i++) if (work[i]! > m2) m2 = work[i]!;
   let s = 0;
   for (let i = 0; i < n; i++) s += Math.exp(work[i]! - m2);
-  const logNorm = m2 + Math.log(s);
+  // Subtract the maximum before the log of the sum: m2 + log(s) would absorb log(s) when |m2| is huge (e.g. 1e300).
+  const logS = Math.log(s);
   const weights = new Float64Array(n);
   const logWeights = new Float64Array(n);
   for (let i = 0; i < n; i++) {
-    logWeights[i] = work[i]! - logNorm;
+    logWeights[i] = work[i]! - m2 - logS;
     weights[i] = Math.exp(logWeights[i]!);
   }
   const diag = weightDiagnostics(weights);

@@ -60,3 +60,11 @@ describe('paretoSmooth (PSIS)', () => {
     }
   });
 });
+
+describe('importanceWeights with huge log densities', () => {
+  it('still sums to 1 when the log densities are near 1e300 (normaliser computed after subtracting the maximum)', () => {
+    const r = importanceWeights({ logTarget: [1e300, 1e300, 1e300], logProposal: [0, 0, 0], truncation: 'none' });
+    expect(Array.from(r.weights).reduce((a, b) => a + b, 0)).toBeCloseTo(1, 12);
+    expect(r.weights[0]).toBeCloseTo(1 / 3, 12);
+  });
+});
