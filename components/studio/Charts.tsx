@@ -229,7 +229,7 @@ export const TraitScatter = memo(function TraitScatter({
   return (
     <ChartCard
       title="Two traits: target vs aligned set"
-      caption="Each dot a person (up to 800 target respondents) or a persona drawn from the pool in proportion to its weight (800 draws, seeded)."
+      caption="Each dot a person (up to 300 target respondents) or a persona drawn from the pool in proportion to its weight (300 draws, seeded)."
       testId="chart-scatter"
     >
       <div className="mb-1 flex gap-2 text-xs">

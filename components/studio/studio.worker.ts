@@ -45,8 +45,8 @@ function drain() {
         post({ type: 'scatter', requestId: result.requestId, ...session.scatter(scatterTraits) });
       } else setTimeout(() => runStep(i + 1), 0);
     };
-    // Start after the page has had time to paint the primary result (both share two cores).
-    setTimeout(() => runStep(0), 300);
+    // Debounced: start once the slider has rested for half a second, so a drag is never slowed by these figures.
+    setTimeout(() => runStep(0), 500);
   }
 }
 

@@ -288,7 +288,7 @@ export class LiveSession {
   }
 
   /** Points for the two-trait scatter: target respondents and personas drawn by weight (seeded). */
-  scatter(traits: [number, number], count = 800): { target: [number, number][]; weighted: [number, number][] } {
+  scatter(traits: [number, number], count = 300): { target: [number, number][]; weighted: [number, number][] } {
     const target = this.lastTarget;
     const weights = this.lastWeights;
     if (!target || !weights) return { target: [], weighted: [] };

@@ -80,11 +80,13 @@ async function scenario(label: string, extraPersonas: number) {
     const med = (f: (p: { worker: number; queue: number; render: number; stages: Record<string, number> }) => number) =>
       quantile(parts.map(f), 0.5).toFixed(0);
     const stageNames = Object.keys(parts[0]?.stages ?? {});
+    const worst = [...parts].sort((a, b) => b.worker + b.queue + b.render - (a.worker + a.queue + a.render)).slice(0, 3);
     const workerMs = await page.getByTestId('stale-marker').innerText();
     process.stdout.write(
       `${label.padEnd(28)} pool ${String(poolN).padStart(7)}  first view ${(firstView / 1000).toFixed(1)} s  ` +
         `updates ${lat.length}  p50 ${quantile(lat, 0.5).toFixed(0)} ms  p95 ${quantile(lat, 0.95).toFixed(0)} ms  max ${Math.max(...lat).toFixed(0)} ms; medians: worker ${med((p) => p.worker)} ms, waiting ${med((p) => p.queue)} ms, render ${med((p) => p.render)} ms (${workerMs})\n` +
-        `${''.padEnd(28)} worker stages (median ms): ${stageNames.map((n) => `${n} ${med((p) => p.stages[n] ?? 0)}`).join(', ')}\n`,
+        `${''.padEnd(28)} worker stages (median ms): ${stageNames.map((n) => `${n} ${med((p) => p.stages[n] ?? 0)}`).join(', ')}\n` +
+        `${''.padEnd(28)} slowest updates (worker / waiting / render ms): ${worst.map((p) => `${p.worker.toFixed(0)} / ${p.queue.toFixed(0)} / ${p.render.toFixed(0)}`).join('; ')}\n`,
     );
   } finally {
     await ctx.close();
