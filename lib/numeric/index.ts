@@ -4,5 +4,6 @@ export { type Rng, createRng } from './rng';
 export { logSumExp } from './logSumExp';
 export { symmetricEigen, sqrtmPsd } from './symmetricEigen';
 export { sortPairs } from './sortPairs';
+export { selectKth } from './selectKth';
 export { AlignInputError, type AlignInputErrorCode } from './alignInputError';
 export { assertMatrix, normaliseWeights, type MatrixChecks } from './validate';

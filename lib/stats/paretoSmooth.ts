@@ -1,3 +1,4 @@
+import { selectKth } from '../numeric/selectKth';
 /** Result of Pareto smoothing. */
 export interface ParetoSmoothResult {
   /** Smoothed log weights (same additive constant as the input), length n. */
@@ -17,7 +18,7 @@ export interface ParetoSmoothResult {
  * prior of Vehtari et al.; the tail is replaced by u + F^{-1}((z - 1/2) / M), z = 1..M, and no weight may exceed
  * the original largest one. k-hat < 0.5 good, 0.5-0.7 usable, > 0.7 unreliable (the estimate's variance is
  * effectively infinite and the weights should not be trusted).
- * Complexity O(n log n) for the sort plus O(M (30 + sqrt M)) for the fit. Works in the log domain (the largest
+ * Complexity O(n) expected for the order statistics (quickselect) plus O(M log M + M (30 + sqrt M)) for the fit. Works in the log domain (the largest
  * log weight is subtracted first).
  * Reference: Vehtari, Simpson, Gelman, Yao, Gabry (2024) Pareto smoothed importance sampling, JMLR 25(72);
  * Zhang & Stephens (2009) Technometrics 51(3). Ported from ArviZ `_psislw` / `_gpdfit`; checked against a numpy
@@ -29,14 +30,20 @@ export function paretoSmooth(logWeights: ArrayLike<number>): ParetoSmoothResult 
   const out = Float64Array.from(logWeights);
   const tailLength = Math.ceil(Math.min(0.2 * n, 3 * Math.sqrt(n)));
   if (n < 2 || tailLength < 5 || tailLength >= n) return { logWeights: out, khat: NaN, tailLength: 0 };
-  const sorted = Float64Array.from(logWeights).sort();
-  const maxLw = sorted[n - 1]!;
+  // Only three order statistics are needed: the cutoff (rank n - M - 1), the threshold (rank n - M) and the maximum.
+  const work = Float64Array.from(logWeights);
+  const cutoffRaw = selectKth(work, n - tailLength - 1);
+  let thr = Infinity;
+  let maxLw = cutoffRaw;
+  for (let i = n - tailLength; i < n; i++) {
+    const v = work[i]!;
+    if (v < thr) thr = v;
+    if (v > maxLw) maxLw = v;
+  }
   if (!Number.isFinite(maxLw)) return { logWeights: out, khat: NaN, tailLength: 0 };
-  const cutoffRaw = sorted[n - tailLength - 1]!;
   const cutoff = Math.max(cutoffRaw, Math.log(Number.MIN_VALUE) + maxLw);
   // Indices of the tail, ascending by weight (ties: higher index later, as a stable argsort would give), found
   // without sorting all n indices: everything above the threshold, then ties at the threshold from the top.
-  const thr = sorted[n - tailLength]!;
   const tailIdx: number[] = [];
   for (let i = 0; i < n; i++) if (logWeights[i]! > thr) tailIdx.push(i);
   for (let i = n - 1; i >= 0 && tailIdx.length < tailLength; i--) if (logWeights[i]! === thr) tailIdx.push(i);

@@ -102,3 +102,27 @@ describe('matrix helpers and validation', () => {
     expect(() => normaliseWeights([0, 0], 2, 'pool')).toThrow(/all zero/);
   });
 });
+
+describe('selectKth', () => {
+  it('puts the k-th order statistic in place, like a full sort, on seeded random, sorted, constant and tied input', async () => {
+    const { selectKth, createRng } = await import('@/lib/numeric');
+    const rng = createRng(5);
+    const cases: Float64Array[] = [
+      Float64Array.from({ length: 1001 }, () => rng.normal()),
+      Float64Array.from({ length: 500 }, (_, i) => i),
+      new Float64Array(300).fill(2),
+      Float64Array.from({ length: 777 }, () => Math.floor(rng.next() * 5)),
+      Float64Array.from({ length: 50 }, () => (rng.next() < 0.2 ? -Infinity : rng.normal())),
+    ];
+    for (const base of cases) {
+      const sorted = Float64Array.from(base).sort();
+      for (const k of [0, 1, Math.floor(base.length / 2), base.length - 2, base.length - 1]) {
+        const a = Float64Array.from(base);
+        expect(selectKth(a, k)).toBe(sorted[k]);
+        for (let i = 0; i < k; i++) expect(a[i]!).toBeLessThanOrEqual(a[k]!);
+        for (let i = k + 1; i < a.length; i++) expect(a[i]!).toBeGreaterThanOrEqual(a[k]!);
+      }
+    }
+    expect(() => selectKth(new Float64Array(3), 3)).toThrow(RangeError);
+  });
+});
