@@ -240,6 +240,18 @@ function toPrompt(messages: LlmMessage[]): { system?: string; messages: ModelMes
   return { system: system || undefined, messages: rest };
 }
 
+/** The settings every text call shares: prompt, sampling parameters, no SDK-level retries (recorded() retries), abort. */
+function callSettings(opts: LlmCallOptions, signal: AbortSignal) {
+  return {
+    ...toPrompt(opts.messages),
+    temperature: opts.temperature,
+    maxOutputTokens: opts.maxOutputTokens,
+    seed: opts.seed,
+    maxRetries: 0,
+    abortSignal: signal,
+  };
+}
+
 /** A structured answer validated by `schema` (zod), via `generateText({ output: Output.object({ schema }) })`. */
 export async function callLlmObject<T>(opts: LlmCallOptions & { schema: ZodType<T>; schemaName?: string }): Promise<LlmResult<T>> {
   const model = getModel(opts.role);
@@ -249,12 +261,7 @@ export async function callLlmObject<T>(opts: LlmCallOptions & { schema: ZodType<
     async (signal) => {
       const r = await generateText({
         model,
-        ...toPrompt(opts.messages),
-        temperature: opts.temperature,
-        maxOutputTokens: opts.maxOutputTokens,
-        seed: opts.seed,
-        maxRetries: 0,
-        abortSignal: signal,
+        ...callSettings(opts, signal),
         output: Output.object({ schema: opts.schema, name: opts.schemaName }),
       });
       return { text: r.text, value: r.output, tokensIn: r.usage.inputTokens ?? null, tokensOut: r.usage.outputTokens ?? null };
@@ -271,12 +278,7 @@ export async function callLlmText(opts: LlmCallOptions): Promise<LlmResult<strin
     async (signal) => {
       const r = await generateText({
         model,
-        ...toPrompt(opts.messages),
-        temperature: opts.temperature,
-        maxOutputTokens: opts.maxOutputTokens,
-        seed: opts.seed,
-        maxRetries: 0,
-        abortSignal: signal,
+        ...callSettings(opts, signal),
       });
       return { text: r.text, value: r.text, tokensIn: r.usage.inputTokens ?? null, tokensOut: r.usage.outputTokens ?? null };
     },
@@ -296,12 +298,7 @@ export async function streamLlmText(opts: LlmCallOptions & { onDelta?: (delta: s
       let streamError: unknown = null;
       const r = streamText({
         model,
-        ...toPrompt(opts.messages),
-        temperature: opts.temperature,
-        maxOutputTokens: opts.maxOutputTokens,
-        seed: opts.seed,
-        maxRetries: 0,
-        abortSignal: signal,
+        ...callSettings(opts, signal),
         onError: ({ error }) => {
           streamError = error;
         },
