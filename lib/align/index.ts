@@ -22,5 +22,5 @@ export {
   type BalanceReport,
 } from './alignPool';
 export { createPoolDensityCache, type PoolDensityCache, type PoolDensityCacheOptions } from './poolDensityCache';
-export { liveReweight, type LiveReweightResult } from './liveReweight';
+export { liveReweight, traitOrder, type LiveReweightResult } from './liveReweight';
 export { AlignInputError, type AlignInputErrorCode } from '../numeric/alignInputError';

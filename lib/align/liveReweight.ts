@@ -36,7 +36,17 @@ export interface LiveReweightResult {
  * Error: the live grid is coarser than the batch one; the bench prints its log-density error against the exact KDE.
  * @example liveReweight({ cache, target: reference }).ess <= cache.pool.rows
  */
-export function liveReweight(input: { cache: PoolDensityCache; target: Matrix; targetWeights?: ArrayLike<number> }): LiveReweightResult {
+export function liveReweight(input: {
+  cache: PoolDensityCache;
+  target: Matrix;
+  targetWeights?: ArrayLike<number>;
+  /**
+   * Optional per-trait ascending order of the target rows (d x m, trait-major), as from `traitOrder(target)`. Pass it
+   * when a new target keeps the row order of an earlier one on every trait (e.g. after increasing per-trait affine
+   * maps, as the studio's sliders apply): the per-trait sorts are then skipped.
+   */
+  targetOrder?: Uint32Array;
+}): LiveReweightResult {
   const { cache, target } = input;
   validateTraitSet(target, 'target', { minRows: 1, allowConstant: true });
   const m = target.rows;
@@ -46,7 +56,7 @@ export function liveReweight(input: { cache: PoolDensityCache; target: Matrix; t
   let sw2 = 0;
   for (let j = 0; j < m; j++) sw2 += tw[j]! * tw[j]!;
   const bw = resolveBandwidth(cache.bandwidth, d, 1 / sw2, cache.scale.sd, cache.scale.mode);
-  const prep = prepareTarget(cache, target);
+  const prep = prepareTarget(cache, target, input.targetOrder);
   const corners = 1 << d;
   const binned = new Float64Array(cache.grid.size);
   for (let j = 0; j < m; j++) {
@@ -118,7 +128,7 @@ interface PreparedTarget {
 const targetCache = new WeakMap<Matrix, WeakMap<PoolDensityCache, PreparedTarget>>();
 
 /** Stencils of the target rows on the cache's grid and their per-trait sort order; reused while only weights change. */
-function prepareTarget(cache: PoolDensityCache, target: Matrix): PreparedTarget {
+function prepareTarget(cache: PoolDensityCache, target: Matrix, order?: Uint32Array): PreparedTarget {
   let byCache = targetCache.get(target);
   const hit = byCache?.get(cache);
   if (hit) return hit;
@@ -135,15 +145,9 @@ function prepareTarget(cache: PoolDensityCache, target: Matrix): PreparedTarget 
     stencilWeight[j * corners + c] = w;
     filled[j] = c + 1;
   });
+  const sortedIndex = order && order.length === d * m ? order : traitOrder(target);
   const sortedValues = new Float64Array(d * m);
-  const sortedIndex = new Uint32Array(d * m);
-  for (let k = 0; k < d; k++) {
-    const idx = Array.from({ length: m }, (_, j) => j).sort((x, y) => target.data[x * d + k]! - target.data[y * d + k]! || x - y);
-    for (let t = 0; t < m; t++) {
-      sortedIndex[k * m + t] = idx[t]!;
-      sortedValues[k * m + t] = target.data[idx[t]! * d + k]!;
-    }
-  }
+  for (let k = 0; k < d; k++) for (let t = 0; t < m; t++) sortedValues[k * m + t] = target.data[sortedIndex[k * m + t]! * d + k]!;
   const prep = { stencilNode, stencilWeight, sortedValues, sortedIndex };
   if (!byCache) {
     byCache = new WeakMap();
@@ -151,4 +155,19 @@ function prepareTarget(cache: PoolDensityCache, target: Matrix): PreparedTarget 
   }
   byCache.set(cache, prep);
   return prep;
+}
+
+/**
+ * Per-trait ascending order of the rows of `x` (ties by row index): index t of trait k's order is at k * rows + t.
+ * O(d m log m).
+ * @example traitOrder(matrixFromRows([[2], [1]])) -> Uint32Array [1, 0]
+ */
+export function traitOrder(x: Matrix): Uint32Array {
+  const { rows: m, cols: d, data } = x;
+  const out = new Uint32Array(d * m);
+  for (let k = 0; k < d; k++) {
+    const idx = Array.from({ length: m }, (_, j) => j).sort((a, b) => data[a * d + k]! - data[b * d + k]! || a - b);
+    out.set(idx, k * m);
+  }
+  return out;
 }

@@ -8,7 +8,7 @@
  * no-persona baselines, and coverage. SW and MMD use seeded subsamples and a per-session MMD bandwidth (in `notes`).
  */
 import { coverage, coverageIndex, type CoverageIndex } from '../align/coverage';
-import { createPoolDensityCache, liveReweight, type PoolDensityCache } from '../align';
+import { createPoolDensityCache, liveReweight, traitOrder, type PoolDensityCache } from '../align';
 import { selectMultinomial } from '../align/selectMultinomial';
 import { createRng } from '../numeric/rng';
 import type { Matrix } from '../numeric/matrix';
@@ -100,6 +100,8 @@ export class LiveSession {
   private readonly poolSubIdx: Uint32Array;
   private readonly targetSubIdx: Uint32Array;
   private readonly targetLiveIdx: Uint32Array;
+  /** Per-trait order of the live respondents: the slider maps are increasing per trait, so it never changes. */
+  private readonly targetLiveOrder: Uint32Array;
   private readonly poolMmdIdx: Uint32Array;
   private readonly poolMmd: Matrix;
   private readonly targetMmdIdx: Uint32Array;
@@ -125,6 +127,7 @@ export class LiveSession {
     this.poolSub = matrix(take(pool.data, this.poolSubIdx), this.poolSubIdx.length);
     this.targetSubIdx = subsampleIndices(input.referenceN, LIVE_SUBSAMPLE, 12);
     this.targetLiveIdx = subsampleIndices(input.referenceN, LIVE_TARGET_SAMPLE, 17);
+    this.targetLiveOrder = traitOrder(matrix(take(this.reference, this.targetLiveIdx), this.targetLiveIdx.length));
     this.poolMmdIdx = subsampleIndices(input.poolN, LIVE_MMD_SUBSAMPLE, 15);
     this.poolMmd = matrix(take(pool.data, this.poolMmdIdx), this.poolMmdIdx.length);
     this.targetMmdIdx = subsampleIndices(input.referenceN, LIVE_MMD_SUBSAMPLE, 16);
@@ -161,7 +164,7 @@ export class LiveSession {
     const pool = this.cache.pool;
     lap('target');
     const targetLive = matrix(take(target, this.targetLiveIdx), this.targetLiveIdx.length);
-    const live = liveReweight({ cache: this.cache, target: targetLive });
+    const live = liveReweight({ cache: this.cache, target: targetLive, targetOrder: this.targetLiveOrder });
     const w = live.weights;
     lap('weights');
     this.lastTarget = target;
