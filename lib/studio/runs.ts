@@ -1,4 +1,7 @@
 /** Full alignment runs: started as jobs, computed with the pure core, saved with everything needed to reproduce them. */
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
 import { z } from 'zod';
 import { getDb, type Db } from '../../db/client';
 import { listPoolPersonas } from '../../db/queries/pool';
@@ -101,6 +104,52 @@ export function executeRun(
   return result;
 }
 
+const alignmentJobParamsSchema = z.object({
+  runId: z.number().int().positive(),
+  request: runRequestSchema,
+  personaIds: z.array(z.number().int().positive()).optional(),
+});
+
+/** The child process side of an alignment job (see lib/cli/commands/compute-run.ts). */
+export function computeRunFromJson(json: string, progress: (f: number) => void, db: Db = getDb()) {
+  const params = alignmentJobParamsSchema.parse(JSON.parse(json));
+  const r = executeRun(db, params.runId, params.request, { progress }, { personaIds: params.personaIds });
+  return { runId: params.runId, selectionSize: r.selection.length, converged: r.diagnostics.converged };
+}
+
+/**
+ * Runs an alignment in a child process (`populace compute-run`) against the same database file, relaying its
+ * progress; aborting the signal kills the child. The CPU-heavy solve then never blocks the server's event loop.
+ */
+async function executeRunInChild(db: Db, params: AlignmentJobParams, signal: AbortSignal, progress: (f: number) => void) {
+  const tsxCli = path.join(/* turbopackIgnore: true */ process.cwd(), 'node_modules', 'tsx', 'dist', 'cli.mjs');
+  const mainTs = path.join(/* turbopackIgnore: true */ process.cwd(), 'lib', 'cli', 'main.ts');
+  const child = spawn(process.execPath, [tsxCli, mainTs, 'compute-run'], {
+    env: { ...process.env, POPULACE_DB: db.$client.name },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  const onAbort = () => child.kill('SIGTERM');
+  signal.addEventListener('abort', onAbort);
+  let stderr = '';
+  let done: Record<string, unknown> | null = null;
+  child.stderr.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-4000)));
+  createInterface({ input: child.stdout }).on('line', (line) => {
+    try {
+      const msg = JSON.parse(line) as { progress?: number; done?: Record<string, unknown> };
+      if (typeof msg.progress === 'number') progress(msg.progress);
+      if (msg.done) done = msg.done;
+    } catch {
+      // not a protocol line
+    }
+  });
+  child.stdin.end(JSON.stringify(params));
+  const code = await new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c)));
+  signal.removeEventListener('abort', onAbort);
+  if (signal.aborted) throw signal.reason ?? new Error('The run was cancelled.');
+  if (code !== 0 || !done) throw new Error(stderr.trim().split('\n').slice(-3).join(' ') || `the alignment process exited with code ${code}`);
+  return done as { runId: number; selectionSize: number; converged: boolean };
+}
+
 let registered = false;
 /** Registers the alignment job kind (idempotent). */
 export function registerAlignmentJob(): void {
@@ -109,20 +158,18 @@ export function registerAlignmentJob(): void {
   registerJobKind<AlignmentJobParams>(ALIGNMENT_JOB, async (ctx) => {
     ctx.progress({ done: 0, total: 100 });
     try {
-      const r = executeRun(
-        ctx.db,
-        ctx.params.runId,
-        ctx.params.request,
-        {
-          signal: ctx.signal,
-          progress: (f) => ctx.progress({ done: Math.round(100 * f), total: 100 }),
-        },
-        { personaIds: ctx.params.personaIds },
-      );
+      const progress = (f: number) => ctx.progress({ done: Math.round(100 * f), total: 100 });
+      const out =
+        ctx.db.$client.memory || process.env.POPULACE_RUNS_IN_PROCESS === '1'
+          ? (() => {
+              const r = executeRun(ctx.db, ctx.params.runId, ctx.params.request, { signal: ctx.signal, progress }, { personaIds: ctx.params.personaIds });
+              return { runId: ctx.params.runId, selectionSize: r.selection.length, converged: r.diagnostics.converged };
+            })()
+          : await executeRunInChild(ctx.db, ctx.params, ctx.signal, progress);
       ctx.progress({ done: 100, total: 100 });
-      return { runId: ctx.params.runId, selectionSize: r.selection.length, converged: r.diagnostics.converged };
+      return out;
     } catch (e) {
-      setRunStatus({ db: ctx.db, id: ctx.params.runId, status: e instanceof JobCancelledError ? 'cancelled' : 'failed' });
+      setRunStatus({ db: ctx.db, id: ctx.params.runId, status: ctx.signal.aborted || e instanceof JobCancelledError ? 'cancelled' : 'failed' });
       throw e;
     }
   });

@@ -56,6 +56,20 @@ describe('full alignment runs', () => {
     }
   });
 
+  it('can be cancelled while the alignment process computes: the process stops and the run is marked cancelled', async () => {
+    const { cancelJob, getJob } = await import('@/lib/jobs');
+    const started = await startRun({ name: 'to cancel', seed: 2, spec: {} });
+    // Wait until the child process has started and reported (the job is running), then cancel.
+    await expect.poll(() => getJob(started.body.jobId).status, { timeout: 20_000, interval: 50 }).toBe('running');
+    cancelJob(started.body.jobId);
+    const job = await waitForJob(started.body.jobId);
+    expect(job.status).toBe('cancelled');
+    const { GET } = await import('@/app/api/runs/[id]/route');
+    const run = await (await GET(new Request('http://localhost'), { params: Promise.resolve({ id: String(started.body.runId) }) })).json();
+    expect(run.status).toBe('cancelled');
+    expect(run.weights).toBeNull();
+  });
+
   it('refuses an empty target with a clear message and lists runs for comparison', async () => {
     const bad = await startRun({ name: 'nobody', seed: 1, spec: { filters: { countries: ['ZZ'] } } });
     expect(bad.status).toBe(422);
