@@ -4,6 +4,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import Link from 'next/link';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { JobProgress } from '@/components/jobs/JobProgress';
+import { WhenVisible } from '@/components/WhenVisible';
 import type { KdeBandwidth, LiveResult, SecondaryResult, WorkerRequest, WorkerResponse } from '@/lib/studio/live-types';
 import type { StudioData } from '@/lib/studio/data';
 import type { NormsPreset, ReferenceFilters, TargetSpec, TraitEdits } from '@/lib/targets/schema';
@@ -247,18 +248,20 @@ export function Studio({ options, initialRuns }: { options: TargetOptions; initi
                 <WeightHistogram result={live} />
                 <LovePlot result={live} />
               </div>
-              <MetricsTable
-                live={live}
-                raw={secondary?.rawMetrics ?? null}
-                run={runMetrics}
-                runLabel={lastRun ? `#${lastRun.id} ${lastRun.name}` : null}
-                baselines={secondary?.baselines ?? []}
-              />
-              <div className="grid grid-cols-2 gap-4">
+              <WhenVisible>
+                <MetricsTable
+                  live={live}
+                  raw={secondary?.rawMetrics ?? null}
+                  run={runMetrics}
+                  runLabel={lastRun ? `#${lastRun.id} ${lastRun.name}` : null}
+                  baselines={secondary?.baselines ?? []}
+                />
+              </WhenVisible>
+              <WhenVisible className="grid grid-cols-2 gap-4">
                 <TraitScatter target={scatter.target} weighted={scatter.weighted} traits={scatterTraits} onTraits={setScatterTraits} />
                 <CorrelationDiffMap result={live} />
-              </div>
-              {secondary ? <CoveragePanel coverage={secondary.coverage} /> : null}
+              </WhenVisible>
+              <WhenVisible>{secondary ? <CoveragePanel coverage={secondary.coverage} /> : null}</WhenVisible>
               <ul className="text-[11px] text-slate-500" data-testid="live-notes">
                 {live.notes.map((n) => (
                   <li key={n}>{n}</li>

@@ -25,8 +25,12 @@ export class StudioPage {
     return (await this.page.getByTestId(testId).getAttribute('data-value')) ?? '';
   }
 
+  /** A cell of the metrics table, scrolled into view first (off-screen panels update when they become visible). */
   async metricCell(testId: string): Promise<string> {
-    return this.page.getByTestId(testId).innerText();
+    const cell = this.page.getByTestId(testId);
+    await cell.scrollIntoViewIfNeeded();
+    await this.page.waitForTimeout(100);
+    return cell.innerText();
   }
 
   /** The SVG of the marginals chart, as a fingerprint of what it draws. */
