@@ -1,7 +1,25 @@
 import Link from 'next/link';
+import { cookies, headers } from 'next/headers';
+import { redirect } from 'next/navigation';
 import { NAV_LINKS } from './nav-links';
+import { AuthControls } from './AuthControls';
+import { SESSION_COOKIE, authRequired } from '@/lib/auth/config';
+import { sessionForToken } from '@/lib/auth/session';
 
-export function NavBar() {
+/**
+ * The main navigation. When sign-in is required it shows the user and a sign-out button, and it sends a page
+ * request whose session cookie is not (or no longer) valid to /signin: middleware.ts only sees that a cookie is
+ * present, this checks it against the database on every page render (the layout renders the NavBar on every page).
+ */
+export async function NavBar() {
+  let user: { username: string; role: string } | null = null;
+  if (authRequired()) {
+    const path = (await headers()).get('x-populace-path') ?? '/';
+    const session = sessionForToken((await cookies()).get(SESSION_COOKIE)?.value);
+    const onSignIn = path === '/signin' || path.startsWith('/signin?');
+    if (!session && !onSignIn) redirect(`/signin?next=${encodeURIComponent(path)}`);
+    if (session) user = { username: session.username, role: session.role };
+  }
   return (
     <header className="border-b border-slate-200 bg-white">
       <nav className="mx-auto flex max-w-7xl items-center gap-6 px-6 py-3" aria-label="Main">
@@ -13,6 +31,7 @@ export function NavBar() {
             {l.label}
           </Link>
         ))}
+        {user ? <AuthControls username={user.username} role={user.role} /> : null}
       </nav>
     </header>
   );

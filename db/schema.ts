@@ -472,3 +472,42 @@ export const meta = sqliteTable('meta', {
   key: text('key').primaryKey(),
   value: text('value').notNull(),
 });
+
+export const userRoles = ['viewer', 'reviewer', 'admin'] as const;
+export type UserRole = (typeof userRoles)[number];
+
+/** Accounts for sign-in when the server is exposed beyond loopback (see lib/auth/config.ts). */
+export const users = sqliteTable(
+  'users',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    username: text('username').notNull(),
+    /** bcrypt hash (bcryptjs); never the password. */
+    passwordHash: text('password_hash').notNull(),
+    role: text('role', { enum: userRoles }).notNull(),
+    createdAt: createdAt(),
+    disabled: integer('disabled', { mode: 'boolean' }).notNull().default(false),
+  },
+  (t) => [uniqueIndex('users_username').on(t.username)],
+);
+export type User = typeof users.$inferSelect;
+export type NewUser = typeof users.$inferInsert;
+
+/**
+ * Sign-in sessions. The id is the sha256 (hex) of the random token held in the populace_session cookie, so a copy
+ * of the database does not hand out live sessions. csrf_token is the double-submit token for mutations.
+ */
+export const sessions = sqliteTable(
+  'sessions',
+  {
+    id: text('id').primaryKey(),
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    createdAt: createdAt(),
+    expiresAt: text('expires_at').notNull(),
+    csrfToken: text('csrf_token').notNull(),
+  },
+  (t) => [index('sessions_user').on(t.userId), index('sessions_expires').on(t.expiresAt)],
+);
+export type Session = typeof sessions.$inferSelect;

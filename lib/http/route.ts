@@ -1,14 +1,25 @@
 /**
  * The thin wrapper every route handler uses: parse input with zod, call one service, answer JSON.
  * AppError maps to its status; zod errors to 400 with the failing fields; anything else to 500.
+ *
+ * When sign-in is required (POPULACE_AUTH=required, see lib/auth/config.ts) route() also checks access before the
+ * body runs: a live session (401), the least role (option `role`, default 'viewer' for GET/HEAD and 'reviewer' for
+ * mutations; 403), and for mutations a same-origin Origin and the CSRF token (403). When it is not required, route()
+ * does exactly what it did before sign-in existed.
  */
 import { NextResponse } from 'next/server';
 import { ZodError, type ZodType } from 'zod';
 import { AppError } from './errors';
+import { authRequired } from '../auth/config';
+import { authorize, type AccessOptions } from '../auth/guard';
+
+export type RouteOptions = AccessOptions;
 
 export function errorResponse(err: unknown): NextResponse {
   if (err instanceof AppError) {
-    return NextResponse.json({ error: { code: err.code, message: err.message, details: err.details } }, { status: err.status });
+    const retryAfter = (err.details as { retryAfter?: unknown } | undefined)?.retryAfter;
+    const headers = err.status === 429 && typeof retryAfter === 'number' ? { 'Retry-After': String(retryAfter) } : undefined;
+    return NextResponse.json({ error: { code: err.code, message: err.message, details: err.details } }, { status: err.status, headers });
   }
   if (err instanceof ZodError) {
     const issues = err.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
@@ -19,10 +30,14 @@ export function errorResponse(err: unknown): NextResponse {
   return NextResponse.json({ error: { code: 'internal', message: e?.message ?? 'Internal error' } }, { status: 500 });
 }
 
-/** Wraps a handler body so that errors become JSON answers. */
-export function route<Ctx = unknown>(body: (req: Request, ctx: Ctx) => Promise<unknown> | unknown) {
+/**
+ * Wraps a handler body so that errors become JSON answers; with sign-in required it first checks access
+ * (`options.role` raises the least role, e.g. `{ role: 'admin' }`; `options.public` needs no session).
+ */
+export function route<Ctx = unknown>(body: (req: Request, ctx: Ctx) => Promise<unknown> | unknown, options: RouteOptions = {}) {
   return async (req: Request, ctx: Ctx): Promise<Response> => {
     try {
+      if (authRequired()) authorize(req, options);
       const out = await body(req, ctx);
       return out instanceof Response ? out : NextResponse.json(out);
     } catch (err) {

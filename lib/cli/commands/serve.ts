@@ -5,6 +5,7 @@ import { parseOptions } from '../args';
 import { buildIsCurrent, markBuilt } from '../build';
 import { prepareWorkspace } from '../../workspace/prepare';
 import { databasePath } from '../../../db/client';
+import { authModeForListenHost } from '../../auth/config';
 
 export const summary = 'prepare the database, build if needed, and serve the dashboard (npm start)';
 
@@ -23,6 +24,11 @@ export async function run(argv: string[]): Promise<number> {
   const port = String(opts.port ?? process.env.PORT ?? '3000');
   const host = String(opts.host ?? process.env.HOST ?? '127.0.0.1');
 
+  // Sign-in is required whenever the dashboard is reachable from another machine; it can also be forced by hand.
+  if (authModeForListenHost(host) === 'required') process.env.POPULACE_AUTH = 'required';
+  if (process.env.POPULACE_AUTH === 'required') {
+    process.stdout.write(`Sign-in required (POPULACE_AUTH=required${authModeForListenHost(host) === 'required' ? `, listening on ${host}` : ''}). Add accounts with: npm run -s populace -- users add --username U --role reviewer\n`);
+  }
   process.stdout.write(`Database: ${databasePath()}\n`);
   const prep = prepareWorkspace();
   process.stdout.write(prep.seeded ? `Seeded the demo workspace in ${prep.ms} ms.\n` : 'Demo workspace already present.\n');

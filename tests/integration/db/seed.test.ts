@@ -45,7 +45,7 @@ describe('migrations', () => {
       [
         'alignment_runs', 'authors', 'baseline_responses', 'exports', 'groups', 'instrument_items', 'instruments',
         'item_responses', 'jobs', 'llm_calls', 'meta', 'norms', 'persona_posts', 'personas', 'posts', 'reason_codes',
-        'reference_respondents', 'reference_sets', 'review_decisions', 'sources', 'targets', 'trait_scores',
+        'reference_respondents', 'reference_sets', 'review_decisions', 'sessions', 'sources', 'targets', 'trait_scores', 'users',
       ].sort(),
     );
     expect(mem.$client.pragma('foreign_keys', { simple: true })).toBe(1);

@@ -6,4 +6,4 @@ import { targetSpecSchema } from '@/lib/targets/schema';
 export const dynamic = 'force-dynamic';
 
 /** The human target of a reference spec in numbers: { n, warnings, description, perCountry }. */
-export const POST = route(async (req) => previewGroupTarget((await jsonBody(req, z.object({ spec: targetSpecSchema }))).spec));
+export const POST = route(async (req) => previewGroupTarget((await jsonBody(req, z.object({ spec: targetSpecSchema }))).spec), { role: 'viewer' });

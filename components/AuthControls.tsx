@@ -1,0 +1,67 @@
+'use client';
+/**
+ * The signed-in user's name and role with a sign-out button. Loading this module also makes every same-origin
+ * mutation made with fetch() carry the CSRF token (x-csrf-token, from the populace_csrf cookie), so the existing
+ * screens work unchanged when sign-in is required.
+ */
+import { useState } from 'react';
+
+const CSRF_COOKIE = 'populace_csrf';
+const CSRF_HEADER = 'x-csrf-token';
+
+export function readCsrfCookie(): string | null {
+  if (typeof document === 'undefined') return null;
+  for (const part of document.cookie.split(';')) {
+    const eq = part.indexOf('=');
+    if (eq > 0 && part.slice(0, eq).trim() === CSRF_COOKIE) return part.slice(eq + 1).trim() || null;
+  }
+  return null;
+}
+
+function installCsrfFetch(): void {
+  const w = window as Window & { __populaceCsrfFetch?: boolean };
+  if (w.__populaceCsrfFetch) return;
+  w.__populaceCsrfFetch = true;
+  const original = window.fetch.bind(window);
+  window.fetch = (input: RequestInfo | URL, init?: RequestInit) => {
+    const method = (init?.method ?? (input instanceof Request ? input.method : 'GET')).toUpperCase();
+    const url = new URL(input instanceof Request ? input.url : String(input), window.location.href);
+    const token = readCsrfCookie();
+    if (token && url.origin === window.location.origin && !['GET', 'HEAD', 'OPTIONS'].includes(method)) {
+      const headers = new Headers(init?.headers ?? (input instanceof Request ? input.headers : undefined));
+      if (!headers.has(CSRF_HEADER)) headers.set(CSRF_HEADER, token);
+      return original(input, { ...init, headers });
+    }
+    return original(input, init);
+  };
+}
+
+if (typeof window !== 'undefined') installCsrfFetch();
+
+export function AuthControls({ username, role }: { username: string; role: string }) {
+  const [busy, setBusy] = useState(false);
+  async function signOut() {
+    setBusy(true);
+    try {
+      await fetch('/api/auth/signout', { method: 'POST' });
+    } finally {
+      window.location.assign('/signin');
+    }
+  }
+  return (
+    <div className="ml-auto flex items-center gap-3 text-sm text-slate-700">
+      <span data-testid="auth-user">
+        {username} <span className="text-slate-500">({role})</span>
+      </span>
+      <button
+        type="button"
+        onClick={signOut}
+        disabled={busy}
+        className="rounded border border-slate-300 px-2 py-1 hover:bg-slate-50 disabled:opacity-50"
+        data-testid="sign-out"
+      >
+        Sign out
+      </button>
+    </div>
+  );
+}

@@ -1,0 +1,43 @@
+/** With sign-in not required (the loopback default) route() behaves as before: no session, no CSRF token needed. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { useSeededDatabase, type TestDatabase } from '../../support/db';
+import { json, req } from './helpers';
+
+let env: TestDatabase;
+const saved = process.env.POPULACE_AUTH;
+let personas: typeof import('@/app/api/personas/route');
+let decisions: typeof import('@/app/api/review/decisions/route');
+let session: typeof import('@/app/api/auth/session/route');
+
+beforeAll(async () => {
+  delete process.env.POPULACE_AUTH;
+  env = useSeededDatabase();
+  personas = await import('@/app/api/personas/route');
+  decisions = await import('@/app/api/review/decisions/route');
+  session = await import('@/app/api/auth/session/route');
+});
+afterAll(() => {
+  env.cleanup();
+  if (saved !== undefined) process.env.POPULACE_AUTH = saved;
+});
+
+describe('sign-in not required', () => {
+  it('reads without a session and decides with the reviewer cookie and no CSRF token', async () => {
+    expect((await personas.GET(req('/api/personas?limit=1'), undefined)).status).toBe(200);
+    const r = new Request('http://localhost/api/review/decisions', {
+      method: 'POST',
+      headers: { cookie: 'populace_reviewer=Ada', 'content-type': 'application/json', origin: 'https://elsewhere.example' },
+      body: JSON.stringify({ personaId: 1, decision: 'accept', reviewer: 'Mallory' }),
+    });
+    const d = await json(decisions.POST(r, undefined));
+    expect(d.status).toBe(200);
+    expect(d.body.decision.reviewer).toBe('Ada');
+    const anon = await json(decisions.POST(req('/api/review/decisions', { method: 'POST', body: { personaId: 2, decision: 'accept' } }), undefined));
+    expect(anon.status).toBe(401);
+    expect(anon.body.error.code).toBe('reviewer_required');
+  });
+
+  it('GET /api/auth/session says sign-in is off', async () => {
+    expect((await json(session.GET(req('/api/auth/session'), undefined))).body).toEqual({ authRequired: false, user: null, csrfToken: null });
+  });
+});
