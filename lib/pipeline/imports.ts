@@ -61,10 +61,18 @@ async function* readRows(
   format: 'csv' | 'jsonl',
 ): AsyncGenerator<{ line: number; row: Record<string, unknown> } | { line: number; error: string }> {
   const stream = toReadable(input);
+  // A failing source (an upload over its limits, a dropped connection) must end the import with its error rather
+  // than leave it waiting: .pipe() and readline do not forward source errors by themselves.
+  let streamError: unknown = null;
   if (format === 'jsonl') {
     const rl = createInterface({ input: stream, crlfDelay: Infinity });
+    stream.on('error', (e) => {
+      streamError = e;
+      rl.close();
+    });
     let line = 0;
     for await (const text of rl) {
+      if (streamError) break;
       line++;
       if (text.trim() === '') continue;
       let value: unknown;
@@ -77,6 +85,7 @@ async function* readRows(
       if (!value || typeof value !== 'object' || Array.isArray(value)) yield { line, error: 'not a JSON object' };
       else yield { line, row: value as Record<string, unknown> };
     }
+    if (streamError) throw streamError;
     return;
   }
   const skipped: { line: number; error: string }[] = [];
@@ -84,6 +93,7 @@ async function* readRows(
     parse({ columns: true, bom: true, info: true, skip_empty_lines: true, trim: false, skip_records_with_error: true }),
   );
   parser.on('skip', (err: Error & { lines?: number }) => skipped.push({ line: err.lines ?? 0, error: err.message }));
+  stream.on('error', (e) => parser.destroy(e));
   for await (const rec of parser as AsyncIterable<{ record: Record<string, string>; info: { lines: number } }>) {
     while (skipped.length) yield skipped.shift()!;
     yield { line: rec.info.lines, row: rec.record };

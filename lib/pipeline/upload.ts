@@ -1,11 +1,55 @@
-/** Imports an uploaded file streamed as the raw request body (no buffering of the whole file). */
+/** Imports an uploaded file streamed as the raw request body (no buffering of the whole file), within limits. */
 import { AppError } from '../http/errors';
 import { importPersonas, importPosts } from './imports';
 import { importQuerySchema, type ImportReport } from './schema';
 
+/** Upload limits: POPULACE_MAX_UPLOAD_MB (default 256) and POPULACE_MAX_UPLOAD_ROWS (default 1,000,000 lines). */
+export function uploadLimits(env: Record<string, string | undefined> = process.env) {
+  const mb = Number(env.POPULACE_MAX_UPLOAD_MB ?? 256);
+  const rows = Number(env.POPULACE_MAX_UPLOAD_ROWS ?? 1_000_000);
+  return {
+    maxBytes: Number.isFinite(mb) && mb > 0 ? Math.floor(mb * 1024 * 1024) : 256 * 1024 * 1024,
+    maxRows: Number.isFinite(rows) && rows > 0 ? Math.floor(rows) : 1_000_000,
+  };
+}
+
+/**
+ * Passes the body through while counting bytes and lines; past either limit the stream fails with a 413 that names
+ * the file. Rows already imported by then were stored whole, batch by batch, and a re-upload skips them.
+ */
+function limited(body: ReadableStream<Uint8Array>, fileName: string, limits: { maxBytes: number; maxRows: number }) {
+  let bytes = 0;
+  let lines = 0;
+  return body.pipeThrough(
+    new TransformStream<Uint8Array, Uint8Array>({
+      transform(chunk, controller) {
+        bytes += chunk.byteLength;
+        for (let i = 0; i < chunk.length; i++) if (chunk[i] === 10) lines++;
+        if (bytes > limits.maxBytes) {
+          controller.error(
+            new AppError('upload_too_large', `${fileName}: the upload is larger than ${Math.round(limits.maxBytes / 1048576)} MB.`, 413),
+          );
+          return;
+        }
+        if (lines > limits.maxRows) {
+          controller.error(new AppError('upload_too_many_rows', `${fileName}: the upload has more than ${limits.maxRows} lines.`, 413));
+          return;
+        }
+        controller.enqueue(chunk);
+      },
+    }),
+  );
+}
+
 export async function importUpload(req: Request): Promise<ImportReport> {
   const q = importQuerySchema.parse(Object.fromEntries(new URL(req.url).searchParams));
   if (!req.body) throw new AppError('empty_upload', `${q.filename}: the upload is empty.`, 400);
-  const opts = { input: req.body, fileName: q.filename, sourceId: q.sourceId, sourceName: q.name, licence: q.licence };
+  const limits = uploadLimits();
+  const declared = Number(req.headers.get('content-length') ?? NaN);
+  if (Number.isFinite(declared) && declared > limits.maxBytes) {
+    throw new AppError('upload_too_large', `${q.filename}: the upload is larger than ${Math.round(limits.maxBytes / 1048576)} MB.`, 413);
+  }
+  const input = limited(req.body, q.filename, limits);
+  const opts = { input, fileName: q.filename, sourceId: q.sourceId, sourceName: q.name, licence: q.licence };
   return q.kind === 'posts' ? importPosts(opts) : importPersonas(opts);
 }
