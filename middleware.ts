@@ -7,7 +7,7 @@
 import { NextResponse, type NextRequest } from 'next/server';
 import { SESSION_COOKIE, authRequired, isMutation, originMatchesHost } from './lib/auth/config';
 
-const PUBLIC_PATHS = new Set(['/signin', '/api/auth/signin', '/api/auth/signout', '/api/auth/session']);
+const PUBLIC_PATHS = new Set(['/signin', '/api/auth/signin', '/api/auth/signout', '/api/auth/session', '/api/live']);
 
 export function middleware(req: NextRequest) {
   if (!authRequired()) return NextResponse.next();
