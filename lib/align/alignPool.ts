@@ -15,7 +15,7 @@ import { importanceSampling } from './importanceSampling';
 import type { OtVariant } from './sinkhorn';
 import { selectionMethods, type SelectionMethod } from './selectionMethods';
 import { TRAIT_RANGE, validateTraitSet } from './traitSpace';
-import { transportWeights } from './transportWeights';
+import { transportWeights, type TransportWeightsResult } from './transportWeights';
 
 /** Every setting of the global alignment, with Populace's defaults. The resolved copy is returned in the result. */
 export interface AlignConfig {
@@ -146,18 +146,8 @@ export interface AlignResult {
   /** Indices of the RandomSelect baseline (same size, uniform without replacement). */
   randomSelection: Uint32Array;
   diagnostics: AlignDiagnostics;
-  ot: {
-    variant: OtVariant;
-    epsilon: number;
-    tau: number;
-    converged: boolean;
-    iterations: number;
-    marginalError: Float64Array;
-    cost: number;
-    sourceSupport: number;
-    targetSupport: number;
-    compressed: boolean;
-  };
+  /** The OT step's result without its weights (those are `weights` above). */
+  ot: Omit<TransportWeightsResult, 'weights'>;
   /** The paper's Table 1 rows (plus the weighted pool before resampling). */
   metrics: { raw: PaperMetrics; randomSelect: PaperMetrics; resample: PaperMetrics; weighted: PaperMetrics };
   balance: { raw: BalanceReport; randomSelect: BalanceReport; resample: BalanceReport };

@@ -3,8 +3,6 @@
  * embedding model, cosine with a mock one), alignment as a job with metrics and a coverage statement, and LLM light
  * revision with re-measurement and drift checks against a local fake OpenAI-compatible server.
  */
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { MockEmbeddingModelV3 } from 'ai/test';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,22 +11,14 @@ import { ensureDemoGroups } from '@/lib/groups/demo';
 import { setProgressThrottle, waitForJob } from '@/lib/jobs';
 import { clearModelOverrides, setEmbeddingModelOverride } from '@/lib/llm';
 import { useSeededDatabase } from '../../support/db';
+import { keyedByItemText } from '../../support/instruments';
 import { startFakeOpenAiServer, type FakeServer } from '../../support/fake-openai-server';
 
 let env: ReturnType<typeof useSeededDatabase>;
 let server: FakeServer;
 const saved = { ...process.env };
 
-const ipipKey = new Map(
-  readFileSync(path.join(process.cwd(), 'db/seed-data/instruments/ipip50.csv'), 'utf8')
-    .trim()
-    .split('\n')
-    .slice(1)
-    .map((l) => {
-      const [, , keyed, ...text] = l.split(',');
-      return [text.join(',').trim(), keyed!.trim()] as const;
-    }),
-);
+const ipipKey = keyedByItemText('ipip50');
 
 beforeAll(async () => {
   env = useSeededDatabase();

@@ -3,12 +3,13 @@
  * generate personas (filter, denoise, label, persona, critic, privacy + rewrite, near-duplicates), measure them,
  * answer the no-persona baseline, and rerun without paying twice.
  */
-import { createReadStream, readFileSync } from 'node:fs';
+import { createReadStream } from 'node:fs';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useSeededDatabase } from '../../support/db';
+import { keyedByItemText } from '../../support/instruments';
 import { startFakeOpenAiServer, type FakeServer } from '../../support/fake-openai-server';
 import { baselineResponses, itemResponses, personaPosts, personas, posts, traitScores } from '@/db/schema';
 import { waitForJob, setProgressThrottle } from '@/lib/jobs';
@@ -20,16 +21,7 @@ let server: FakeServer;
 const saved = { ...process.env };
 
 // consistent in-character answers: agree with '+' items, disagree with '-' items, except the astronaut (always 5)
-const ipipKey = new Map(
-  readFileSync(path.join(process.cwd(), 'db/seed-data/instruments/ipip50.csv'), 'utf8')
-    .trim()
-    .split('\n')
-    .slice(1)
-    .map((l) => {
-      const [, , keyed, ...text] = l.split(',');
-      return [text.join(',').trim(), keyed!.trim()] as const;
-    }),
-);
+const ipipKey = keyedByItemText('ipip50');
 
 beforeAll(async () => {
   env = useSeededDatabase();
