@@ -80,32 +80,26 @@ export function TargetPicker({
         </div>
       </details>
       <div className="grid grid-cols-2 gap-2">
-        <label className="block">
-          <span className="text-xs text-slate-600">Age from</span>
-          <input
-            type="number"
-            min={13}
-            max={100}
-            className="mt-0.5 w-full rounded border border-slate-300 px-1 py-0.5"
-            value={filters.ageMin ?? ''}
-            placeholder="13"
-            data-testid="age-min"
-            onChange={(e) => onFilters({ ...filters, ageMin: e.target.value === '' ? undefined : Number(e.target.value) })}
-          />
-        </label>
-        <label className="block">
-          <span className="text-xs text-slate-600">Age to</span>
-          <input
-            type="number"
-            min={13}
-            max={100}
-            className="mt-0.5 w-full rounded border border-slate-300 px-1 py-0.5"
-            value={filters.ageMax ?? ''}
-            placeholder="100"
-            data-testid="age-max"
-            onChange={(e) => onFilters({ ...filters, ageMax: e.target.value === '' ? undefined : Number(e.target.value) })}
-          />
-        </label>
+        {(
+          [
+            ['ageMin', 'Age from', '13', 'age-min'],
+            ['ageMax', 'Age to', '100', 'age-max'],
+          ] as const
+        ).map(([field, label, placeholder, testId]) => (
+          <label key={field} className="block">
+            <span className="text-xs text-slate-600">{label}</span>
+            <input
+              type="number"
+              min={13}
+              max={100}
+              className="mt-0.5 w-full rounded border border-slate-300 px-1 py-0.5"
+              value={filters[field] ?? ''}
+              placeholder={placeholder}
+              data-testid={testId}
+              onChange={(e) => onFilters({ ...filters, [field]: e.target.value === '' ? undefined : Number(e.target.value) })}
+            />
+          </label>
+        ))}
       </div>
       <div className="flex gap-3 text-xs" role="group" aria-label="Gender">
         {GENDERS.map((g) => (
