@@ -1,7 +1,7 @@
 import type { Matrix } from '../numeric/matrix';
 import { normaliseWeights } from '../numeric/validate';
 import { resolveBandwidth } from '../stats/bandwidth';
-import { convolveGrid, forEachStencil } from '../stats/densityGrid';
+import { binStencils, convolveGrid, gridStencils, interpolateStencils, type GridStencils } from '../stats/densityGrid';
 import { importanceWeights } from '../stats/importanceWeights';
 import { applyStandardiser } from '../stats/standardiser';
 import { wasserstein1dSorted } from '../stats/wasserstein1d';
@@ -57,51 +57,33 @@ export function liveReweight(input: {
   for (let j = 0; j < m; j++) sw2 += tw[j]! * tw[j]!;
   const bw = resolveBandwidth(cache.bandwidth, d, 1 / sw2, cache.scale.sd, cache.scale.mode);
   const prep = prepareTarget(cache, target, input.targetOrder);
-  const corners = 1 << d;
-  const binned = new Float64Array(cache.grid.size);
-  for (let j = 0; j < m; j++) {
-    const w = tw[j]!;
-    const o = j * corners;
-    for (let c = 0; c < corners; c++) {
-      const node = prep.stencilNode[o + c]!;
-      binned[node] = binned[node]! + w * prep.stencilWeight[o + c]!;
-    }
-  }
+  const binned = binStencils(cache.grid, prep.stencils, tw);
   // Same binning correction as binnedKdeLogDensity: convolve with h_c^2 = h^2 - spacing^2 / 3.
   const conv = bw.map((h, k) => Math.sqrt(Math.max(h * h - cache.grid.spacing[k]! ** 2 / 3, 0.25 * h * h)));
   const smooth = convolveGrid(cache.grid, binned, conv, { truncate: 3 }); // 3 sd: <= 0.3% kernel mass dropped per axis
-  const dens = new Float64Array(n);
-  const sn = cache.stencilNode;
-  const sw = cache.stencilWeight;
-  for (let i = 0; i < n; i++) {
-    let acc = 0;
-    const o = i * corners;
-    for (let c = 0; c < corners; c++) acc += sw[o + c]! * smooth[sn[o + c]!]!;
-    dens[i] = acc;
-  }
-  const logTarget = new Float64Array(n);
-  for (let i = 0; i < n; i++) logTarget[i] = dens[i]! > 0 ? Math.log(dens[i]!) + cache.scale.logDetTransform : -Infinity;
+  // Interpolate at the personas, then take logs in place.
+  const logTarget = interpolateStencils(cache.stencils, smooth);
   let anyFinite = false;
-  for (let i = 0; i < n; i++) if (logTarget[i]! > -Infinity) anyFinite = true;
-  if (!anyFinite) for (let i = 0; i < n; i++) logTarget[i] = 0;
+  for (let i = 0; i < n; i++) {
+    const v = logTarget[i]!;
+    if (v > 0) {
+      logTarget[i] = Math.log(v) + cache.scale.logDetTransform;
+      anyFinite = true;
+    } else logTarget[i] = -Infinity;
+  }
+  if (!anyFinite) logTarget.fill(0);
   const iw = importanceWeights({ logTarget, logProposal: cache.logPoolDensity, truncation: cache.truncation });
-  // AMW with the cached pool order.
+  // AMW with the cached sort orders: only the weights need gathering.
   const per = new Float64Array(d);
-  const pv = new Float64Array(n);
   const pw = new Float64Array(n);
-  const tv = new Float64Array(m);
   const twk = new Float64Array(m);
   let s = 0;
   for (let k = 0; k < d; k++) {
-    for (let t = 0; t < n; t++) {
-      pv[t] = cache.sortedValues[k * n + t]!;
-      pw[t] = iw.weights[cache.sortedIndex[k * n + t]!]!;
-    }
-    for (let t = 0; t < m; t++) {
-      tv[t] = prep.sortedValues[k * m + t]!;
-      twk[t] = tw[prep.sortedIndex[k * m + t]!]!;
-    }
-    per[k] = wasserstein1dSorted(pv, pw, tv, twk);
+    const pIdx = cache.sortedIndex.subarray(k * n, (k + 1) * n);
+    for (let t = 0; t < n; t++) pw[t] = iw.weights[pIdx[t]!]!;
+    const tIdx = prep.sortedIndex.subarray(k * m, (k + 1) * m);
+    for (let t = 0; t < m; t++) twk[t] = tw[tIdx[t]!]!;
+    per[k] = wasserstein1dSorted(cache.sortedValues.subarray(k * n, (k + 1) * n), pw, prep.sortedValues.subarray(k * m, (k + 1) * m), twk);
     s += per[k]!;
   }
   return {
@@ -119,8 +101,7 @@ export function liveReweight(input: {
 
 /** Per-target work that does not depend on the target's row weights (cached per target matrix object). */
 interface PreparedTarget {
-  stencilNode: Int32Array;
-  stencilWeight: Float64Array;
+  stencils: GridStencils;
   sortedValues: Float64Array;
   sortedIndex: Uint32Array;
 }
@@ -134,21 +115,11 @@ function prepareTarget(cache: PoolDensityCache, target: Matrix, order?: Uint32Ar
   if (hit) return hit;
   const d = target.cols;
   const m = target.rows;
-  const corners = 1 << d;
-  const zt = applyStandardiser(cache.scale, target);
-  const stencilNode = new Int32Array(m * corners);
-  const stencilWeight = new Float64Array(m * corners);
-  const filled = new Int32Array(m);
-  forEachStencil(cache.grid, zt, (j, node, w) => {
-    const c = filled[j]!;
-    stencilNode[j * corners + c] = node;
-    stencilWeight[j * corners + c] = w;
-    filled[j] = c + 1;
-  });
+  const stencils = gridStencils(cache.grid, applyStandardiser(cache.scale, target));
   const sortedIndex = order && order.length === d * m ? order : traitOrder(target);
   const sortedValues = new Float64Array(d * m);
   for (let k = 0; k < d; k++) for (let t = 0; t < m; t++) sortedValues[k * m + t] = target.data[sortedIndex[k * m + t]! * d + k]!;
-  const prep = { stencilNode, stencilWeight, sortedValues, sortedIndex };
+  const prep = { stencils, sortedValues, sortedIndex };
   if (!byCache) {
     byCache = new WeakMap();
     targetCache.set(target, byCache);

@@ -1,6 +1,6 @@
 import type { Matrix } from '../numeric/matrix';
 import type { BandwidthSpec } from '../stats/bandwidth';
-import { chooseGrid, forEachStencil, type GridSpec } from '../stats/densityGrid';
+import { chooseGrid, gridStencils, type GridSpec, type GridStencils } from '../stats/densityGrid';
 import { gaussianKde } from '../stats/gaussianKde';
 import type { Truncation } from '../stats/importanceWeights';
 import { applyStandardiser, standardiser, type StandardiseMode, type Standardiser } from '../stats/standardiser';
@@ -24,9 +24,8 @@ export interface PoolDensityCache {
   /** Per trait: pool values sorted ascending (d x n, trait-major) and the persona index of each. */
   sortedValues: Float64Array;
   sortedIndex: Uint32Array;
-  /** Interpolation stencil of every persona on the grid: 2^d node indices and weights per persona. */
-  stencilNode: Int32Array;
-  stencilWeight: Float64Array;
+  /** Interpolation stencil of every persona on the grid (base node and fractional offsets). */
+  stencils: GridStencils;
   truncation: Truncation;
 }
 
@@ -105,21 +104,10 @@ export function createPoolDensityCache(input: { pool: Matrix; options?: PoolDens
       sortedValues[k * n + t] = pool.data[idx[t]! * d + k]!;
     }
   }
-  const corners = 1 << d;
-  const stencilNode = new Int32Array(n * corners);
-  const stencilWeight = new Float64Array(n * corners);
-  const filled = new Int32Array(n);
-  forEachStencil(grid, scaledPool, (i, node, w) => {
-    const c = filled[i]!;
-    stencilNode[i * corners + c] = node;
-    stencilWeight[i * corners + c] = w;
-    filled[i] = c + 1;
-  });
   return {
     pool,
     scaledPool,
-    stencilNode,
-    stencilWeight,
+    stencils: gridStencils(grid, scaledPool),
     logPoolDensity: o.logPoolDensity ?? q!.logDensity,
     bandwidth,
     poolBandwidth,

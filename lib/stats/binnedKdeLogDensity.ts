@@ -1,4 +1,4 @@
-import { binPoints, chooseGrid, convolveGrid, gaussianTaps, interpolateGrid, forEachStencil, type GridSpec } from './densityGrid';
+import { binPoints, chooseGrid, convolveGrid, gaussianTaps, interpolateGrid, type GridSpec } from './densityGrid';
 import { kdeLogDensity, type PreparedKde } from './kdeLogDensity';
 import { columnRanges, selectRows } from '../numeric/matrix';
 
@@ -132,7 +132,6 @@ export function binnedKdeLogDensity(input: PreparedKde, options: BinnedKdeOption
     }
   }
   input.onProgress?.(1);
-  void forEachStencil;
   return { logDensity, grid, fallbackCount: exactIdx.length, flooredCount: tail.length - exactIdx.length };
 }
 

@@ -76,32 +76,206 @@ function strides(grid: GridSpec): Int32Array {
 }
 
 /**
- * Calls visit(nodeIndex, weight) for the 2^d grid nodes around point p with multilinear weights (sum 1).
- * Points outside the grid are clamped to its boundary cell.
+ * Multilinear stencils of points on a grid in compact form: per point the index of its base node (the lower corner
+ * of its cell) and its d fractional offsets within the cell; the 2^d corners follow from `cornerOffset` (corner c
+ * has bit k set when it lies one node up along axis k). Points outside the grid are clamped to its boundary cell.
+ * Memory O(n d) instead of O(n 2^d) for explicit corner lists; reused when the same points are binned or
+ * interpolated repeatedly (the live-update path).
  */
-function stencil(
-  grid: GridSpec,
-  st: Int32Array,
-  p: Float64Array,
-  base: Int32Array,
-  frac: Float64Array,
-): void {
+export interface GridStencils {
+  rows: number;
+  cols: number;
+  /** Base node index per point, length rows. */
+  base: Int32Array;
+  /** Fractional offset per point and axis in [0, 1], rows x cols. */
+  frac: Float64Array;
+  /** Node-index offset of each of the 2^cols corners from the base node. */
+  cornerOffset: Int32Array;
+}
+
+/**
+ * Computes the compact stencils of `points` on `grid`. O(n d).
+ * @example gridStencils(grid1d_0to1_2nodes, matrixFromRows([[0.25]])).frac -> [0.25]
+ */
+export function gridStencils(grid: GridSpec, points: { data: Float64Array; rows: number; cols: number }): GridStencils {
   const d = grid.shape.length;
-  for (let k = 0; k < d; k++) {
-    let t = (p[k]! - grid.lo[k]!) / grid.spacing[k]!;
-    const maxI = grid.shape[k]! - 2;
-    let i0 = Math.floor(t);
-    if (i0 < 0) {
-      i0 = 0;
-      t = 0;
-    } else if (i0 > maxI) {
-      i0 = maxI;
-      t = maxI + 1;
+  const st = strides(grid);
+  const n = points.rows;
+  const base = new Int32Array(n);
+  const frac = new Float64Array(n * d);
+  for (let i = 0; i < n; i++) {
+    let b = 0;
+    for (let k = 0; k < d; k++) {
+      let t = (points.data[i * d + k]! - grid.lo[k]!) / grid.spacing[k]!;
+      const maxI = grid.shape[k]! - 2;
+      let i0 = Math.floor(t);
+      if (!(i0 >= 0)) {
+        i0 = 0;
+        t = 0;
+      } else if (i0 > maxI) {
+        i0 = maxI;
+        t = maxI + 1;
+      }
+      b += i0 * st[k]!;
+      frac[i * d + k] = t - i0;
     }
-    base[k] = i0;
-    frac[k] = t - i0;
+    base[i] = b;
   }
-  void st;
+  const corners = 1 << d;
+  const cornerOffset = new Int32Array(corners);
+  for (let c = 0; c < corners; c++) {
+    let o = 0;
+    for (let k = 0; k < d; k++) if ((c >> k) & 1) o += st[k]!;
+    cornerOffset[c] = o;
+  }
+  return { rows: n, cols: d, base, frac, cornerOffset };
+}
+
+/**
+ * Linear binning from compact stencils: adds weights[i] spread over point i's 2^d corners to `out` (a new zeroed
+ * array of grid.size when omitted) and returns it. O(n 2^d).
+ */
+export function binStencils(grid: GridSpec, s: GridStencils, weights: ArrayLike<number>, out?: Float64Array): Float64Array {
+  const res = out ?? new Float64Array(grid.size);
+  const d = s.cols;
+  if (d === 5) {
+    bin5(s, weights, res);
+    return res;
+  }
+  const corners = 1 << d;
+  const cw = new Float64Array(corners);
+  const off = s.cornerOffset;
+  for (let i = 0; i < s.rows; i++) {
+    const w = weights[i]!;
+    if (w === 0) continue;
+    cw[0] = w;
+    let filled = 1;
+    for (let k = 0; k < d; k++) {
+      const f = s.frac[i * d + k]!;
+      for (let c = 0; c < filled; c++) {
+        const v = cw[c]!;
+        cw[c + filled] = v * f;
+        cw[c] = v - v * f;
+      }
+      filled *= 2;
+    }
+    const b = s.base[i]!;
+    for (let c = 0; c < corners; c++) { const j = b + off[c]!; res[j] = res[j]! + cw[c]!; }
+  }
+  return res;
+}
+
+/** Adds mass w spread bilinearly over the last two axes (strides s3 and 1) of the cell at node o. */
+function biscatter(r: Float64Array, o: number, s3: number, f3: number, f4: number, w: number): void {
+  const lo = w - w * f3;
+  const hi = w * f3;
+  r[o] = r[o]! + (lo - lo * f4);
+  r[o + 1] = r[o + 1]! + lo * f4;
+  r[o + s3] = r[o + s3]! + (hi - hi * f4);
+  r[o + s3 + 1] = r[o + s3 + 1]! + hi * f4;
+}
+
+/** binStencils for five axes, unrolled like interpolate5. */
+function bin5(s: GridStencils, weights: ArrayLike<number>, r: Float64Array): void {
+  const off = s.cornerOffset;
+  const s0 = off[1]!;
+  const s1 = off[2]!;
+  const s2 = off[4]!;
+  const s3 = off[8]!;
+  const fr = s.frac;
+  for (let i = 0; i < s.rows; i++) {
+    const w = weights[i]!;
+    if (w === 0) continue;
+    const b = s.base[i]!;
+    const f0 = fr[5 * i]!;
+    const f1 = fr[5 * i + 1]!;
+    const f2 = fr[5 * i + 2]!;
+    const f3 = fr[5 * i + 3]!;
+    const f4 = fr[5 * i + 4]!;
+    for (let c = 0; c < 8; c++) {
+      const a0 = c & 1 ? f0 : 1 - f0;
+      const a1 = c & 2 ? f1 : 1 - f1;
+      const a2 = c & 4 ? f2 : 1 - f2;
+      const o = b + (c & 1 ? s0 : 0) + (c & 2 ? s1 : 0) + (c & 4 ? s2 : 0);
+      biscatter(r, o, s3, f3, f4, w * a0 * a1 * a2);
+    }
+  }
+}
+
+/**
+ * Multilinear interpolation of node values at the stencils' points (into `out` when given). Each point gathers its
+ * 2^d corner values and reduces them axis by axis with linear interpolation (2^d - 1 lerps). O(n 2^d).
+ */
+export function interpolateStencils(s: GridStencils, values: Float64Array, out?: Float64Array): Float64Array {
+  const res = out ?? new Float64Array(s.rows);
+  const d = s.cols;
+  if (d === 5) {
+    interpolate5(s, values, res);
+    return res;
+  }
+  const corners = 1 << d;
+  const buf = new Float64Array(corners);
+  const off = s.cornerOffset;
+  for (let i = 0; i < s.rows; i++) {
+    const b = s.base[i]!;
+    for (let c = 0; c < corners; c++) buf[c] = values[b + off[c]!]!;
+    let half = corners;
+    for (let k = 0; k < d; k++) {
+      const f = s.frac[i * d + k]!;
+      half >>= 1;
+      for (let c = 0; c < half; c++) {
+        const lo = buf[2 * c]!;
+        buf[c] = lo + f * (buf[2 * c + 1]! - lo);
+      }
+    }
+    res[i] = buf[0]!;
+  }
+  return res;
+}
+
+/** Bilinear interpolation over the last two axes (strides s3 and 1) of the cell at node o. */
+function bilerp(v: Float64Array, o: number, s3: number, f3: number, f4: number): number {
+  const a = v[o]!;
+  const b = v[o + 1]!;
+  const c = v[o + s3]!;
+  const e = v[o + s3 + 1]!;
+  const x = a + f4 * (b - a);
+  const y = c + f4 * (e - c);
+  return x + f3 * (y - x);
+}
+
+/** interpolateStencils for five axes (the trait space), unrolled: the generic loop is about twice as slow. */
+function interpolate5(s: GridStencils, v: Float64Array, res: Float64Array): void {
+  const off = s.cornerOffset;
+  const s0 = off[1]!;
+  const s1 = off[2]!;
+  const s2 = off[4]!;
+  const s3 = off[8]!;
+  const fr = s.frac;
+  for (let i = 0; i < s.rows; i++) {
+    const b = s.base[i]!;
+    const f0 = fr[5 * i]!;
+    const f1 = fr[5 * i + 1]!;
+    const f2 = fr[5 * i + 2]!;
+    const f3 = fr[5 * i + 3]!;
+    const f4 = fr[5 * i + 4]!;
+    let x0 = bilerp(v, b, s3, f3, f4);
+    let x1 = bilerp(v, b + s2, s3, f3, f4);
+    const y00 = x0 + f2 * (x1 - x0);
+    x0 = bilerp(v, b + s1, s3, f3, f4);
+    x1 = bilerp(v, b + s1 + s2, s3, f3, f4);
+    const y01 = x0 + f2 * (x1 - x0);
+    const z0 = y00 + f1 * (y01 - y00);
+    const b1 = b + s0;
+    x0 = bilerp(v, b1, s3, f3, f4);
+    x1 = bilerp(v, b1 + s2, s3, f3, f4);
+    const y10 = x0 + f2 * (x1 - x0);
+    x0 = bilerp(v, b1 + s1, s3, f3, f4);
+    x1 = bilerp(v, b1 + s1 + s2, s3, f3, f4);
+    const y11 = x0 + f2 * (x1 - x0);
+    const z1 = y10 + f1 * (y11 - y10);
+    res[i] = z0 + f0 * (z1 - z0);
+  }
 }
 
 /**
@@ -110,11 +284,7 @@ function stencil(
  * @example binPoints(grid1d_0to1_2nodes, matrixFromRows([[0.25]]), [1]) -> [0.75, 0.25]
  */
 export function binPoints(grid: GridSpec, points: { data: Float64Array; rows: number; cols: number }, weights: ArrayLike<number>): Float64Array {
-  const out = new Float64Array(grid.size);
-  forEachStencil(grid, points, (i, node, w) => {
-    out[node] = out[node]! + w * weights[i]!;
-  });
-  return out;
+  return binStencils(grid, gridStencils(grid, points), weights);
 }
 
 /**
@@ -122,50 +292,7 @@ export function binPoints(grid: GridSpec, points: { data: Float64Array; rows: nu
  * @example interpolateGrid(grid1d_0to1_2nodes, Float64Array.of(0, 4), matrixFromRows([[0.25]])) -> [1]
  */
 export function interpolateGrid(grid: GridSpec, values: Float64Array, points: { data: Float64Array; rows: number; cols: number }): Float64Array {
-  const out = new Float64Array(points.rows);
-  forEachStencil(grid, points, (i, node, w) => {
-    out[i] = out[i]! + w * values[node]!;
-  });
-  return out;
-}
-
-/** Iterates the multilinear stencil of every point: visit(pointIndex, nodeIndex, weight). */
-export function forEachStencil(
-  grid: GridSpec,
-  points: { data: Float64Array; rows: number; cols: number },
-  visit: (i: number, node: number, weight: number) => void,
-): void {
-  const d = grid.shape.length;
-  const st = strides(grid);
-  const base = new Int32Array(d);
-  const frac = new Float64Array(d);
-  const p = new Float64Array(d);
-  const corners = 1 << d;
-  const cw = new Float64Array(corners);
-  const ci = new Int32Array(corners);
-  for (let i = 0; i < points.rows; i++) {
-    for (let k = 0; k < d; k++) p[k] = points.data[i * d + k]!;
-    stencil(grid, st, p, base, frac);
-    let b0 = 0;
-    for (let k = 0; k < d; k++) b0 += base[k]! * st[k]!;
-    cw[0] = 1;
-    ci[0] = b0;
-    let filled = 1;
-    for (let k = 0; k < d; k++) {
-      const f = frac[k]!;
-      const s = st[k]!;
-      for (let c = 0; c < filled; c++) {
-        cw[c + filled] = cw[c]! * f;
-        ci[c + filled] = ci[c]! + s;
-        cw[c] = cw[c]! * (1 - f);
-      }
-      filled *= 2;
-    }
-    for (let c = 0; c < corners; c++) {
-      const w = cw[c]!;
-      if (w !== 0) visit(i, ci[c]!, w);
-    }
-  }
+  return interpolateStencils(gridStencils(grid, points), values);
 }
 
 /**
@@ -196,70 +323,69 @@ export function convolveGrid(
   const normalised = options.normalised ?? true;
   const d = grid.shape.length;
   const st = strides(grid);
-  let src = Float64Array.from(values);
+  let src = values.slice();
   let dst = new Float64Array(grid.size);
-  const lineIn = new Float64Array(Math.max(...Array.from(grid.shape)));
-  const lineOut = new Float64Array(lineIn.length);
   for (let k = 0; k < d; k++) {
     const n = grid.shape[k]!;
     const stride = st[k]!;
     const outer = grid.size / (n * stride);
     const taps = gaussianTaps(sd[k]!, grid.spacing[k]!, truncate, normalised);
     const T = taps.length - 1;
-    if (stride < 64) {
-      // Short strides: gather each line, convolve it, scatter back.
+    if (stride === 1) {
+      // Last axis: contiguous lines, convolved in place of a gather.
       for (let o = 0; o < outer; o++) {
-        const block = o * n * stride;
-        for (let s = 0; s < stride; s++) {
-          let any = false;
-          for (let a = 0; a < n; a++) {
-            const v = src[block + a * stride + s]!;
-            lineIn[a] = v;
-            if (v !== 0) any = true;
+        const line = o * n;
+        let any = false;
+        for (let a = 0; a < n; a++) {
+          if (src[line + a] !== 0) {
+            any = true;
+            break;
           }
-          if (!any) {
-            for (let a = 0; a < n; a++) dst[block + a * stride + s] = 0;
-            continue;
+        }
+        if (!any) {
+          dst.fill(0, line, line + n);
+          continue;
+        }
+        for (let a = 0; a < n; a++) {
+          const c = line + a;
+          let acc = taps[0]! * src[c]!;
+          const tmax = Math.min(T, a, n - 1 - a);
+          let t = 1;
+          for (; t <= tmax; t++) acc += taps[t]! * (src[c - t]! + src[c + t]!);
+          for (; t <= T; t++) {
+            if (a - t >= 0) acc += taps[t]! * src[c - t]!;
+            if (a + t < n) acc += taps[t]! * src[c + t]!;
           }
-          for (let a = 0; a < n; a++) {
-            let acc = taps[0]! * lineIn[a]!;
-            const tmax = Math.min(T, a, n - 1 - a);
-            let t = 1;
-            for (; t <= tmax; t++) acc += taps[t]! * (lineIn[a - t]! + lineIn[a + t]!);
-            for (; t <= T; t++) {
-              if (a - t >= 0) acc += taps[t]! * lineIn[a - t]!;
-              if (a + t < n) acc += taps[t]! * lineIn[a + t]!;
-            }
-            lineOut[a] = acc;
-          }
-          for (let a = 0; a < n; a++) dst[block + a * stride + s] = lineOut[a]!;
+          dst[c] = acc;
         }
       }
     } else {
-      // Long strides: axpy over cache-sized chunks of the contiguous inner index.
-      dst.fill(0);
-      const C = 512;
+      // Other axes: each output row (the `stride` contiguous nodes at one position along the axis) is a weighted
+      // sum of the input rows within T positions; all-zero input rows are skipped.
+      const rowNonZero = new Uint8Array(outer * n);
+      for (let r = 0; r < outer * n; r++) {
+        const off = r * stride;
+        for (let s = 0; s < stride; s++) {
+          if (src[off + s] !== 0) {
+            rowNonZero[r] = 1;
+            break;
+          }
+        }
+      }
       for (let o = 0; o < outer; o++) {
         const block = o * n * stride;
-        for (let c0 = 0; c0 < stride; c0 += C) {
-          const c1 = Math.min(stride, c0 + C);
-          for (let a = 0; a < n; a++) {
-            const srcOff = block + a * stride;
-            let any = false;
-            for (let s = c0; s < c1; s++) {
-              if (src[srcOff + s] !== 0) {
-                any = true;
-                break;
-              }
-            }
-            if (!any) continue;
-            const lo = Math.max(0, a - T);
-            const hi = Math.min(n - 1, a + T);
-            for (let b = lo; b <= hi; b++) {
-              const g = taps[b > a ? b - a : a - b]!;
-              const dstOff = block + b * stride;
-              for (let s = c0; s < c1; s++) dst[dstOff + s] = dst[dstOff + s]! + g * src[srcOff + s]!;
-            }
+        for (let a = 0; a < n; a++) {
+          const out = block + a * stride;
+          const r0 = o * n;
+          if (rowNonZero[r0 + a]) for (let s = 0; s < stride; s++) dst[out + s] = taps[0]! * src[out + s]!;
+          else dst.fill(0, out, out + stride);
+          for (let t = 1; t <= T; t++) {
+            const g = taps[t]!;
+            const lo = a - t >= 0 && rowNonZero[r0 + a - t] ? out - t * stride : -1;
+            const hi = a + t < n && rowNonZero[r0 + a + t] ? out + t * stride : -1;
+            if (lo >= 0 && hi >= 0) for (let s = 0; s < stride; s++) dst[out + s] = dst[out + s]! + g * (src[lo + s]! + src[hi + s]!);
+            else if (lo >= 0) for (let s = 0; s < stride; s++) dst[out + s] = dst[out + s]! + g * src[lo + s]!;
+            else if (hi >= 0) for (let s = 0; s < stride; s++) dst[out + s] = dst[out + s]! + g * src[hi + s]!;
           }
         }
       }

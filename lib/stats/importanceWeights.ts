@@ -1,6 +1,6 @@
 import { AlignInputError } from '../numeric/alignInputError';
 import { paretoSmooth } from './paretoSmooth';
-import { weightDiagnostics, type WeightDiagnostics } from './weightDiagnostics';
+import { diagnosticsFromSums, type WeightDiagnostics } from './weightDiagnostics';
 
 /** How the heavy upper tail of raw importance weights is tamed. */
 export type Truncation = 'none' | 'cap' | 'psis';
@@ -63,9 +63,19 @@ export function importanceWeights(input: ImportanceWeightsInput): ImportanceWeig
   if (max === -Infinity) {
     throw new AlignInputError('BAD_WEIGHTS', 'No persona lies where the target has any density, so every weight is zero; the pool and the target do not overlap.');
   }
-  const rawW = new Float64Array(n);
-  for (let i = 0; i < n; i++) rawW[i] = Math.exp(lw[i]! - max);
-  const raw = weightDiagnostics(rawW);
+  // Diagnostics of the raw weights exp(lw - max) without keeping them (only 'cap' needs the array).
+  let rs = 0;
+  let rs2 = 0;
+  let rmax = 0;
+  let rpos = 0;
+  for (let i = 0; i < n; i++) {
+    const w = Math.exp(lw[i]! - max);
+    rs += w;
+    rs2 += w * w;
+    if (w > rmax) rmax = w;
+    if (w > 0) rpos++;
+  }
+  const raw = diagnosticsFromSums(n, rs, rs2, rmax, rpos);
   const ps = paretoSmooth(lw);
   const mode = input.truncation ?? 'psis';
   let modified = 0;
@@ -76,7 +86,9 @@ export function importanceWeights(input: ImportanceWeightsInput): ImportanceWeig
   } else if (mode === 'cap') {
     const capRatio = input.cap ?? Math.sqrt(n);
     if (!(capRatio >= 1)) throw new AlignInputError('BAD_PARAMETER', `The weight cap must be at least 1 (times the mean weight), got ${capRatio}.`);
-    const w = Float64Array.from(rawW);
+    const rawW = new Float64Array(n);
+    for (let i = 0; i < n; i++) rawW[i] = Math.exp(lw[i]! - max);
+    const w = rawW.slice();
     for (let it = 0; it < 100; it++) {
       let s = 0;
       for (let i = 0; i < n; i++) s += w[i]!;
@@ -98,17 +110,31 @@ export function importanceWeights(input: ImportanceWeightsInput): ImportanceWeig
   } else work = lw;
   let m2 = -Infinity;
   for (let i = 0; i < n; i++) if (work[i]! > m2) m2 = work[i]!;
+  const weights = new Float64Array(n);
   let s = 0;
-  for (let i = 0; i < n; i++) s += Math.exp(work[i]! - m2);
+  for (let i = 0; i < n; i++) {
+    const e = Math.exp(work[i]! - m2);
+    weights[i] = e;
+    s += e;
+  }
   // Subtract the maximum before the log of the sum: m2 + log(s) would absorb log(s) when |m2| is huge (e.g. 1e300).
   const logS = Math.log(s);
-  const weights = new Float64Array(n);
+  const inv = 1 / s;
   const logWeights = new Float64Array(n);
+  let s1 = 0;
+  let s2 = 0;
+  let wmax = 0;
+  let pos = 0;
   for (let i = 0; i < n; i++) {
+    const w = weights[i]! * inv;
+    weights[i] = w;
     logWeights[i] = work[i]! - m2 - logS;
-    weights[i] = Math.exp(logWeights[i]!);
+    s1 += w;
+    s2 += w * w;
+    if (w > wmax) wmax = w;
+    if (w > 0) pos++;
   }
-  const diag = weightDiagnostics(weights);
+  const diag = diagnosticsFromSums(n, s1, s2, wmax, pos);
   const threshold = input.khatThreshold ?? 0.7;
   return { ...diag, weights, logWeights, khat: ps.khat, khatWarning: ps.khat > threshold, modifiedCount: modified, raw };
 }

@@ -27,11 +27,11 @@ export interface ParetoSmoothResult {
  */
 export function paretoSmooth(logWeights: ArrayLike<number>): ParetoSmoothResult {
   const n = logWeights.length;
-  const out = Float64Array.from(logWeights);
+  const out = copyOf(logWeights);
   const tailLength = Math.ceil(Math.min(0.2 * n, 3 * Math.sqrt(n)));
   if (n < 2 || tailLength < 5 || tailLength >= n) return { logWeights: out, khat: NaN, tailLength: 0 };
   // Only three order statistics are needed: the cutoff (rank n - M - 1), the threshold (rank n - M) and the maximum.
-  const work = Float64Array.from(logWeights);
+  const work = copyOf(logWeights);
   const cutoffRaw = selectKth(work, n - tailLength - 1);
   let thr = Infinity;
   let maxLw = cutoffRaw;
@@ -61,6 +61,11 @@ export function paretoSmooth(logWeights: ArrayLike<number>): ParetoSmoothResult 
     }
   }
   return { logWeights: out, khat: k, tailLength };
+}
+
+/** A Float64Array copy (typed-array input copies in bulk, several times faster than Float64Array.from). */
+function copyOf(x: ArrayLike<number>): Float64Array {
+  return x instanceof Float64Array ? x.slice() : Float64Array.from(x);
 }
 
 /** Zhang & Stephens (2009) GPD fit of positive exceedances sorted ascending, with the Vehtari et al. prior on k. */

@@ -29,8 +29,16 @@ export function weightDiagnostics(weights: ArrayLike<number>): WeightDiagnostics
     if (w > max) max = w;
     if (w > 0) pos++;
   }
-  const n = weights.length;
-  if (!(s > 0)) return { ess: 0, designEffect: Infinity, maxWeightShare: NaN, positiveCount: 0 };
-  const ess = (s * s) / s2;
-  return { ess, designEffect: n / ess, maxWeightShare: max / s, positiveCount: pos };
+  return diagnosticsFromSums(weights.length, s, s2, max, pos);
+}
+
+/**
+ * weightDiagnostics from running sums over n weights: their sum, sum of squares, maximum and positive count (for
+ * callers that already loop over the weights).
+ * @example diagnosticsFromSums(10, 10, 10, 1, 10).ess === 10
+ */
+export function diagnosticsFromSums(n: number, sum: number, sumSquares: number, max: number, positiveCount: number): WeightDiagnostics {
+  if (!(sum > 0)) return { ess: 0, designEffect: Infinity, maxWeightShare: NaN, positiveCount: 0 };
+  const ess = (sum * sum) / sumSquares;
+  return { ess, designEffect: n / ess, maxWeightShare: max / sum, positiveCount };
 }
