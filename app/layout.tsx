@@ -1,7 +1,10 @@
 import type { Metadata } from 'next';
+import { cookies } from 'next/headers';
 import type { ReactNode } from 'react';
 import { NavBar } from '@/components/NavBar';
 import { Providers } from '@/components/Providers';
+import { SESSION_COOKIE, authRequired } from '@/lib/auth/config';
+import { sessionForToken } from '@/lib/auth/session';
 import './globals.css';
 
 export const metadata: Metadata = {
@@ -9,11 +12,12 @@ export const metadata: Metadata = {
   description: 'Population-aligned persona sets for LLM-based social simulation',
 };
 
-export default function RootLayout({ children }: { children: ReactNode }) {
+export default async function RootLayout({ children }: { children: ReactNode }) {
+  const role = authRequired() ? (sessionForToken((await cookies()).get(SESSION_COOKIE)?.value)?.role ?? 'viewer') : null;
   return (
     <html lang="en">
       <body>
-        <Providers>
+        <Providers access={{ role }}>
           <NavBar />
           <main className="mx-auto max-w-7xl px-6 py-6">{children}</main>
         </Providers>

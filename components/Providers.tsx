@@ -2,8 +2,13 @@
 
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { useState, type ReactNode } from 'react';
+import { AccessProvider, type Access } from './Access';
 
-export function Providers({ children }: { children: ReactNode }) {
+export function Providers({ access, children }: { access: Access; children: ReactNode }) {
   const [client] = useState(() => new QueryClient({ defaultOptions: { queries: { staleTime: 10_000, retry: 1 } } }));
-  return <QueryClientProvider client={client}>{children}</QueryClientProvider>;
+  return (
+    <QueryClientProvider client={client}>
+      <AccessProvider access={access}>{children}</AccessProvider>
+    </QueryClientProvider>
+  );
 }

@@ -1,6 +1,7 @@
 import Link from 'next/link';
 import { Suspense } from 'react';
 import { ReviewScreen } from '@/components/review/ReviewScreen';
+import { authRequired } from '@/lib/auth/config';
 import { currentReviewer } from '@/lib/review/reviewer';
 import { getReasonCodes } from '@/lib/review/service';
 
@@ -29,7 +30,7 @@ export default async function ReviewPage() {
         </nav>
       </div>
       <Suspense fallback={<p className="text-sm text-slate-600">Loading…</p>}>
-        <ReviewScreen initialReviewer={reviewer} reasonCodes={reasonCodes} />
+        <ReviewScreen initialReviewer={reviewer} reasonCodes={reasonCodes} signedIn={authRequired()} />
       </Suspense>
     </div>
   );

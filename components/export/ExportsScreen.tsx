@@ -5,6 +5,7 @@ import { useRouter } from 'next/navigation';
 import { useState } from 'react';
 import { HelpTip } from '@/components/HelpTip';
 import { EXPORT_FORMATS } from '@/lib/export/schema';
+import { ReadOnlyNote, useMayChange } from '../Access';
 
 export interface ExportListItem {
   id: number;
@@ -39,6 +40,7 @@ export function ExportsScreen({
   initialGroup: number | null;
 }) {
   const router = useRouter();
+  const mayChange = useMayChange();
   const [kind, setKind] = useState<'group' | 'run' | 'pool'>(initialGroup ? 'group' : groups.some((g) => g.aligned) ? 'group' : runs.length ? 'run' : 'pool');
   const [groupId, setGroupId] = useState<number>(initialGroup ?? groups.find((g) => g.aligned)?.id ?? groups[0]?.id ?? 0);
   const [runId, setRunId] = useState<number>(runs[0]?.id ?? 0);
@@ -165,11 +167,12 @@ export function ExportsScreen({
               type="button"
               className="mt-2 rounded bg-teal-700 px-3 py-1.5 text-sm font-medium text-white hover:bg-teal-800 disabled:opacity-50"
               onClick={() => void create()}
-              disabled={busy}
+              disabled={busy || !mayChange}
               data-testid="create-export"
             >
               Create export
             </button>
+            <ReadOnlyNote what="creating an export" />
           </fieldset>
         </div>
         {error && (

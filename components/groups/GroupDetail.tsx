@@ -14,6 +14,7 @@ import type { GroupCoverage } from '@/lib/groups/coverage';
 import type { RetrievalResult } from '@/lib/groups/retrieve';
 import type { RevisionView } from '@/lib/groups/service';
 import { HelpTip } from '@/components/HelpTip';
+import { ReadOnlyNote, useMayChange } from '@/components/Access';
 
 const METRICS = ['amw', 'fd', 'sw', 'mmd', 'maecorr'] as const;
 const METRIC_NAMES: Record<string, string> = { amw: 'AMW', fd: 'FD', sw: 'SW', mmd: 'MMD', maecorr: 'MAEcorr' };
@@ -117,6 +118,7 @@ export function GroupDetail({ data, llm }: { data: GroupDetailData; llm: { gener
   const [alignJob, setAlignJob] = useState<number | null>(null);
   const [reviseJob, setReviseJob] = useState<number | null>(null);
   const [actionError, setActionError] = useState<string | null>(null);
+  const mayChange = useMayChange();
 
   const retrieve = useCallback(async () => {
     setLoading(true);
@@ -186,7 +188,7 @@ export function GroupDetail({ data, llm }: { data: GroupDetailData; llm: { gener
               <button
                 type="button"
                 className="rounded bg-slate-700 px-2 py-1 font-medium text-white hover:bg-slate-800 disabled:opacity-50"
-                disabled={!canRevise || selected.length === 0 || reviseJob !== null}
+                disabled={!canRevise || selected.length === 0 || reviseJob !== null || !mayChange}
                 data-testid="revise-selected"
                 onClick={async () => {
                   try {
@@ -276,6 +278,7 @@ export function GroupDetail({ data, llm }: { data: GroupDetailData; llm: { gener
         <h2 id="align-title" className="text-lg font-semibold">
           Align the group set
         </h2>
+        <ReadOnlyNote what="revising or aligning a group" />
         <p className="text-xs text-slate-600">
           The measured, non-rejected hits (with this group’s measured revisions in place of their originals) are aligned to the group’s
           target by the same engine as the studio: importance weights (bandwidth 0.5), entropic OT, systematic selection of k personas.
@@ -292,7 +295,7 @@ export function GroupDetail({ data, llm }: { data: GroupDetailData; llm: { gener
           <button
             type="button"
             className="rounded bg-teal-700 px-3 py-1.5 text-sm font-medium text-white hover:bg-teal-800 disabled:opacity-50"
-            disabled={alignJob !== null}
+            disabled={alignJob !== null || !mayChange}
             data-testid="align-group"
             onClick={async () => {
               try {

@@ -12,6 +12,7 @@ import { PERSONA_AGE_BANDS, PERSONA_GENDERS, type CustomRegion, type GroupDefini
 import { MCCRAE_TO_ALPHA2 } from '@/lib/targets/countries';
 import type { NormsPreset, ReferenceFilters } from '@/lib/targets/schema';
 import { HelpTip } from '@/components/HelpTip';
+import { ReadOnlyNote, useMayChange } from '@/components/Access';
 
 interface Preview {
   n: number;
@@ -38,6 +39,7 @@ export function GroupForm({
   groupId?: number;
 }) {
   const router = useRouter();
+  const mayChange = useMayChange();
   const [name, setName] = useState(initial?.name ?? '');
   const [filters, setFilters] = useState<ReferenceFilters>(initial?.definition.reference.filters ?? { countries: [], genders: [] });
   const [preset, setPreset] = useState<NormsPreset>(initial?.definition.reference.preset ?? { kind: 'none' });
@@ -281,11 +283,12 @@ export function GroupForm({
       <button
         type="submit"
         className="rounded bg-teal-700 px-3 py-1.5 text-sm font-medium text-white hover:bg-teal-800 disabled:opacity-50"
-        disabled={saving || !name.trim() || Boolean(preview?.error)}
+        disabled={saving || !name.trim() || Boolean(preview?.error) || !mayChange}
         data-testid="save-group"
       >
         {groupId ? 'Save changes' : 'Save group'}
       </button>
+      <ReadOnlyNote what="saving a group" />
     </form>
   );
 }

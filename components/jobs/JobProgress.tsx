@@ -7,6 +7,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef } from 'react';
 import type { JobView } from '@/lib/jobs/runner';
+import { useMayChange } from '@/components/Access';
 
 const ACTIVE = new Set(['queued', 'running', 'cancelling']);
 
@@ -46,6 +47,7 @@ export interface JobProgressProps {
 }
 
 export function JobProgress({ jobId, initial, title, intervalMs = 1000, onFinished }: JobProgressProps) {
+  const mayChange = useMayChange();
   const queryClient = useQueryClient();
   const { data: job, error } = useQuery({
     queryKey: ['job', jobId],
@@ -95,7 +97,7 @@ export function JobProgress({ jobId, initial, title, intervalMs = 1000, onFinish
               type="button"
               className="rounded border border-slate-300 px-2 py-0.5 text-xs hover:bg-slate-100 disabled:opacity-50"
               onClick={() => cancel.mutate()}
-              disabled={cancel.isPending || job.status === 'cancelling'}
+              disabled={cancel.isPending || job.status === 'cancelling' || !mayChange}
               data-testid="job-cancel"
             >
               Cancel

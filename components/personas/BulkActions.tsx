@@ -5,10 +5,12 @@ import { useState } from 'react';
 import { isEmptyFilter, type PersonaFilter, type PersonaListQuery } from '@/lib/personas/schema';
 import { ReviewerNameForm } from '../review/ReviewerNameForm';
 import { fmtInt } from './format';
+import { ReadOnlyNote, useMayChange } from '../Access';
 
 /** Accept or reject everything the current filter matches: the count, a confirmation, one decision per persona. */
 export function BulkActions({ filter, total, reasonCodes, reviewer: initialReviewer }: { filter: Partial<PersonaListQuery>; total: number | null; reasonCodes: { code: string; label: string }[]; reviewer: string | null }) {
   const queryClient = useQueryClient();
+  const mayChange = useMayChange();
   const [reviewer, setReviewer] = useState(initialReviewer);
   const [pending, setPending] = useState<'accept' | 'reject' | null>(null);
   const [reasonCode, setReasonCode] = useState('');
@@ -44,7 +46,9 @@ export function BulkActions({ filter, total, reasonCodes, reviewer: initialRevie
     <div className="rounded-lg border border-slate-200 bg-white p-3 text-sm" data-testid="bulk-actions">
       <div className="flex flex-wrap items-center gap-2">
         <span className="font-medium">Bulk review</span>
-        {reviewer ? (
+        {!mayChange ? (
+          <ReadOnlyNote what="bulk review" />
+        ) : reviewer ? (
           <>
             <button type="button" className="rounded border border-emerald-600 px-2 py-1 text-emerald-800 hover:bg-emerald-50 disabled:opacity-40" disabled={!total} onClick={() => setPending('accept')} data-testid="bulk-accept">
               Accept all {total === null ? '…' : fmtInt.format(total)}

@@ -4,6 +4,7 @@
 import { useRouter } from 'next/navigation';
 import { useState } from 'react';
 import type { ImportReport } from '@/lib/pipeline/schema';
+import { ReadOnlyNote, useMayChange } from '../Access';
 
 export function ImportPanel() {
   const router = useRouter();
@@ -11,6 +12,7 @@ export function ImportPanel() {
   const [file, setFile] = useState<File | null>(null);
   const [sourceId, setSourceId] = useState('');
   const [busy, setBusy] = useState(false);
+  const mayChange = useMayChange();
   const [report, setReport] = useState<ImportReport | null>(null);
   const [error, setError] = useState<string | null>(null);
 
@@ -53,10 +55,11 @@ export function ImportPanel() {
           <span className="text-slate-600">Source id (optional)</span>
           <input className="rounded border border-slate-300 px-2 py-1" placeholder="from the file name" value={sourceId} onChange={(e) => setSourceId(e.target.value)} data-testid="import-source" />
         </label>
-        <button type="submit" disabled={!file || busy} className="rounded bg-slate-800 px-3 py-1.5 text-white disabled:opacity-50" data-testid="import-submit">
+        <button type="submit" disabled={!file || busy || !mayChange} className="rounded bg-slate-800 px-3 py-1.5 text-white disabled:opacity-50" data-testid="import-submit">
           {busy ? 'Importing…' : 'Import'}
         </button>
       </div>
+      <ReadOnlyNote what="importing" />
       <p className="text-xs text-slate-500">
         Posts: columns <code>author_id</code>, <code>text</code>, optional <code>time</code> and <code>id</code>; other columns are kept as metadata.
         Personas: one JSON object per line with <code>narrative</code>, optional <code>demographics</code>, and optional <code>answers</code> with their{' '}

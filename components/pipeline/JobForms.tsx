@@ -3,6 +3,7 @@
 /** Forms that start generation, measurement and baseline jobs. Disabled, with the reason, when no LLM is configured. */
 import { useQueryClient } from '@tanstack/react-query';
 import { useState, type ReactNode } from 'react';
+import { ReadOnlyNote, useMayChange } from '../Access';
 
 interface Props {
   llmAvailable: boolean;
@@ -50,11 +51,13 @@ function Card({ title, testId, children, hint }: { title: string; testId: string
 }
 
 function Submit({ disabled, busy, label, testId, llmAvailable }: { disabled: boolean; busy: boolean; label: string; testId: string; llmAvailable: boolean }) {
+  const mayChange = useMayChange();
   return (
     <div className="mt-3 flex items-center gap-3">
-      <button type="submit" disabled={disabled || busy || !llmAvailable} className="rounded bg-slate-800 px-3 py-1.5 text-sm text-white disabled:opacity-50" data-testid={testId}>
+      <button type="submit" disabled={disabled || busy || !llmAvailable || !mayChange} className="rounded bg-slate-800 px-3 py-1.5 text-sm text-white disabled:opacity-50" data-testid={testId}>
         {busy ? 'Starting…' : label}
       </button>
+      <ReadOnlyNote what="starting a job" />
       {!llmAvailable && <span className="text-xs text-amber-800">Needs an LLM server: set LLM_BASE_URL and LLM_MODEL (see above).</span>}
     </div>
   );

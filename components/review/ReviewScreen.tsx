@@ -8,6 +8,7 @@ import type { PersonaFlag, QualityScore } from '@/db/schema';
 import { filterFromSearchParams, filterToSearchParams } from '@/lib/personas/schema';
 import { StatusBadge } from '../personas/StatusBadge';
 import { fmt2, fmtInt } from '../personas/format';
+import { ReadOnlyNote, useMayChange } from '../Access';
 import { ReviewerNameForm } from './ReviewerNameForm';
 import { ShortcutSettings } from './ShortcutSettings';
 import { DEFAULT_SHORTCUTS, SHORTCUT_ACTIONS, SHORTCUT_LABELS, keyLabel, loadShortcuts, type ShortcutAction, type Shortcuts } from './shortcuts';
@@ -37,7 +38,17 @@ function isTyping(target: EventTarget | null): boolean {
 }
 
 /** The keyboard review screen: a risk-ordered queue, accept / reject with reason codes, next / previous, undo. */
-export function ReviewScreen({ initialReviewer, reasonCodes }: { initialReviewer: string | null; reasonCodes: { code: string; label: string }[] }) {
+export function ReviewScreen({
+  initialReviewer,
+  reasonCodes,
+  signedIn = false,
+}: {
+  initialReviewer: string | null;
+  reasonCodes: { code: string; label: string }[];
+  /** Sign-in is required: the reviewer is the signed-in account, not a typed name. */
+  signedIn?: boolean;
+}) {
+  const mayChange = useMayChange();
   const searchParams = useSearchParams();
   const filterQs = useMemo(() => {
     const f = filterFromSearchParams(new URLSearchParams(searchParams.toString()));
@@ -193,7 +204,19 @@ export function ReviewScreen({ initialReviewer, reasonCodes }: { initialReviewer
   return (
     <div className="space-y-4" data-testid="review-screen">
       <div className="flex flex-wrap items-center justify-between gap-3 rounded-lg border border-slate-200 bg-white p-3">
-        <ReviewerNameForm reviewer={reviewer} onChange={setReviewer} autoFocus />
+        {signedIn ? (
+          reviewer ? (
+            <div className="flex items-center gap-2 text-sm" data-testid="reviewer-current">
+              <span className="text-slate-600">Reviewing as</span>
+              <strong data-testid="reviewer-name">{reviewer}</strong>
+              <span className="text-slate-500">(your account)</span>
+            </div>
+          ) : (
+            <ReadOnlyNote what="reviewing" />
+          )
+        ) : (
+          <ReviewerNameForm reviewer={reviewer} onChange={setReviewer} autoFocus />
+        )}
         <div className="flex items-center gap-3 text-sm">
           <label className="flex items-center gap-1">
             Queue
@@ -214,7 +237,7 @@ export function ReviewScreen({ initialReviewer, reasonCodes }: { initialReviewer
       </div>
 
       {!reviewer ? (
-        <p className="text-sm text-slate-700">Enter your name to start: every decision is recorded under it, with the time.</p>
+        mayChange ? <p className="text-sm text-slate-700">Enter your name to start: every decision is recorded under it, with the time.</p> : null
       ) : (
         <div className="grid grid-cols-[minmax(0,1fr)_18rem] gap-5">
           <section className="min-w-0 space-y-3" aria-label="Persona under review">

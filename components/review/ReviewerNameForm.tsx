@@ -4,7 +4,8 @@ import { useState } from 'react';
 import { normaliseReviewerName, reviewerCookieString } from '@/lib/review/reviewer-name';
 
 /**
- * The reviewer's name, remembered in the populace_reviewer cookie until sign-in exists. Every decision is recorded
+ * The reviewer's name when the server needs no sign-in, remembered in the populace_reviewer cookie (with sign-in the
+ * account is the reviewer: ReviewScreen shows it instead). Every decision is recorded
  * under this name.
  */
 export function ReviewerNameForm({ reviewer, onChange, autoFocus = false }: { reviewer: string | null; onChange: (name: string) => void; autoFocus?: boolean }) {

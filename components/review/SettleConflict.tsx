@@ -2,6 +2,7 @@
 
 import { useRouter } from 'next/navigation';
 import { useState } from 'react';
+import { useMayChange } from '../Access';
 
 /** Settles a conflict with a final decision by the current reviewer (recorded as a settlement). */
 export function SettleConflict({ personaId, reasonCodes }: { personaId: number; reasonCodes: { code: string; label: string }[] }) {
@@ -9,6 +10,7 @@ export function SettleConflict({ personaId, reasonCodes }: { personaId: number; 
   const [reason, setReason] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const mayChange = useMayChange();
   async function settle(decision: 'accept' | 'reject') {
     setBusy(true);
     const res = await fetch('/api/review/decisions', {
@@ -33,10 +35,10 @@ export function SettleConflict({ personaId, reasonCodes }: { personaId: number; 
           </option>
         ))}
       </select>
-      <button type="button" disabled={busy} className="rounded bg-emerald-700 px-2 py-1 text-sm text-white disabled:opacity-50" onClick={() => settle('accept')} data-testid="settle-accept">
+      <button type="button" disabled={busy || !mayChange} className="rounded bg-emerald-700 px-2 py-1 text-sm text-white disabled:opacity-50" onClick={() => settle('accept')} data-testid="settle-accept">
         Settle: accept
       </button>
-      <button type="button" disabled={busy} className="rounded bg-rose-700 px-2 py-1 text-sm text-white disabled:opacity-50" onClick={() => settle('reject')} data-testid="settle-reject">
+      <button type="button" disabled={busy || !mayChange} className="rounded bg-rose-700 px-2 py-1 text-sm text-white disabled:opacity-50" onClick={() => settle('reject')} data-testid="settle-reject">
         Settle: reject
       </button>
       {error && (

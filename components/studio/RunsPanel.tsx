@@ -2,6 +2,7 @@
 
 import Link from 'next/link';
 import { useState, type ReactNode } from 'react';
+import { ReadOnlyNote, useMayChange } from '../Access';
 
 export interface RunSummary {
   id: number;
@@ -37,6 +38,7 @@ export function RunsPanel({
   const [size, setSize] = useState<string>('');
   const [selection, setSelection] = useState('systematic');
   const [compare, setCompare] = useState<number[]>([]);
+  const mayChange = useMayChange();
   return (
     <section className="rounded-lg border border-slate-200 bg-white p-3" data-testid="runs-panel">
       <h3 className="text-sm font-semibold">Full alignment runs</h3>
@@ -73,10 +75,11 @@ export function RunsPanel({
             <option value="topFraction">Top personas by weight (paper's cut)</option>
           </select>
         </label>
-        <button type="submit" className="rounded bg-teal-700 px-3 py-1 text-white disabled:opacity-50" disabled={running} data-testid="run-alignment">
+        <button type="submit" className="rounded bg-teal-700 px-3 py-1 text-white disabled:opacity-50" disabled={running || !mayChange} data-testid="run-alignment">
           Run alignment
         </button>
       </form>
+      <ReadOnlyNote what="running an alignment" />
       {error ? <p className="mt-1 text-xs text-red-700">{error}</p> : null}
       {job ? <div className="mt-2">{job}</div> : null}
       <table className="mt-3 w-full text-xs" data-testid="runs-list">

@@ -3,6 +3,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import type { TargetSpec } from '@/lib/targets/schema';
+import { ReadOnlyNote, useMayChange } from '../Access';
 
 export interface SavedTarget {
   id: number;
@@ -15,6 +16,7 @@ export interface SavedTarget {
 export function SavedTargets({ spec, onLoad }: { spec: TargetSpec; onLoad: (t: SavedTarget) => void }) {
   const qc = useQueryClient();
   const [name, setName] = useState('');
+  const mayChange = useMayChange();
   const list = useQuery({
     queryKey: ['targets'],
     queryFn: async () => {
@@ -53,10 +55,11 @@ export function SavedTargets({ spec, onLoad }: { spec: TargetSpec; onLoad: (t: S
           onChange={(e) => setName(e.target.value)}
           data-testid="target-name"
         />
-        <button type="submit" className="rounded bg-teal-700 px-2 py-0.5 text-xs text-white disabled:opacity-50" disabled={!name.trim() || save.isPending} data-testid="save-target">
+        <button type="submit" className="rounded bg-teal-700 px-2 py-0.5 text-xs text-white disabled:opacity-50" disabled={!name.trim() || save.isPending || !mayChange} data-testid="save-target">
           Save
         </button>
       </form>
+      <ReadOnlyNote what="saving a target" />
       {save.error ? <p className="text-xs text-red-700">{(save.error as Error).message}</p> : null}
       {save.isSuccess ? <p className="text-xs text-emerald-800">Saved.</p> : null}
       <ul className="max-h-32 overflow-y-auto text-xs" data-testid="saved-targets">

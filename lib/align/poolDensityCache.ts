@@ -43,7 +43,8 @@ export interface PoolDensityCacheOptions {
   /**
    * Grid node budget of the live target density (default 2^17 = 131,072: 10 nodes per trait, spacing 0.44 on 1-5).
    * Measured on a 100,000-persona pool at bandwidth 0.5 (npm run bench:engine, section 6): |log density error| median
-   * 0.014-0.015 (95% 0.04-0.06) and 43-55 ms per edit, against 0.009 (0.027) and 59-67 ms at 2^18.
+   * 0.015 (95% 0.06) and about 21 ms per edit (alone; 30 ms inside the full bench), against 0.009 (0.027) and about
+   * 33 ms at 2^18 (12 nodes per trait).
    */
   liveMaxNodes?: number;
   /** Value range the target may take (default [1, 5]); the grid covers it. */

@@ -98,8 +98,8 @@ describe('binned KDE', () => {
           cw *= up ? frac[k]! : 1 - frac[k]!;
           node += (base[k]! + up) * st[k]!;
         }
-        expectedMass[node] += w[i]! * cw;
-        expectedInterp[i] += cw * vals[node]!;
+        expectedMass[node] = expectedMass[node]! + w[i]! * cw;
+        expectedInterp[i] = expectedInterp[i]! + cw * vals[node]!;
       }
     }
     const mass = binPoints(g, pts, w);
