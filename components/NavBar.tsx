@@ -8,7 +8,7 @@ import { sessionForToken } from '@/lib/auth/session';
 
 /**
  * The main navigation. When sign-in is required it shows the user and a sign-out button, and it sends a page
- * request whose session cookie is not (or no longer) valid to /signin: middleware.ts only sees that a cookie is
+ * request whose session cookie is not (or no longer) valid to /signin: proxy.ts only sees that a cookie is
  * present, this checks it against the database on every page render (the layout renders the NavBar on every page).
  */
 export async function NavBar() {

@@ -3,9 +3,10 @@
  *
  * An in-memory sliding window (timestamps of failures per key, pruned on each look-up), so it is per process and is
  * forgotten on restart; Populace runs as one process, which makes that enough. A successful sign-in clears the
- * username's window (not the IP's). Client IP: the first X-Forwarded-For entry, which `next start` fills in from the
- * socket when the header is absent; a client talking to the server directly can forge it, so the per-username limit
- * is the one that always holds.
+ * username's window (not the IP's). Client IP: the last X-Forwarded-For entry. The dashboard's server
+ * (lib/server/http.ts) sets that header to the socket's address and drops what the client sent, unless
+ * POPULACE_TRUST_PROXY says a reverse proxy in front appends the client's address to it (the last entry is then the
+ * one that proxy saw; earlier entries come from the client and are ignored).
  */
 
 export const MAX_FAILURES = 5;
@@ -51,5 +52,5 @@ export const ipKey = (ip: string) => `ip:${ip}`;
 
 /** The client IP of a request as far as the server can tell (see the note above). */
 export function clientIp(headers: Headers): string {
-  return headers.get('x-forwarded-for')?.split(',')[0]?.trim() || headers.get('x-real-ip')?.trim() || 'unknown';
+  return headers.get('x-forwarded-for')?.split(',').at(-1)?.trim() || 'unknown';
 }

@@ -1,15 +1,18 @@
 /**
- * Sign-in in the browser: the real app started with POPULACE_AUTH=required on its own port and data folder (the
- * build the e2e setup made current). Pages redirect to /signin and back; a wrong password shows the message; the
- * NavBar shows the user and role; screens' fetch() mutations carry the CSRF token; sign-out ends the session.
- * It waits on the public GET /api/auth/session, since /api/health needs a session when sign-in is required.
+ * Sign-in in the browser: the real app served as `npm start` serves it (lib/server/http.ts) with
+ * POPULACE_AUTH=required, on its own port and data folder (the build the e2e setup made current).
+ * - A reviewer: pages redirect to /signin and back; a wrong password shows the message; the NavBar shows the user and
+ *   role; the review screen names the account (no name field); screens' fetch() mutations carry the CSRF token and the
+ *   reviewer comes from the session; sign-out ends the session.
+ * - A viewer: the review, studio and exports screens are read-only (controls disabled, a note says why) and the API
+ *   refuses a decision and the account list.
+ * - An admin: lists the accounts (accounts are created from the CLI).
+ * - The per-address sign-in limit holds when a client forges X-Forwarded-For (the server replaces the header).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closeDb } from '@/db/client';
 import { useSeededDatabase, type TestDatabase } from '../support/db';
-import { freePort } from '../support/server';
+import { startAppServer, type AppServer } from '../support/server';
 import { baseURL as sharedURL, useBrowserSession } from './browser-session';
 import { SignInPage } from './pages/signin-page';
 
@@ -18,52 +21,43 @@ const PASSWORD = 'e2e password long';
 describe.skipIf(!sharedURL)('sign-in when the server requires it', () => {
   const s = useBrowserSession();
   let env: TestDatabase;
-  let child: ChildProcess | undefined;
+  let app: AppServer | undefined;
   let url = '';
-  let log = '';
 
   beforeAll(async () => {
     const saved = process.env.POPULACE_BCRYPT_COST;
     process.env.POPULACE_BCRYPT_COST = '4';
     env = useSeededDatabase();
     const { addAccount } = await import('@/lib/auth/service');
-    await addAccount({ username: 'e2e-reviewer', role: 'reviewer', password: PASSWORD });
+    for (const role of ['viewer', 'reviewer', 'admin'] as const) await addAccount({ username: `e2e-${role}`, role, password: PASSWORD });
     if (saved === undefined) delete process.env.POPULACE_BCRYPT_COST;
     else process.env.POPULACE_BCRYPT_COST = saved;
     closeDb();
-    const port = await freePort();
-    url = `http://127.0.0.1:${port}`;
-    const nextBin = path.join(process.cwd(), 'node_modules', 'next', 'dist', 'bin', 'next');
-    child = spawn(process.execPath, [nextBin, 'start', '-H', '127.0.0.1', '-p', String(port)], {
-      env: { ...process.env, POPULACE_DATA_DIR: env.dir, POPULACE_DB: '', POPULACE_AUTH: 'required', NEXT_TELEMETRY_DISABLED: '1' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    child.stdout!.on('data', (d) => (log += d));
-    child.stderr!.on('data', (d) => (log += d));
-    const deadline = Date.now() + 60_000;
-    for (;;) {
-      if (child.exitCode !== null) throw new Error(`next start exited\n${log}`);
-      try {
-        if ((await fetch(`${url}/api/auth/session`)).ok) break;
-      } catch {
-        // not up yet
-      }
-      if (Date.now() > deadline) throw new Error(`the app did not answer in time\n${log}`);
-      await new Promise((r) => setTimeout(r, 150));
-    }
+    app = await startAppServer({ dataDir: env.dir, env: { POPULACE_AUTH: 'required' }, timeoutMs: 90_000 });
+    url = app.url;
   });
   afterAll(async () => {
-    if (child && child.exitCode === null) {
-      const exited = new Promise((r) => child!.once('exit', r));
-      child.kill('SIGTERM');
-      const t = setTimeout(() => child!.kill('SIGKILL'), 3000);
-      await exited;
-      clearTimeout(t);
-    }
+    await app?.stop();
     env?.cleanup();
   });
 
-  it('redirects to sign-in, signs in, decides through the screen fetch, and signs out', async () => {
+  /** POST from inside the page (same origin, CSRF header added by the app's fetch wrapper): [status, body]. */
+  const postFromPage = (path: string, body: unknown) =>
+    s.page.evaluate(
+      async ([p, b]) => {
+        const res = await fetch(p as string, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(b) });
+        return [res.status, await res.json()] as [number, Record<string, unknown>];
+      },
+      [path, body] as const,
+    );
+
+  const getFromPage = (path: string) =>
+    s.page.evaluate(async (p) => {
+      const res = await fetch(p);
+      return [res.status, await res.json()] as [number, Record<string, unknown>];
+    }, path);
+
+  it('reviewer: redirects to sign-in, signs in, decides through the screen fetch, and signs out', async () => {
     const page = s.page;
     const signin = new SignInPage(page, url);
     await page.goto(`${url}/review`);
@@ -75,21 +69,77 @@ describe.skipIf(!sharedURL)('sign-in when the server requires it', () => {
     await signin.signIn('e2e-reviewer', PASSWORD);
     await page.waitForURL(`${url}/review`);
     expect(await signin.signedInAs()).toBe('e2e-reviewer (reviewer)');
+    // The review screen names the account; there is no name to type or change.
+    expect(await page.getByTestId('reviewer-name').textContent()).toBe('e2e-reviewer');
+    expect(await page.getByTestId('reviewer-input').count()).toBe(0);
+    expect(await page.getByTestId('reviewer-change').count()).toBe(0);
+    await page.getByTestId('review-card').waitFor();
+    expect(await page.getByTestId('accept').isEnabled()).toBe(true);
     await s.screenshot('auth-signed-in.png');
 
-    const [status, reviewer] = await page.evaluate(async () => {
-      const res = await fetch('/api/review/decisions', {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ personaId: 1, decision: 'accept', reviewer: 'Mallory' }),
-      });
-      return [res.status, ((await res.json()) as { decision?: { reviewer: string } }).decision?.reviewer];
-    });
+    const [status, body] = await postFromPage('/api/review/decisions', { personaId: 1, decision: 'accept', reviewer: 'Mallory' });
     expect(status).toBe(200);
-    expect(reviewer).toBe('e2e-reviewer');
+    expect((body.decision as { reviewer: string }).reviewer).toBe('e2e-reviewer');
 
     await signin.signOut();
     await page.goto(`${url}/personas`);
     expect(page.url()).toBe(`${url}/signin?next=%2Fpersonas`);
+  });
+
+  it('viewer: screens are read-only and the API refuses changes', async () => {
+    const page = s.page;
+    const signin = new SignInPage(page, url);
+    await page.goto(`${url}/review`);
+    await signin.signIn('e2e-viewer', PASSWORD);
+    await page.waitForURL(`${url}/review`);
+    expect(await signin.signedInAs()).toBe('e2e-viewer (viewer)');
+    await page.getByTestId('read-only-note').waitFor();
+    expect(await page.getByTestId('read-only-note').textContent()).toMatch(/viewer role.*reviewing needs the reviewer or admin role/);
+    expect(await page.getByTestId('review-card').count()).toBe(0);
+    expect(await page.getByTestId('accept').count()).toBe(0);
+    expect(await page.getByTestId('reviewer-input').count()).toBe(0);
+    await s.screenshot('auth-viewer-review.png');
+
+    await page.goto(`${url}/studio`);
+    await page.getByTestId('run-alignment').waitFor();
+    expect(await page.getByTestId('run-alignment').isDisabled()).toBe(true);
+    expect(await page.getByTestId('save-target').isDisabled()).toBe(true);
+    expect(await page.getByTestId('read-only-note').first().textContent()).toMatch(/viewer role/);
+
+    await page.goto(`${url}/exports`);
+    await page.getByTestId('create-export').waitFor();
+    expect(await page.getByTestId('create-export').isDisabled()).toBe(true);
+
+    const [decisionStatus] = await postFromPage('/api/review/decisions', { personaId: 2, decision: 'reject' });
+    expect(decisionStatus).toBe(403);
+    const [usersStatus] = await getFromPage('/api/auth/users');
+    expect(usersStatus).toBe(403);
+    await signin.signOut();
+  });
+
+  it('admin: lists the accounts (viewers and reviewers may not)', async () => {
+    const page = s.page;
+    const signin = new SignInPage(page, url);
+    await page.goto(`${url}/`);
+    await signin.signIn('e2e-admin', PASSWORD);
+    await page.waitForURL(`${url}/`);
+    expect(await signin.signedInAs()).toBe('e2e-admin (admin)');
+    const [status, body] = await getFromPage('/api/auth/users');
+    expect(status).toBe(200);
+    expect((body.users as { username: string; role: string }[]).map((u) => `${u.username}:${u.role}`).sort()).toEqual(['e2e-admin:admin', 'e2e-reviewer:reviewer', 'e2e-viewer:viewer']);
+    await signin.signOut();
+  });
+
+  it('a forged X-Forwarded-For does not escape the per-address sign-in limit', async () => {
+    const attempt = (username: string, password: string, forged: string) =>
+      fetch(`${url}/api/auth/signin`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-forwarded-for': forged, 'x-real-ip': forged },
+        body: JSON.stringify({ username, password }),
+      }).then((r) => r.status);
+    // Five failures for five unknown names, each claiming another address (earlier failures in this file count too).
+    for (let i = 0; i < 5; i++) expect([401, 429]).toContain(await attempt(`ghost-${i}`, 'wrong password!', `203.0.113.${i + 1}`));
+    // Right credentials, yet another claimed address: still the same client, so still limited.
+    expect(await attempt('e2e-admin', PASSWORD, '198.51.100.7')).toBe(429);
   });
 });

@@ -4,12 +4,12 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { buildIsCurrent, markBuilt } from '../../lib/cli/build';
 import { browserAvailable } from '../support/browser';
+import { appServerCommand, freePort } from '../support/server';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -18,21 +18,10 @@ declare module 'vitest' {
   }
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as net.AddressInfo).port;
-      srv.close(() => resolve(port));
-    });
-    srv.on('error', reject);
-  });
-}
-
 async function waitForHealth(url: string, child: ChildProcess, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`next start exited with code ${child.exitCode}`);
+    if (child.exitCode !== null) throw new Error(`the server exited with code ${child.exitCode}`);
     try {
       const res = await fetch(`${url}/api/health`);
       if (res.ok) return;
@@ -88,7 +77,8 @@ async function startApp(project: TestProject, release: () => void) {
   }
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'populace-e2e-'));
   const port = await freePort();
-  const child = spawn(process.execPath, [nextBin, 'start', '-H', '127.0.0.1', '-p', String(port)], {
+  const [cmd, args] = appServerCommand(process.cwd(), '127.0.0.1', port);
+  const child = spawn(cmd, args, {
     env: { ...process.env, POPULACE_DATA_DIR: dataDir, POPULACE_DB: '', NEXT_TELEMETRY_DISABLED: '1' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -1,6 +1,7 @@
 /**
- * Starting the built app (`next start`) as a separate process for tests and benches: a free 127.0.0.1 port, a data
- * folder of its own, extra environment, a health wait, and a crash (SIGKILL of the whole process group) or a stop.
+ * Starting the built app as a separate process for tests and benches, the way `npm start` serves it
+ * (`populace serve --no-build`: lib/server/http.ts): a free 127.0.0.1 port, a data folder of its own, extra
+ * environment, a liveness wait, and a crash (SIGKILL of the whole process group) or a stop.
  * Needs a current build in .next (see lib/cli/build.ts); it does not build.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -18,6 +19,12 @@ export function freePort(): Promise<number> {
   });
 }
 
+/** The command that serves the current build on host:port, as `npm start` does but without building. */
+export function appServerCommand(root: string, host: string, port: number): [string, string[]] {
+  const tsxCli = path.join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs');
+  return [process.execPath, [tsxCli, path.join(root, 'lib', 'cli', 'main.ts'), 'serve', '--no-build', '--host', host, '--port', String(port)]];
+}
+
 export interface AppServer {
   url: string;
   port: number;
@@ -32,9 +39,9 @@ export interface AppServer {
 
 export async function startAppServer(o: { dataDir: string; env?: Record<string, string>; timeoutMs?: number; root?: string }): Promise<AppServer> {
   const root = o.root ?? process.cwd();
-  const nextBin = path.join(root, 'node_modules', 'next', 'dist', 'bin', 'next');
   const port = await freePort();
-  const child = spawn(process.execPath, [nextBin, 'start', '-H', '127.0.0.1', '-p', String(port)], {
+  const [cmd, args] = appServerCommand(root, '127.0.0.1', port);
+  const child = spawn(cmd, args, {
     cwd: root,
     env: { ...process.env, POPULACE_DATA_DIR: o.dataDir, POPULACE_DB: '', NEXT_TELEMETRY_DISABLED: '1', ...o.env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -71,16 +78,16 @@ export async function startAppServer(o: { dataDir: string; env?: Record<string, 
   };
   const deadline = Date.now() + (o.timeoutMs ?? 60_000);
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`next start exited with code ${child.exitCode}\n${log}`);
+    if (child.exitCode !== null) throw new Error(`the server exited with code ${child.exitCode}\n${log}`);
     try {
-      const res = await fetch(`${url}/api/health`);
+      const res = await fetch(`${url}/api/live`);
       if (res.ok) return server;
     } catch {
       // not up yet
     }
     if (Date.now() > deadline) {
       await server.crash();
-      throw new Error(`the app did not answer ${url}/api/health in time\n${log}`);
+      throw new Error(`the app did not answer ${url}/api/live in time\n${log}`);
     }
     await new Promise((r) => setTimeout(r, 150));
   }

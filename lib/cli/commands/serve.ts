@@ -1,11 +1,12 @@
 /** `serve`: migrate and seed, build when the sources changed, then start the dashboard. */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { parseOptions } from '../args';
 import { buildIsCurrent, markBuilt } from '../build';
 import { prepareWorkspace } from '../../workspace/prepare';
 import { databasePath } from '../../../db/client';
 import { authModeForListenHost } from '../../auth/config';
+import { startHttpServer, trustProxyFromEnv } from '../../server/http';
 
 export const summary = 'prepare the database, build if needed, and serve the dashboard (npm start)';
 
@@ -18,6 +19,7 @@ export async function run(argv: string[]): Promise<number> {
       { name: 'port', type: 'string', description: 'port (default $PORT or 3000)' },
       { name: 'host', type: 'string', description: 'address to listen on (default $HOST or 127.0.0.1)' },
       { name: 'rebuild', type: 'flag', description: 'build even when the build is current' },
+      { name: 'no-build', type: 'flag', description: 'never build: serve the current build as it is (tests)' },
     ],
     'serve',
   );
@@ -33,7 +35,7 @@ export async function run(argv: string[]): Promise<number> {
   const prep = prepareWorkspace();
   process.stdout.write(prep.seeded ? `Seeded the demo workspace in ${prep.ms} ms.\n` : 'Demo workspace already present.\n');
 
-  if (opts.rebuild || !buildIsCurrent()) {
+  if (!opts['no-build'] && (opts.rebuild || !buildIsCurrent())) {
     process.stdout.write('Building the dashboard (next build)...\n');
     const b = spawnSync(process.execPath, [nextBin, 'build'], { stdio: 'inherit', env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' } });
     if (b.status !== 0) {
@@ -43,13 +45,17 @@ export async function run(argv: string[]): Promise<number> {
     markBuilt();
   }
 
-  process.stdout.write(`Serving Populace at http://${host === '127.0.0.1' ? 'localhost' : host}:${port}\n`);
-  const child = spawn(process.execPath, [nextBin, 'start', '-H', host, '-p', port], {
-    stdio: 'inherit',
-    env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' },
+  process.env.NEXT_TELEMETRY_DISABLED = '1';
+  const server = await startHttpServer({ host, port: Number(port) });
+  process.stdout.write(`Serving Populace at http://${host === '127.0.0.1' ? 'localhost' : host}:${port}${trustProxyFromEnv() ? ' (trusting X-Forwarded-* from a proxy in front)' : ''}\n`);
+  return await new Promise<number>((resolve) => {
+    const stop = () => {
+      server.closeAllConnections();
+      server.close();
+      resolve(0);
+      setImmediate(() => process.exit(0));
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
   });
-  const forward = (sig: NodeJS.Signals) => () => child.kill(sig);
-  process.on('SIGINT', forward('SIGINT'));
-  process.on('SIGTERM', forward('SIGTERM'));
-  return await new Promise<number>((resolve) => child.on('exit', (code) => resolve(code ?? 0)));
 }

@@ -30,7 +30,9 @@ describe('sign-in rate limit (sliding window)', () => {
   });
 
   it('reads the client IP from X-Forwarded-For', () => {
-    expect(clientIp(new Headers({ 'x-forwarded-for': '1.2.3.4, 5.6.7.8' }))).toBe('1.2.3.4');
+    // The last entry: the one the dashboard's server (or a trusted proxy) wrote, not what the client claimed.
+    expect(clientIp(new Headers({ 'x-forwarded-for': '1.2.3.4, 5.6.7.8' }))).toBe('5.6.7.8');
+    expect(clientIp(new Headers({ 'x-forwarded-for': '9.9.9.9' }))).toBe('9.9.9.9');
     expect(clientIp(new Headers())).toBe('unknown');
   });
 });

@@ -1,5 +1,5 @@
 /**
- * Cheap access checks at the edge when sign-in is required (POPULACE_AUTH=required; lib/auth/config.ts): no database
+ * Cheap access checks before routing when sign-in is required (POPULACE_AUTH=required; lib/auth/config.ts): no database
  * here. Cross-origin mutations are refused (403); a request without a session cookie gets 401 (API) or a redirect
  * to /signin (pages). route() in lib/http/route.ts then checks the session, the role and the CSRF token against the
  * database. When sign-in is not required this does nothing.
@@ -9,7 +9,7 @@ import { SESSION_COOKIE, authRequired, isMutation, originMatchesHost } from './l
 
 const PUBLIC_PATHS = new Set(['/signin', '/api/auth/signin', '/api/auth/signout', '/api/auth/session', '/api/live']);
 
-export function middleware(req: NextRequest) {
+export function proxy(req: NextRequest) {
   if (!authRequired()) return NextResponse.next();
   const { pathname, search } = req.nextUrl;
   if (isMutation(req.method) && !originMatchesHost(req.headers, req.nextUrl.host)) {

@@ -1,0 +1,51 @@
+/**
+ * The dashboard's HTTP server: Next.js's request handler behind Node's own http server, so that the client address
+ * Populace sees is the socket's. Without a trusted reverse proxy (POPULACE_TRUST_PROXY unset) the X-Forwarded-For,
+ * X-Real-IP and X-Forwarded-Host headers a client sends are replaced or dropped, so they cannot be forged to dodge the
+ * per-address sign-in limit or to pass the same-origin check; with POPULACE_TRUST_PROXY=1 the proxy's headers are kept
+ * (lib/auth/rate-limit.ts then takes the address the proxy appended last).
+ */
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import next from 'next';
+
+export interface HttpServerOptions {
+  host: string;
+  port: number;
+  /** Keep X-Forwarded-* from a reverse proxy in front (default: POPULACE_TRUST_PROXY is 1 or true). */
+  trustProxy?: boolean;
+  dir?: string;
+}
+
+export function trustProxyFromEnv(): boolean {
+  return ['1', 'true', 'yes'].includes((process.env.POPULACE_TRUST_PROXY ?? '').trim().toLowerCase());
+}
+
+/**
+ * Without a trusted proxy: X-Forwarded-For becomes the socket's address and X-Real-IP / X-Forwarded-Host go; with
+ * one, the headers stay as the proxy sent them. Mutates and returns `headers`.
+ * @example forwardedHeaders({ 'x-forwarded-for': '6.6.6.6' }, '10.0.0.2', false)['x-forwarded-for'] === '10.0.0.2'
+ */
+export function forwardedHeaders(headers: IncomingHttpHeaders, peer: string | undefined, trustProxy: boolean): IncomingHttpHeaders {
+  if (trustProxy) return headers;
+  headers['x-forwarded-for'] = peer ?? 'unknown';
+  delete headers['x-real-ip'];
+  delete headers['x-forwarded-host'];
+  return headers;
+}
+
+/** Prepares the built app (.next) and listens; resolves once the port is open. */
+export async function startHttpServer(o: HttpServerOptions): Promise<Server> {
+  const trust = o.trustProxy ?? trustProxyFromEnv();
+  const app = next({ dev: false, dir: o.dir ?? process.cwd(), hostname: o.host, port: o.port });
+  const handle = app.getRequestHandler();
+  await app.prepare();
+  const server = createServer((req, res) => {
+    forwardedHeaders(req.headers, req.socket.remoteAddress, trust);
+    void handle(req, res);
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(o.port, o.host, () => resolve());
+  });
+  return server;
+}
