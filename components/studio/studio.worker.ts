@@ -9,6 +9,8 @@ let pendingScatter: Extract<WorkerRequest, { type: 'scatter' }> | null = null;
 let scatterTraits: [number, number] = [0, 3];
 let scheduled = false;
 let secondaryDirty = false;
+/** Counts primary updates; a delayed secondary pass runs only if no update came after it was planned. */
+let generation = 0;
 
 const post = (msg: WorkerResponse) => (self as unknown as Worker).postMessage(msg);
 
@@ -22,6 +24,7 @@ function drain() {
     try {
       post({ type: 'result', result: session.update(u.requestId, u.transforms) });
       secondaryDirty = true;
+      generation++;
     } catch (e) {
       post({ type: 'error', requestId: u.requestId, message: (e as Error).message });
     }
@@ -36,16 +39,18 @@ function drain() {
   // update waits, and give up as soon as one arrives.
   if (secondaryDirty && !pendingUpdate) {
     secondaryDirty = false;
+    const planned = generation;
     const steps = session.secondarySteps();
     const runStep = (i: number) => {
-      if (pendingUpdate || !session || i >= steps.length) return;
+      if (pendingUpdate || planned !== generation || !session || i >= steps.length) return;
       const result = steps[i]!();
       if (result) {
         post({ type: 'secondary', result });
         post({ type: 'scatter', requestId: result.requestId, ...session.scatter(scatterTraits) });
       } else setTimeout(() => runStep(i + 1), 0);
     };
-    // Debounced: start once the slider has rested for half a second, so a drag is never slowed by these figures.
+    // Debounced: start once the slider has rested for half a second (no update since), so a drag is never slowed by
+    // these figures or by the re-render of the panels they feed.
     setTimeout(() => runStep(0), 500);
   }
 }

@@ -11,6 +11,7 @@
  * process (the server while the CLI runs a job, or the reverse) does not resume a job that is still alive, and a
  * cancel requested by another process is noticed at the next progress write.
  */
+import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import { getDb, type Db } from '../../db/client';
 import {
@@ -131,9 +132,23 @@ function runningElsewhere(row: Job): boolean {
   if (!r || r.host !== os.hostname() || r.pid === process.pid) return false;
   try {
     process.kill(r.pid, 0);
-    return true;
   } catch (e) {
     return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+  return !isZombie(r.pid);
+}
+
+/**
+ * A killed process whose parent has not collected it yet (state Z in /proc/PID/stat on Linux) still answers
+ * kill(pid, 0) but runs nothing: e.g. a server killed together with its parent and left for init to reap.
+ */
+function isZombie(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+    return state === 'Z' || state === 'X';
+  } catch {
+    return false;
   }
 }
 

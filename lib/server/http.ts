@@ -6,7 +6,6 @@
  * (lib/auth/rate-limit.ts then takes the address the proxy appended last).
  */
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import next from 'next';
 
 export interface HttpServerOptions {
   host: string;
@@ -36,6 +35,11 @@ export function forwardedHeaders(headers: IncomingHttpHeaders, peer: string | un
 /** Prepares the built app (.next) and listens; resolves once the port is open. */
 export async function startHttpServer(o: HttpServerOptions): Promise<Server> {
   const trust = o.trustProxy ?? trustProxyFromEnv();
+  // What `next start` sets before loading the server: production mode, and the Node.js runtime, which
+  // instrumentation.ts checks before it prepares the workspace and resumes unfinished jobs.
+  (process.env as Record<string, string>).NODE_ENV ??= 'production';
+  process.env.NEXT_RUNTIME = 'nodejs';
+  const { default: next } = await import('next');
   const app = next({ dev: false, dir: o.dir ?? process.cwd(), hostname: o.host, port: o.port });
   const handle = app.getRequestHandler();
   await app.prepare();
