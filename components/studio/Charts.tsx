@@ -23,53 +23,90 @@ import { ChartCard } from './ChartCard';
 export const TRAIT_LABELS = ['Extraversion (E)', 'Agreeableness (A)', 'Conscientiousness (C)', 'Neuroticism (N)', 'Openness (O)'];
 const COLORS = { pool: '#94a3b8', target: '#0f766e', weighted: '#c2410c', before: '#94a3b8', after: '#c2410c' };
 
-/** Per-trait marginal densities of the pool, the target and the weighted pool. */
+/** Width of one trait's segment on the shared x axis of the marginals chart (scores 1-5 plus a gap). */
+const SEGMENT = 5;
+const TRAIT_CODES = ['E', 'A', 'C', 'N', 'O'];
+
+/** Shared x position of a score of trait k (segment k spans [5k, 5k + 4]). */
+const segmentX = (k: number, score: number) => k * SEGMENT + (score - 1);
+/** The trait and score at a shared x position. */
+const fromSegmentX = (x: number) => {
+  const k = Math.min(4, Math.max(0, Math.floor(x / SEGMENT)));
+  return { k, score: x - k * SEGMENT + 1 };
+};
+
+function MarginalTick({ x, y, payload }: { x?: number; y?: number; payload?: { value: number } }) {
+  if (x === undefined || y === undefined || !payload) return null;
+  const { k, score } = fromSegmentX(payload.value);
+  return (
+    <g transform={`translate(${x},${y})`}>
+      <text dy={10} textAnchor="middle" fontSize={10} fill="#475569">
+        {Math.round(score)}
+      </text>
+      {Math.round(score) === 3 ? (
+        <text dy={24} textAnchor="middle" fontSize={11} fill="#334155">
+          {TRAIT_LABELS[k]}
+        </text>
+      ) : null}
+    </g>
+  );
+}
+
+const MARGINAL_TICKS = [0, 1, 2, 3, 4].flatMap((k) => [1, 2, 3, 4, 5].map((sc) => segmentX(k, sc)));
+
+/**
+ * Per-trait marginal densities of the pool, the target and the weighted pool: the five traits side by side on one
+ * chart (one segment per trait, each with its own 1-5 score axis; a shared density axis), so that a live update
+ * redraws one chart rather than five.
+ */
 export const MarginalsChart = memo(function MarginalsChart({ result }: { result: LiveResult }) {
+  const rows: { x: number; pool: number | null; target: number | null; weighted: number | null }[] = [];
+  const { grid, pool, target, weighted } = result.marginals;
+  for (let k = 0; k < 5; k++) {
+    for (let g = 0; g < grid.length; g++) rows.push({ x: segmentX(k, grid[g]!), pool: pool[k]![g]!, target: target[k]![g]!, weighted: weighted[k]![g]! });
+    // A gap row between traits breaks the lines.
+    if (k < 4) rows.push({ x: segmentX(k, 5.5), pool: null, target: null, weighted: null });
+  }
   return (
     <ChartCard
       title="Trait marginals: pool, target and weighted pool"
-      caption="Gaussian kernel density of each trait score (1-5 scale). Weighted pool = pool under the importance weights."
+      caption="Gaussian kernel density (per score point) of each trait score on the 1-5 scale, one segment per trait. Weighted pool = pool under the importance weights."
       testId="chart-marginals"
     >
-      <div className="grid grid-cols-5 gap-1">
-        {TRAIT_LABELS.map((label, k) => {
-          const rows = result.marginals.grid.map((x, g) => ({
-            x,
-            pool: result.marginals.pool[k]![g],
-            target: result.marginals.target[k]![g],
-            weighted: result.marginals.weighted[k]![g],
-          }));
-          return (
-            <div key={label} className="h-44">
-              <ResponsiveContainer width="100%" height="100%">
-                <LineChart data={rows} margin={{ top: 14, right: 4, bottom: 16, left: -12 }}>
-                  <text x="50%" y={10} textAnchor="middle" fontSize={11} fill="#334155">
-                    {label}
-                  </text>
-                  <CartesianGrid strokeDasharray="2 4" stroke="#e2e8f0" />
-                  <XAxis dataKey="x" type="number" domain={[1, 5]} ticks={[1, 2, 3, 4, 5]} fontSize={10}>
-                    <Label value="score (1-5)" position="insideBottom" offset={-8} fontSize={10} />
-                  </XAxis>
-                  <YAxis fontSize={10} width={40} tickFormatter={(v: number) => v.toFixed(1)}>
-                    {k === 0 ? <Label value="density" angle={-90} position="insideLeft" offset={16} fontSize={10} /> : null}
-                  </YAxis>
-                  <Tooltip formatter={(v) => Number(v).toFixed(3)} labelFormatter={(x) => `score ${Number(x).toFixed(2)}`} />
-                  <Line dataKey="pool" name="Pool" stroke={COLORS.pool} dot={false} strokeWidth={1.5} isAnimationActive={false} />
-                  <Line dataKey="target" name="Target" stroke={COLORS.target} dot={false} strokeWidth={2} isAnimationActive={false} />
-                  <Line
-                    dataKey="weighted"
-                    name="Weighted pool"
-                    stroke={COLORS.weighted}
-                    dot={false}
-                    strokeWidth={1.5}
-                    strokeDasharray="4 2"
-                    isAnimationActive={false}
-                  />
-                </LineChart>
-              </ResponsiveContainer>
-            </div>
-          );
-        })}
+      <div className="h-56">
+        <ResponsiveContainer width="100%" height="100%">
+          <LineChart data={rows} margin={{ top: 8, right: 8, bottom: 24, left: 0 }}>
+            <CartesianGrid strokeDasharray="2 4" stroke="#e2e8f0" vertical={false} />
+            <XAxis dataKey="x" type="number" domain={[0, segmentX(4, 5)]} ticks={MARGINAL_TICKS} interval={0} tick={<MarginalTick />} height={36}>
+              <Label value="score (1-5) per trait" position="insideBottom" offset={-20} fontSize={10} />
+            </XAxis>
+            <YAxis fontSize={10} width={44} tickFormatter={(v: number) => v.toFixed(1)}>
+              <Label value="density" angle={-90} position="insideLeft" offset={14} fontSize={10} />
+            </YAxis>
+            {[0, 1, 2, 3].map((k) => (
+              <ReferenceLine key={k} x={segmentX(k, 5.5)} stroke="#cbd5e1" />
+            ))}
+            <Tooltip
+              formatter={(v) => Number(v).toFixed(3)}
+              labelFormatter={(x) => {
+                const { k, score } = fromSegmentX(Number(x));
+                return `${TRAIT_CODES[k]} score ${score.toFixed(2)}`;
+              }}
+            />
+            <Line dataKey="pool" name="Pool" stroke={COLORS.pool} dot={false} strokeWidth={1.5} isAnimationActive={false} connectNulls={false} />
+            <Line dataKey="target" name="Target" stroke={COLORS.target} dot={false} strokeWidth={2} isAnimationActive={false} connectNulls={false} />
+            <Line
+              dataKey="weighted"
+              name="Weighted pool"
+              stroke={COLORS.weighted}
+              dot={false}
+              strokeWidth={1.5}
+              strokeDasharray="4 2"
+              isAnimationActive={false}
+              connectNulls={false}
+            />
+          </LineChart>
+        </ResponsiveContainer>
       </div>
       <Legendline items={[['Pool', COLORS.pool], ['Target', COLORS.target], ['Weighted pool', COLORS.weighted]]} />
     </ChartCard>

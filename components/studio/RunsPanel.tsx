@@ -1,7 +1,7 @@
 'use client';
 
 import Link from 'next/link';
-import { useState, type ReactNode } from 'react';
+import { memo, type ReactNode, useState } from 'react';
 import { ReadOnlyNote, useMayChange } from '../Access';
 
 export interface RunSummary {
@@ -20,7 +20,7 @@ export interface RunSummary {
 }
 
 /** "Run alignment" with its options, the progress of the running job, and the saved runs. */
-export function RunsPanel({
+function RunsPanelView({
   runs,
   onRun,
   running,
@@ -139,3 +139,6 @@ export function RunsPanel({
     </section>
   );
 }
+
+/** Memoised: re-renders only when its props change, not on every live update of the studio. */
+export const RunsPanel = memo(RunsPanelView);

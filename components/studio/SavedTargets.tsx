@@ -1,7 +1,7 @@
 'use client';
 
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useState } from 'react';
+import { memo, useState } from 'react';
 import type { TargetSpec } from '@/lib/targets/schema';
 import { ReadOnlyNote, useMayChange } from '../Access';
 
@@ -13,7 +13,7 @@ export interface SavedTarget {
 }
 
 /** Save the current target under a name, and reload saved ones. */
-export function SavedTargets({ spec, onLoad }: { spec: TargetSpec; onLoad: (t: SavedTarget) => void }) {
+function SavedTargetsView({ spec, onLoad }: { spec: TargetSpec; onLoad: (t: SavedTarget) => void }) {
   const qc = useQueryClient();
   const [name, setName] = useState('');
   const mayChange = useMayChange();
@@ -76,3 +76,6 @@ export function SavedTargets({ spec, onLoad }: { spec: TargetSpec; onLoad: (t: S
     </fieldset>
   );
 }
+
+/** Memoised: re-renders only when its props change, not on every live update of the studio. */
+export const SavedTargets = memo(SavedTargetsView);

@@ -153,7 +153,7 @@ export function Studio({ options, initialRuns }: { options: TargetOptions; initi
   }, [scatterTraits]);
 
   const stale = !live || live.requestId < requested || dataQuery.isFetching || !ready;
-  const spec: TargetSpec = { referenceSetId: 'big5', filters, preset, edits };
+  const spec: TargetSpec = useMemo(() => ({ referenceSetId: 'big5', filters, preset, edits }), [filters, preset, edits]);
 
   const runMutation = useMutation({
     mutationFn: ({ selection, ...body }: { name: string; seed: number; size?: number; selection: string }) =>
@@ -164,11 +164,25 @@ export function Studio({ options, initialRuns }: { options: TargetOptions; initi
   const lastRun = runsQuery.data?.find((r) => r.status === 'done') ?? null;
   const runMetrics = (lastRun?.metrics as RunMetrics | undefined) ?? null;
 
-  const loadTarget = (t: SavedTarget) => {
+  const loadTarget = useCallback((t: SavedTarget) => {
     setFilters(t.spec.filters);
     setPreset(t.spec.preset);
     setEdits(t.spec.edits);
-  };
+  }, []);
+  const runMutate = runMutation.mutate;
+  const onRun = useCallback((b: { name: string; seed: number; size?: number; selection: string }) => runMutate(b), [runMutate]);
+  const jobPanel = useMemo(
+    () =>
+      jobId ? (
+        <JobProgress
+          jobId={jobId}
+          onFinished={() => {
+            void queryClient.invalidateQueries({ queryKey: ['runs'] });
+          }}
+        />
+      ) : null,
+    [jobId, queryClient],
+  );
 
   return (
     <div className="grid grid-cols-[300px_1fr] gap-4">
@@ -177,8 +191,8 @@ export function Studio({ options, initialRuns }: { options: TargetOptions; initi
           options={options}
           filters={filters}
           preset={preset}
-          onFilters={(f) => setFilters(f)}
-          onPreset={(p) => setPreset(p)}
+          onFilters={setFilters}
+          onPreset={setPreset}
         />
         <div className="rounded border border-slate-200 bg-white p-2 text-xs" data-testid="target-summary">
           {dataQuery.error ? (
@@ -274,19 +288,10 @@ export function Studio({ options, initialRuns }: { options: TargetOptions; initi
         </div>
         <RunsPanel
           runs={runsQuery.data ?? []}
-          onRun={(b) => runMutation.mutate(b)}
+          onRun={onRun}
           running={runMutation.isPending}
           error={runMutation.error ? (runMutation.error as Error).message : null}
-          job={
-            jobId ? (
-              <JobProgress
-                jobId={jobId}
-                onFinished={() => {
-                  void queryClient.invalidateQueries({ queryKey: ['runs'] });
-                }}
-              />
-            ) : null
-          }
+          job={jobPanel}
         />
         <SinkhornTrace
           trace={(lastRun?.trace as number[] | undefined) ?? []}

@@ -1,5 +1,6 @@
 'use client';
 
+import { memo } from 'react';
 import type { NormsPreset, ReferenceFilters } from '@/lib/targets/schema';
 
 export interface TargetOptions {
@@ -12,7 +13,7 @@ export interface TargetOptions {
 const GENDERS = ['female', 'male', 'other'] as const;
 
 /** Chooses the human reference: which respondents (countries, age, gender) and an optional published-norms preset. */
-export function TargetPicker({
+function TargetPickerView({
   options,
   filters,
   preset,
@@ -151,3 +152,6 @@ export function TargetPicker({
     </fieldset>
   );
 }
+
+/** Memoised: re-renders only when its props change, not on every live update of the studio. */
+export const TargetPicker = memo(TargetPickerView);

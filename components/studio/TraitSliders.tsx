@@ -1,5 +1,6 @@
 'use client';
 
+import { memo } from 'react';
 import type { TraitEdits } from '@/lib/targets/schema';
 
 const TRAITS = [
@@ -23,7 +24,7 @@ function clamp(v: number, lo: number, hi: number) {
 }
 
 /** Per trait: a mean-shift slider (scale points) and a spread slider (SD multiplier), each with a number input. */
-export function TraitSliders({ edits, onChange }: { edits: TraitEdits; onChange: (next: TraitEdits) => void }) {
+function TraitSlidersView({ edits, onChange }: { edits: TraitEdits; onChange: (next: TraitEdits) => void }) {
   const set = (t: keyof TraitEdits, field: 'shift' | 'spread', raw: number) => {
     if (!Number.isFinite(raw)) return;
     const value = field === 'shift' ? clamp(raw, -1, 1) : clamp(raw, 0.5, 1.5);
@@ -117,3 +118,6 @@ export function TraitSliders({ edits, onChange }: { edits: TraitEdits; onChange:
     </fieldset>
   );
 }
+
+/** Memoised: re-renders only when its props change, not on every live update of the studio. */
+export const TraitSliders = memo(TraitSlidersView);

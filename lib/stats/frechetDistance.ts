@@ -1,6 +1,6 @@
 import { sqrtmPsd } from '../numeric/symmetricEigen';
 import { prepareMetricInput, type MetricInput, type MetricResult } from './metricInput';
-import { weightedMoments } from './weightedMoments';
+import { weightedMoments, type WeightedMoments } from './weightedMoments';
 
 /**
  * FD: Frechet distance between Gaussian fits of the two (weighted) samples.
@@ -12,9 +12,15 @@ import { weightedMoments } from './weightedMoments';
  */
 export function frechetDistance(input: MetricInput): MetricResult {
   const p = prepareMetricInput(input);
-  const d = p.a.cols;
-  const ma = weightedMoments(p.a, p.wa);
-  const mb = weightedMoments(p.b, p.wb);
+  return { value: frechetFromMoments(weightedMoments(p.a, p.wa), weightedMoments(p.b, p.wb)), perDimension: null, parameters: {} };
+}
+
+/**
+ * FD from the two samples' weighted moments (population covariances), for callers that already hold them (the
+ * studio computes each sample's moments once per update and shares them among FD, MAEcorr and ASMD). O(d^3).
+ */
+export function frechetFromMoments(ma: WeightedMoments, mb: WeightedMoments): number {
+  const d = ma.mean.length;
   let mean = 0;
   for (let k = 0; k < d; k++) mean += (ma.mean[k]! - mb.mean[k]!) ** 2;
   const ra = sqrtmPsd(ma.covariance, d);
@@ -39,5 +45,5 @@ export function frechetDistance(input: MetricInput): MetricResult {
   const rm = sqrtmPsd(M, d);
   let tr = 0;
   for (let k = 0; k < d; k++) tr += ma.covariance[k * d + k]! + mb.covariance[k * d + k]! - 2 * rm[k * d + k]!;
-  return { value: Math.max(0, mean + tr), perDimension: null, parameters: {} };
+  return Math.max(0, mean + tr);
 }

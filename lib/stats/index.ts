@@ -12,11 +12,11 @@ export { importanceWeights, type ImportanceWeightsInput, type ImportanceWeightsR
 export { wasserstein1d, wasserstein1dSorted, cdfWalk } from './wasserstein1d';
 export { prepareMetricInput, type MetricInput, type MetricResult } from './metricInput';
 export { amw } from './amw';
-export { frechetDistance } from './frechetDistance';
-export { slicedWasserstein, slicedWassersteinBatch, projectionDirections } from './slicedWasserstein';
-export { mmd, medianHeuristic } from './mmd';
-export { maeCorr } from './maeCorr';
-export { asmd } from './asmd';
+export { frechetDistance, frechetFromMoments } from './frechetDistance';
+export { slicedWasserstein, slicedWassersteinBatch, slicedWassersteinSorted, sortedProjections, projectionDirections, type SortedProjections } from './slicedWasserstein';
+export { mmd, medianHeuristic, mmdGram, mmdWithGram, type MmdGram } from './mmd';
+export { maeCorr, maeCorrFromMoments } from './maeCorr';
+export { asmd, asmdFromMoments } from './asmd';
 export { ksStatistic } from './ksStatistic';
 export { energyDistance } from './energyDistance';
 export { metricRegistry, paperMetrics, paperMetricsBatch, PAPER_METRICS, type MetricName, type PaperMetrics } from './metrics';

@@ -1,5 +1,5 @@
 import { prepareMetricInput, type MetricInput, type MetricResult } from './metricInput';
-import { weightedMoments } from './weightedMoments';
+import { weightedMoments, type WeightedMoments } from './weightedMoments';
 
 /**
  * MAEcorr: mean absolute difference between the two weighted Pearson correlation matrices over the upper
@@ -9,15 +9,21 @@ import { weightedMoments } from './weightedMoments';
  */
 export function maeCorr(input: MetricInput): MetricResult {
   const p = prepareMetricInput(input);
-  const d = p.a.cols;
-  if (d < 2) return { value: 0, perDimension: null, parameters: {} };
-  const ra = weightedMoments(p.a, p.wa).correlation;
-  const rb = weightedMoments(p.b, p.wb).correlation;
+  if (p.a.cols < 2) return { value: 0, perDimension: null, parameters: {} };
+  return { value: maeCorrFromMoments(weightedMoments(p.a, p.wa), weightedMoments(p.b, p.wb)), perDimension: null, parameters: {} };
+}
+
+/** MAEcorr from the two samples' weighted moments (see frechetFromMoments). O(d^2). */
+export function maeCorrFromMoments(ma: WeightedMoments, mb: WeightedMoments): number {
+  const d = ma.mean.length;
+  if (d < 2) return 0;
+  const ra = ma.correlation;
+  const rb = mb.correlation;
   let s = 0;
   let c = 0;
   for (let k = 0; k < d; k++) for (let l = k + 1; l < d; l++) {
     s += Math.abs(ra[k * d + l]! - rb[k * d + l]!);
     c++;
   }
-  return { value: s / c, perDimension: null, parameters: {} };
+  return s / c;
 }

@@ -116,9 +116,84 @@ function kernelSum(x: Matrix, wx: Float64Array, y: Matrix, wy: Float64Array, gam
   return total;
 }
 
+/** kernelSum(x, w, x, w) using the symmetry of the kernel: half the kernel evaluations. */
+function selfKernelSum(x: Matrix, w: Float64Array, gamma: number): number {
+  const d = x.cols;
+  let diag = 0;
+  let off = 0;
+  for (let i = 0; i < x.rows; i++) {
+    diag += w[i]! * w[i]!;
+    let s = 0;
+    const o = i * d;
+    for (let j = i + 1; j < x.rows; j++) {
+      let q = 0;
+      const p = j * d;
+      for (let k = 0; k < d; k++) {
+        const t = x.data[o + k]! - x.data[p + k]!;
+        q += t * t;
+      }
+      s += w[j]! * Math.exp(-gamma * q);
+    }
+    off += w[i]! * s;
+  }
+  return diag + 2 * off;
+}
+
 function exactMmd2(p: PreparedMetricInput, sigma: number): number {
   const gamma = 1 / (2 * sigma * sigma);
-  return kernelSum(p.a, p.wa, p.a, p.wa, gamma) + kernelSum(p.b, p.wb, p.b, p.wb, gamma) - 2 * kernelSum(p.a, p.wa, p.b, p.wb, gamma);
+  return selfKernelSum(p.a, p.wa, gamma) + selfKernelSum(p.b, p.wb, gamma) - 2 * kernelSum(p.a, p.wa, p.b, p.wb, gamma);
+}
+
+/** A fixed first sample of the exact MMD with its kernel (Gram) matrix, for repeated calls that change only its
+ * weights and the second sample (the studio's pool subsample). Memory O(n^2). */
+export interface MmdGram {
+  a: Matrix;
+  sigma: number;
+  /** exp(-|a_i - a_j|^2 / (2 sigma^2)), n x n. */
+  gram: Float64Array;
+}
+
+/** Builds the Gram matrix of `a` for mmdWithGram. O(n^2 d). */
+export function mmdGram(a: Matrix, sigma: number): MmdGram {
+  const n = a.rows;
+  const d = a.cols;
+  const gamma = 1 / (2 * sigma * sigma);
+  const gram = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) {
+    gram[i * n + i] = 1;
+    for (let j = i + 1; j < n; j++) {
+      let q = 0;
+      for (let k = 0; k < d; k++) {
+        const t = a.data[i * d + k]! - a.data[j * d + k]!;
+        q += t * t;
+      }
+      const v = Math.exp(-gamma * q);
+      gram[i * n + j] = v;
+      gram[j * n + i] = v;
+    }
+  }
+  return { a, sigma, gram };
+}
+
+/**
+ * The exact MMD (weighted V-statistic) of the cached sample under `aWeights` against `b`: the same value as
+ * mmd({ a, b, aWeights, bWeights, mmdBandwidth: sigma }) on its exact path, with the a-a term read from the Gram
+ * matrix instead of recomputed. O(n^2 + m^2 d / 2 + n m d).
+ * @example mmdWithGram(mmdGram(a, 1), undefined, a) === 0
+ */
+export function mmdWithGram(g: MmdGram, aWeights: ArrayLike<number> | undefined, b: Matrix, bWeights?: ArrayLike<number>): number {
+  const p = prepareMetricInput({ a: g.a, b, aWeights, bWeights });
+  const n = g.a.rows;
+  let aa = 0;
+  for (let i = 0; i < n; i++) {
+    let s = 0;
+    const row = i * n;
+    for (let j = 0; j < n; j++) s += g.gram[row + j]! * p.wa[j]!;
+    aa += p.wa[i]! * s;
+  }
+  const gamma = 1 / (2 * g.sigma * g.sigma);
+  const mmd2 = aa + selfKernelSum(p.b, p.wb, gamma) - 2 * kernelSum(p.a, p.wa, p.b, p.wb, gamma);
+  return Math.sqrt(Math.max(mmd2, 0));
 }
 
 function binnedMmd2(p: PreparedMetricInput, sigma: number): number {

@@ -1,3 +1,4 @@
+import { AlignInputError } from '../numeric/alignInputError';
 import { createRng } from '../numeric/rng';
 import { prepareMetricInput, type MetricInput, type MetricResult } from './metricInput';
 import { wasserstein1d, wasserstein1dSorted } from './wasserstein1d';
@@ -115,4 +116,64 @@ export function slicedWassersteinBatch(
     }
   }
   return Array.from(sums, (s) => s / L);
+}
+
+/** A fixed first sample of SW projected on the directions and sorted once, for repeated calls (the studio's pool). */
+export interface SortedProjections {
+  rows: number;
+  cols: number;
+  directions: Float64Array;
+  /** Per direction l, the sorted projections at [l * rows, (l + 1) * rows). */
+  values: Float64Array;
+  /** Per direction, the row index of each sorted projection (to carry weights along). */
+  order: Float64Array;
+}
+
+/** Projects and sorts `a` on `projections` seeded directions. O(L n log n). */
+export function sortedProjections(a: Matrix, options: { projections?: number; seed?: number } = {}): SortedProjections {
+  const d = a.cols;
+  const L = options.projections ?? 100;
+  const dirs = projectionDirections(L, d, options.seed ?? 0);
+  const values = new Float64Array(L * a.rows);
+  const order = new Float64Array(L * a.rows);
+  const pa = new Float64Array(a.rows);
+  const idx = new Float64Array(a.rows);
+  for (let l = 0; l < L; l++) {
+    project(a.data, a.rows, d, dirs, l, pa);
+    for (let i = 0; i < a.rows; i++) idx[i] = i;
+    sortPairs(pa, idx);
+    values.set(pa, l * a.rows);
+    order.set(idx, l * a.rows);
+  }
+  return { rows: a.rows, cols: d, directions: dirs, values, order };
+}
+
+/**
+ * SW between the presorted sample (under `aWeights`) and `b`: the same value as slicedWasserstein with the same
+ * directions (projections and seed), with only b projected and sorted per call. O(L (n + m log m)).
+ * @example slicedWassersteinSorted(sortedProjections(a, { projections: 50 }), undefined, a) === 0
+ */
+export function slicedWassersteinSorted(pa: SortedProjections, aWeights: ArrayLike<number> | undefined, b: Matrix, bWeights?: ArrayLike<number>): number {
+  const n = pa.rows;
+  const d = pa.cols;
+  if (b.cols !== d) throw new AlignInputError('DIMENSION_MISMATCH', `The sets have ${d} and ${b.cols} columns; they must describe the same traits.`);
+  if (b.rows === 0) throw new AlignInputError('EMPTY', 'A distance needs two non-empty sets; the second set has no rows.');
+  for (let i = 0; i < b.data.length; i++) {
+    if (!Number.isFinite(b.data[i]!)) throw new AlignInputError('NOT_FINITE', `The second set has a missing or non-numeric value in row ${Math.floor(i / d) + 1}, column ${(i % d) + 1}.`);
+  }
+  const wa = normaliseWeights(aWeights, n, 'first set');
+  const wb = bWeights ? normaliseWeights(bWeights, b.rows, 'second set') : new Float64Array(b.rows).fill(1 / b.rows);
+  const L = pa.directions.length / d;
+  const pb = new Float64Array(b.rows);
+  const pbw = new Float64Array(b.rows);
+  const waSorted = new Float64Array(n);
+  let s = 0;
+  for (let l = 0; l < L; l++) {
+    project(b.data, b.rows, d, pa.directions, l, pb);
+    pbw.set(wb);
+    sortPairs(pb, pbw);
+    for (let t = 0; t < n; t++) waSorted[t] = wa[pa.order[l * n + t]!]!;
+    s += wasserstein1dSorted(pa.values.subarray(l * n, (l + 1) * n), waSorted, pb, pbw);
+  }
+  return s / L;
 }

@@ -12,7 +12,25 @@ import { createPoolDensityCache, liveReweight, traitOrder, type PoolDensityCache
 import { selectMultinomial } from '../align/selectMultinomial';
 import { createRng } from '../numeric/rng';
 import type { Matrix } from '../numeric/matrix';
-import { amw, asmd, frechetDistance, maeCorr, medianHeuristic, mmd, slicedWasserstein, weightedMoments } from '../stats';
+import {
+  amw,
+  asmdFromMoments,
+  frechetDistance,
+  frechetFromMoments,
+  maeCorr,
+  maeCorrFromMoments,
+  medianHeuristic,
+  mmd,
+  mmdGram,
+  mmdWithGram,
+  slicedWasserstein,
+  slicedWassersteinSorted,
+  sortedProjections,
+  weightedMoments,
+  type MmdGram,
+  type SortedProjections,
+  type WeightedMoments,
+} from '../stats';
 import { evenGrid, marginalDensities } from '../stats/marginalDensities';
 import { applyTransforms, traitMoments, type TraitMoments, type TraitTransform } from '../targets/transform';
 import type { BaselineMetrics, CoverageRegion, FiveMetrics, KdeBandwidth, LiveResult, SecondaryResult } from './live-types';
@@ -66,8 +84,8 @@ function take(data: Float64Array, idx: Uint32Array): Float64Array {
   return out;
 }
 
-function corrMatrix(x: Matrix, w?: ArrayLike<number>): number[][] {
-  const c = weightedMoments(x, w).correlation;
+function corrMatrix(m: WeightedMoments): number[][] {
+  const c = m.correlation;
   return Array.from({ length: 5 }, (_, i) => Array.from({ length: 5 }, (_, j) => c[i * 5 + j]!));
 }
 
@@ -108,7 +126,11 @@ export class LiveSession {
   private readonly mmdBandwidth: number;
   private readonly coverageIdx: CoverageIndex;
   private readonly poolMarginals: number[][];
+  private readonly poolMoments: WeightedMoments;
   private readonly poolCorr: number[][];
+  /** The pool subsample's SW projections (sorted) and MMD Gram matrix: fixed, only their weights change. */
+  private readonly poolSubProjections: SortedProjections;
+  private readonly poolMmdGram: MmdGram;
   readonly bandwidth: KdeBandwidth;
   private lastTarget: Float64Array | null = null;
   private lastWeights: Float64Array | null = null;
@@ -134,7 +156,10 @@ export class LiveSession {
     this.mmdBandwidth = medianHeuristic(this.poolSub, matrix(take(this.reference, this.targetSubIdx), this.targetSubIdx.length), 0);
     this.coverageIdx = coverageIndex({ pool, mean: this.refMoments.mean, sd: this.refMoments.sd, radius: COVERAGE_RADIUS });
     this.poolMarginals = marginalDensities(pool, undefined, GRID, MARGINAL_BANDWIDTH).map((a) => Array.from(a));
-    this.poolCorr = corrMatrix(pool);
+    this.poolMoments = weightedMoments(pool);
+    this.poolCorr = corrMatrix(this.poolMoments);
+    this.poolSubProjections = sortedProjections(this.poolSub, { projections: LIVE_PROJECTIONS, seed: 0 });
+    this.poolMmdGram = mmdGram(this.poolMmd, this.mmdBandwidth);
   }
 
   /** Unweighted metrics of a set against the target (SW and MMD on the given subsamples). */
@@ -178,22 +203,25 @@ export class LiveSession {
     let wMmdTotal = 0;
     for (const v of wMmd) wMmdTotal += v;
     const targetMmd = matrix(take(target, this.targetMmdIdx), this.targetMmdIdx.length);
+    // Each sample's moments once, shared by FD, MAEcorr, ASMD and the correlation maps.
+    const targetMoments = weightedMoments(tm);
+    const weightedMomentsOfPool = weightedMoments(pool, w);
     const weighted: FiveMetrics = {
       amw: live.amw,
-      fd: frechetDistance({ a: pool, b: tm, aWeights: w }).value,
+      fd: frechetFromMoments(weightedMomentsOfPool, targetMoments),
       // When the subsample carries no weight at all, SW and MMD are not defined for it.
-      sw: wSubTotal > 0 ? slicedWasserstein({ a: this.poolSub, b: targetSub, aWeights: wSub, projections: LIVE_PROJECTIONS, seed: 0 }).value : NaN,
-      mmd: wMmdTotal > 0 ? mmd({ a: this.poolMmd, b: targetMmd, aWeights: wMmd, mmdBandwidth: this.mmdBandwidth }).value : NaN,
-      maecorr: maeCorr({ a: pool, b: tm, aWeights: w }).value,
+      sw: wSubTotal > 0 ? slicedWassersteinSorted(this.poolSubProjections, wSub, targetSub) : NaN,
+      mmd: wMmdTotal > 0 ? mmdWithGram(this.poolMmdGram, wMmd, targetMmd) : NaN,
+      maecorr: maeCorrFromMoments(weightedMomentsOfPool, targetMoments),
     };
     lap('metrics');
 
-    const asmdBefore = Array.from(asmd({ a: pool, b: tm }).perDimension ?? []);
-    const asmdAfter = Array.from(asmd({ a: pool, b: tm, aWeights: w }).perDimension ?? []);
+    const asmdBefore = Array.from(asmdFromMoments(this.poolMoments, targetMoments));
+    const asmdAfter = Array.from(asmdFromMoments(weightedMomentsOfPool, targetMoments));
     const targetMarg = marginalDensities(tm, undefined, GRID, MARGINAL_BANDWIDTH).map((a) => Array.from(a));
     const weightedMarg = marginalDensities(pool, w, GRID, MARGINAL_BANDWIDTH).map((a) => Array.from(a));
-    const cTarget = corrMatrix(tm);
-    const cAfter = corrMatrix(pool, w);
+    const cTarget = corrMatrix(targetMoments);
+    const cAfter = corrMatrix(weightedMomentsOfPool);
     const diff = (a: number[][], b: number[][]) => a.map((row, i) => row.map((v, j) => v - b[i]![j]!));
     lap('charts');
 

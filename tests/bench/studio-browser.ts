@@ -7,9 +7,8 @@
  * sending the slider value to the worker until the browser has painted the charts (window.__studioLatencies).
  * Run: npm run bench:studio. Prints p50 / p95 / max per scenario.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { openDatabase } from '../../db/client';
@@ -18,19 +17,10 @@ import { buildIsCurrent, markBuilt } from '../../lib/cli/build';
 import { prepareWorkspace } from '../../lib/workspace/prepare';
 import { insertSyntheticPersonas } from '../integration/personas/synthetic';
 import { launchBrowser } from '../support/browser';
+import { startAppServer } from '../support/server';
 
 const MOVES = 30;
 const nextBin = path.join(process.cwd(), 'node_modules', 'next', 'dist', 'bin', 'next');
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = net.createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const p = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(p));
-    });
-  });
-}
 
 function quantile(xs: number[], q: number): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -44,20 +34,8 @@ async function scenario(label: string, extraPersonas: number) {
   if (extraPersonas > 0) insertSyntheticPersonas(db, extraPersonas, 424242);
   const poolN = listPoolPersonas({ db }).length;
   db.$client.close();
-  const port = await freePort();
-  const server = spawn(process.execPath, [nextBin, 'start', '-H', '127.0.0.1', '-p', String(port)], {
-    env: { ...process.env, POPULACE_DATA_DIR: dir, POPULACE_DB: '', NEXT_TELEMETRY_DISABLED: '1' },
-    stdio: 'ignore',
-  });
-  const base = `http://localhost:${port}`;
-  for (let i = 0; i < 200; i++) {
-    try {
-      if ((await fetch(`${base}/api/health`)).ok) break;
-    } catch {
-      // starting
-    }
-    await new Promise((r) => setTimeout(r, 250));
-  }
+  const server = await startAppServer({ dataDir: dir, timeoutMs: 120_000 });
+  const base = `http://localhost:${server.port}`;
   const ctx = await launchBrowser();
   try {
     const page = await ctx.newPage();
@@ -90,8 +68,7 @@ async function scenario(label: string, extraPersonas: number) {
     );
   } finally {
     await ctx.close();
-    server.kill('SIGTERM');
-    await new Promise((r) => setTimeout(r, 300));
+    await server.stop();
     rmSync(dir, { recursive: true, force: true });
   }
 }
