@@ -16,7 +16,7 @@ import {
   XAxis,
   YAxis,
 } from 'recharts';
-import { memo } from 'react';
+import { memo, useMemo } from 'react';
 import type { LiveResult } from '@/lib/studio/live-types';
 import { ChartCard } from './ChartCard';
 
@@ -54,6 +54,31 @@ function MarginalTick({ x, y, payload }: { x?: number; y?: number; payload?: { v
 
 const MARGINAL_TICKS = [0, 1, 2, 3, 4].flatMap((k) => [1, 2, 3, 4, 5].map((sc) => segmentX(k, sc)));
 
+// Chart props that never change live at module level: recharts 3 keeps axis and chart settings in its store and
+// re-runs its selectors when a prop's identity changes, so fresh objects or functions on every render cost time.
+const fixed1 = (v: number) => v.toFixed(1);
+const fixed2 = (v: number) => v.toFixed(2);
+const fixed3 = (v: unknown) => Number(v).toFixed(3);
+const MARGINAL_MARGIN = { top: 8, right: 8, bottom: 24, left: 0 };
+const MARGINAL_DOMAIN: [number, number] = [0, segmentX(4, 5)];
+const MARGINAL_TICK = <MarginalTick />;
+const MARGINAL_X_LABEL = <Label value="score (1-5) per trait" position="insideBottom" offset={-20} fontSize={10} />;
+const MARGINAL_Y_LABEL = <Label value="density" angle={-90} position="insideLeft" offset={14} fontSize={10} />;
+const MARGINAL_SEPARATORS = [0, 1, 2, 3].map((k) => <ReferenceLine key={k} x={segmentX(k, 5.5)} stroke="#cbd5e1" />);
+const marginalLabel = (x: unknown) => {
+  const { k, score } = fromSegmentX(Number(x));
+  return `${TRAIT_CODES[k]} score ${score.toFixed(2)}`;
+};
+const SMALL_MARGIN = { top: 8, right: 8, bottom: 18, left: 0 };
+const LOVE_MARGIN = { top: 8, right: 12, bottom: 18, left: 60 };
+const HISTOGRAM_DOMAIN: [string, string] = ['dataMin - 0.25', 'dataMax + 0.25'];
+const HISTOGRAM_X_LABEL = <Label value="log10(n · weight)" position="insideBottom" offset={-10} fontSize={10} />;
+const HISTOGRAM_Y_LABEL = <Label value="personas" angle={-90} position="insideLeft" offset={14} fontSize={10} />;
+const HISTOGRAM_UNIFORM_LABEL = { value: 'uniform 1/n', fontSize: 10, position: 'top' as const };
+const histogramValue = (v: unknown) => [String(v), 'personas'] as [string, string];
+const histogramLabel = (_: unknown, p: readonly { payload?: unknown }[]) => (p?.[0]?.payload as { label?: string } | undefined)?.label ?? '';
+const LOVE_X_LABEL = <Label value="ASMD (target SD units)" position="insideBottom" offset={-10} fontSize={10} />;
+
 /**
  * Per-trait marginal densities of the pool, the target and the weighted pool: the five traits side by side on one
  * chart (one segment per trait, each with its own 1-5 score axis; a shared density axis), so that a live update
@@ -75,24 +100,16 @@ export const MarginalsChart = memo(function MarginalsChart({ result }: { result:
     >
       <div className="h-56">
         <ResponsiveContainer width="100%" height="100%">
-          <LineChart data={rows} margin={{ top: 8, right: 8, bottom: 24, left: 0 }}>
+          <LineChart data={rows} margin={MARGINAL_MARGIN}>
             <CartesianGrid strokeDasharray="2 4" stroke="#e2e8f0" vertical={false} />
-            <XAxis dataKey="x" type="number" domain={[0, segmentX(4, 5)]} ticks={MARGINAL_TICKS} interval={0} tick={<MarginalTick />} height={36}>
-              <Label value="score (1-5) per trait" position="insideBottom" offset={-20} fontSize={10} />
+            <XAxis dataKey="x" type="number" domain={MARGINAL_DOMAIN} ticks={MARGINAL_TICKS} interval={0} tick={MARGINAL_TICK} height={36}>
+              {MARGINAL_X_LABEL}
             </XAxis>
-            <YAxis fontSize={10} width={44} tickFormatter={(v: number) => v.toFixed(1)}>
-              <Label value="density" angle={-90} position="insideLeft" offset={14} fontSize={10} />
+            <YAxis fontSize={10} width={44} interval={0} tickFormatter={fixed1}>
+              {MARGINAL_Y_LABEL}
             </YAxis>
-            {[0, 1, 2, 3].map((k) => (
-              <ReferenceLine key={k} x={segmentX(k, 5.5)} stroke="#cbd5e1" />
-            ))}
-            <Tooltip
-              formatter={(v) => Number(v).toFixed(3)}
-              labelFormatter={(x) => {
-                const { k, score } = fromSegmentX(Number(x));
-                return `${TRAIT_CODES[k]} score ${score.toFixed(2)}`;
-              }}
-            />
+            {MARGINAL_SEPARATORS}
+            <Tooltip formatter={fixed3} labelFormatter={marginalLabel} />
             <Line dataKey="pool" name="Pool" stroke={COLORS.pool} dot={false} strokeWidth={1.5} isAnimationActive={false} connectNulls={false} />
             <Line dataKey="target" name="Target" stroke={COLORS.target} dot={false} strokeWidth={2} isAnimationActive={false} connectNulls={false} />
             <Line
@@ -139,21 +156,21 @@ export const WeightHistogram = memo(function WeightHistogram({ result }: { resul
     >
       <div className="h-48">
         <ResponsiveContainer width="100%" height="100%">
-          <BarChart data={rows} margin={{ top: 8, right: 8, bottom: 18, left: 0 }}>
+          <BarChart data={rows} margin={SMALL_MARGIN}>
             <CartesianGrid strokeDasharray="2 4" stroke="#e2e8f0" />
-            <XAxis dataKey="mid" type="number" domain={['dataMin - 0.25', 'dataMax + 0.25']} fontSize={10} tickFormatter={(v: number) => v.toFixed(1)}>
-              <Label value="log10(n · weight)" position="insideBottom" offset={-10} fontSize={10} />
+            <XAxis dataKey="mid" type="number" domain={HISTOGRAM_DOMAIN} fontSize={10} interval={0} tickFormatter={fixed1}>
+              {HISTOGRAM_X_LABEL}
             </XAxis>
-            <YAxis fontSize={10} allowDecimals={false}>
-              <Label value="personas" angle={-90} position="insideLeft" offset={14} fontSize={10} />
+            <YAxis fontSize={10} allowDecimals={false} interval={0}>
+              {HISTOGRAM_Y_LABEL}
             </YAxis>
-            <Tooltip formatter={(v) => [v, 'personas']} labelFormatter={(_, p) => (p?.[0]?.payload as { label?: string })?.label ?? ''} />
-            <Legend verticalAlign="top" height={18} wrapperStyle={{ fontSize: 11 }} />
+            <Tooltip formatter={histogramValue} labelFormatter={histogramLabel} />
             <Bar dataKey="count" name="Personas per weight bin" fill="#0f766e" isAnimationActive={false} />
-            <ReferenceLine x={0} stroke="#c2410c" strokeDasharray="4 2" label={{ value: 'uniform 1/n', fontSize: 10, position: 'top' }} />
+            <ReferenceLine x={0} stroke="#c2410c" strokeDasharray="4 2" label={HISTOGRAM_UNIFORM_LABEL} />
           </BarChart>
         </ResponsiveContainer>
       </div>
+      <Legendline items={[['Personas per weight bin', '#0f766e'], ['Uniform weight 1/n', '#c2410c']]} />
     </ChartCard>
   );
 });
@@ -161,7 +178,9 @@ export const WeightHistogram = memo(function WeightHistogram({ result }: { resul
 /** ASMD per trait before and after weighting, with the 0.1 balance threshold. */
 export const LovePlot = memo(function LovePlot({ result }: { result: LiveResult }) {
   const rows = TRAIT_LABELS.map((label, k) => ({ trait: label, before: result.asmd.before[k], after: result.asmd.after[k] }));
-  const max = Math.max(0.15, ...result.asmd.before, ...result.asmd.after) * 1.1;
+  // The axis end in steps of 0.05, so that it (and the store's axis settings) change only when the data outgrow it.
+  const max = Math.ceil((Math.max(0.15, ...result.asmd.before, ...result.asmd.after) * 1.1) / 0.05) * 0.05;
+  const domain = useMemo<[number, number]>(() => [0, Number(max.toFixed(2))], [max]);
   return (
     <ChartCard
       title="Balance (love plot)"
@@ -171,20 +190,20 @@ export const LovePlot = memo(function LovePlot({ result }: { result: LiveResult 
     >
       <div className="h-48">
         <ResponsiveContainer width="100%" height="100%">
-          <ScatterChart margin={{ top: 8, right: 12, bottom: 18, left: 60 }}>
+          <ScatterChart margin={LOVE_MARGIN}>
             <CartesianGrid strokeDasharray="2 4" stroke="#e2e8f0" />
-            <XAxis type="number" dataKey="x" domain={[0, Number(max.toFixed(2))]} fontSize={10} tickFormatter={(v: number) => v.toFixed(2)}>
-              <Label value="ASMD (target SD units)" position="insideBottom" offset={-10} fontSize={10} />
+            <XAxis type="number" dataKey="x" domain={domain} fontSize={10} interval={0} tickFormatter={fixed2}>
+              {LOVE_X_LABEL}
             </XAxis>
-            <YAxis type="category" dataKey="trait" allowDuplicatedCategory={false} fontSize={10} width={110} />
-            <Tooltip formatter={(v) => Number(v).toFixed(3)} />
-            <Legend verticalAlign="top" height={18} wrapperStyle={{ fontSize: 11 }} />
+            <YAxis type="category" dataKey="trait" allowDuplicatedCategory={false} fontSize={10} width={110} interval={0} />
+            <Tooltip formatter={fixed3} />
             <ReferenceLine x={0.1} stroke="#64748b" strokeDasharray="4 2" />
             <Scatter name="Before (raw pool)" data={rows.map((r) => ({ trait: r.trait, x: r.before }))} fill={COLORS.before} isAnimationActive={false} />
             <Scatter name="After (weighted pool)" data={rows.map((r) => ({ trait: r.trait, x: r.after }))} fill={COLORS.after} isAnimationActive={false} />
           </ScatterChart>
         </ResponsiveContainer>
       </div>
+      <Legendline items={[['Before (raw pool)', COLORS.before], ['After (weighted pool)', COLORS.after], ['0.1 threshold', '#64748b']]} />
     </ChartCard>
   );
 });

@@ -2,7 +2,7 @@
 
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import Link from 'next/link';
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { JobProgress } from '@/components/jobs/JobProgress';
 import { WhenVisible } from '@/components/WhenVisible';
 import type { KdeBandwidth, LiveResult, SecondaryResult, WorkerRequest, WorkerResponse } from '@/lib/studio/live-types';
@@ -94,15 +94,21 @@ export function Studio({ options, initialRuns }: { options: TargetOptions; initi
     return () => worker.terminate();
   }, []);
 
-  // Record input-to-paint latency once the charts for a result have rendered.
-  useEffect(() => {
+  // Record input-to-paint latency once the charts for a result have been painted: the layout effect runs right after
+  // React commits the new charts; the frame that paints them runs its animation-frame callbacks first, and a task
+  // posted from there runs once that frame (style, layout, paint) is done.
+  useLayoutEffect(() => {
     const p = pendingPaint.current;
     if (!p || !live || live.requestId !== p.id) return;
     pendingPaint.current = null;
     requestAnimationFrame(() => {
-      const now = performance.now();
-      (window.__studioLatencies ??= []).push(now - p.t0);
-      (window.__studioBreakdown ??= []).push({ worker: p.worker, queue: p.received - p.t0 - p.worker, render: now - p.received, stages: p.stages });
+      const ch = new MessageChannel();
+      ch.port1.onmessage = () => {
+        const now = performance.now();
+        (window.__studioLatencies ??= []).push(now - p.t0);
+        (window.__studioBreakdown ??= []).push({ worker: p.worker, queue: p.received - p.t0 - p.worker, render: now - p.received, stages: p.stages });
+      };
+      ch.port2.postMessage(null);
     });
   }, [live]);
 
@@ -254,7 +260,8 @@ export function Studio({ options, initialRuns }: { options: TargetOptions; initi
           </span>
         </div>
         {workerError ? <p className="rounded bg-red-50 p-2 text-sm text-red-800">{workerError}</p> : null}
-        <div className={stale ? 'opacity-70 transition-opacity' : 'transition-opacity'}>
+        {/* Staleness is shown by the marker above only: dimming the whole chart area would repaint every chart twice per update. */}
+        <div>
           {live ? (
             <div className="space-y-4">
               <MarginalsChart result={live} />

@@ -325,7 +325,7 @@ export function convolveGrid(
   const st = strides(grid);
   let src = values.slice();
   let dst = new Float64Array(grid.size);
-  for (let k = 0; k < d; k++) {
+  for (let k = d - 1; k >= 0; k--) {
     const n = grid.shape[k]!;
     const stride = st[k]!;
     const outer = grid.size / (n * stride);
