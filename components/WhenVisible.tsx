@@ -3,11 +3,11 @@
 import { useEffect, useRef, useState, type ReactNode } from 'react';
 
 /**
- * Renders its children while they are on screen (or within `margin` of it); off screen it keeps showing what it
+ * Renders its children while any part of them is on screen (or within `margin` of it, default none); off screen it keeps showing what it
  * last rendered and skips re-rendering, so live pages spend their time on what the user can see. Scrolling a stale
  * panel into view brings it up to date at once.
  */
-export function WhenVisible({ children, margin = '200px', className }: { children: ReactNode; margin?: string; className?: string }) {
+export function WhenVisible({ children, margin = '0px', className }: { children: ReactNode; margin?: string; className?: string }) {
   const ref = useRef<HTMLDivElement>(null);
   const [visible, setVisible] = useState(true);
   const last = useRef<ReactNode>(children);

@@ -77,6 +77,10 @@ const HISTOGRAM_Y_LABEL = <Label value="personas" angle={-90} position="insideLe
 const HISTOGRAM_UNIFORM_LABEL = { value: 'uniform 1/n', fontSize: 10, position: 'top' as const };
 const histogramValue = (v: unknown) => [String(v), 'personas'] as [string, string];
 const histogramLabel = (_: unknown, p: readonly { payload?: unknown }[]) => (p?.[0]?.payload as { label?: string } | undefined)?.label ?? '';
+const LOVE_Y_DOMAIN: [number, number] = [-0.5, 4.5];
+const LOVE_Y_TICKS = [0, 1, 2, 3, 4];
+const traitName = (k: number) => TRAIT_LABELS[k] ?? '';
+const loveValue = (v: unknown, name: unknown) => (name === 'y' ? TRAIT_LABELS[Number(v)] : Number(v).toFixed(3));
 const LOVE_X_LABEL = <Label value="ASMD (target SD units)" position="insideBottom" offset={-10} fontSize={10} />;
 
 /**
@@ -177,7 +181,8 @@ export const WeightHistogram = memo(function WeightHistogram({ result }: { resul
 
 /** ASMD per trait before and after weighting, with the 0.1 balance threshold. */
 export const LovePlot = memo(function LovePlot({ result }: { result: LiveResult }) {
-  const rows = TRAIT_LABELS.map((label, k) => ({ trait: label, before: result.asmd.before[k], after: result.asmd.after[k] }));
+  const before = result.asmd.before.map((x, k) => ({ x, y: k }));
+  const after = result.asmd.after.map((x, k) => ({ x, y: k }));
   // The axis end in steps of 0.05, so that it (and the store's axis settings) change only when the data outgrow it.
   const max = Math.ceil((Math.max(0.15, ...result.asmd.before, ...result.asmd.after) * 1.1) / 0.05) * 0.05;
   const domain = useMemo<[number, number]>(() => [0, Number(max.toFixed(2))], [max]);
@@ -195,11 +200,12 @@ export const LovePlot = memo(function LovePlot({ result }: { result: LiveResult 
             <XAxis type="number" dataKey="x" domain={domain} fontSize={10} interval={0} tickFormatter={fixed2}>
               {LOVE_X_LABEL}
             </XAxis>
-            <YAxis type="category" dataKey="trait" allowDuplicatedCategory={false} fontSize={10} width={110} interval={0} />
-            <Tooltip formatter={fixed3} />
+            {/* Traits on a numeric axis (0-4, labelled by name): cheaper to update than a category axis. */}
+            <YAxis type="number" dataKey="y" domain={LOVE_Y_DOMAIN} ticks={LOVE_Y_TICKS} interval={0} tickFormatter={traitName} fontSize={10} width={110} reversed />
+            <Tooltip formatter={loveValue} />
             <ReferenceLine x={0.1} stroke="#64748b" strokeDasharray="4 2" />
-            <Scatter name="Before (raw pool)" data={rows.map((r) => ({ trait: r.trait, x: r.before }))} fill={COLORS.before} isAnimationActive={false} />
-            <Scatter name="After (weighted pool)" data={rows.map((r) => ({ trait: r.trait, x: r.after }))} fill={COLORS.after} isAnimationActive={false} />
+            <Scatter name="Before (raw pool)" data={before} fill={COLORS.before} isAnimationActive={false} />
+            <Scatter name="After (weighted pool)" data={after} fill={COLORS.after} isAnimationActive={false} />
           </ScatterChart>
         </ResponsiveContainer>
       </div>
