@@ -69,7 +69,7 @@ const marginalLabel = (x: unknown) => {
   const { k, score } = fromSegmentX(Number(x));
   return `${TRAIT_CODES[k]} score ${score.toFixed(2)}`;
 };
-const SMALL_MARGIN = { top: 8, right: 8, bottom: 18, left: 0 };
+const SMALL_MARGIN = { top: 18, right: 8, bottom: 18, left: 0 };
 const LOVE_MARGIN = { top: 8, right: 12, bottom: 18, left: 60 };
 const HISTOGRAM_DOMAIN: [string, string] = ['dataMin - 0.25', 'dataMax + 0.25'];
 const HISTOGRAM_X_LABEL = <Label value="log10(n · weight)" position="insideBottom" offset={-10} fontSize={10} />;

@@ -5,5 +5,6 @@ export { logSumExp } from './logSumExp';
 export { symmetricEigen, sqrtmPsd } from './symmetricEigen';
 export { sortPairs } from './sortPairs';
 export { selectKth } from './selectKth';
+export { sampleIndices } from './sampleIndices';
 export { AlignInputError, type AlignInputErrorCode } from './alignInputError';
 export { assertMatrix, normaliseWeights, type MatrixChecks } from './validate';

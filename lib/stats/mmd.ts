@@ -1,4 +1,5 @@
 import { createRng } from '../numeric/rng';
+import { sampleIndices } from '../numeric/sampleIndices';
 import { binPoints, chooseGrid, convolveGrid } from './densityGrid';
 import { prepareMetricInput, type MetricInput, type MetricResult, type PreparedMetricInput } from './metricInput';
 import { columnRanges, type Matrix } from '../numeric/matrix';
@@ -32,18 +33,6 @@ export function medianHeuristic(a: Matrix, b: Matrix, seed: number): number {
   if (m === 0) return 1;
   const med = m % 2 ? dist[(m - 1) / 2]! : 0.5 * (dist[m / 2 - 1]! + dist[m / 2]!);
   return med > 0 ? med : 1;
-}
-
-function sampleIndices(n: number, k: number, rng: ReturnType<typeof createRng>): Uint32Array {
-  const idx = new Uint32Array(n);
-  for (let i = 0; i < n; i++) idx[i] = i;
-  for (let i = 0; i < k; i++) {
-    const j = i + rng.nextInt(n - i);
-    const t = idx[i]!;
-    idx[i] = idx[j]!;
-    idx[j] = t;
-  }
-  return idx.subarray(0, k);
 }
 
 /**
@@ -141,7 +130,16 @@ function selfKernelSum(x: Matrix, w: Float64Array, gamma: number): number {
 
 function exactMmd2(p: PreparedMetricInput, sigma: number): number {
   const gamma = 1 / (2 * sigma * sigma);
-  return selfKernelSum(p.a, p.wa, gamma) + selfKernelSum(p.b, p.wb, gamma) - 2 * kernelSum(p.a, p.wa, p.b, p.wb, gamma);
+  return combineMmd2(selfKernelSum(p.a, p.wa, gamma), selfKernelSum(p.b, p.wb, gamma), kernelSum(p.a, p.wa, p.b, p.wb, gamma));
+}
+
+/**
+ * MMD^2 = aa + bb - 2 ab. The three sums are accumulated in different orders, so for identical sets the difference
+ * is rounding noise of order eps (aa + bb), not zero; anything below 1e-12 (aa + bb) is reported as 0.
+ */
+function combineMmd2(aa: number, bb: number, ab: number): number {
+  const mmd2 = aa + bb - 2 * ab;
+  return mmd2 > 1e-12 * (aa + bb) ? mmd2 : 0;
 }
 
 /** A fixed first sample of the exact MMD with its kernel (Gram) matrix, for repeated calls that change only its
@@ -192,8 +190,7 @@ export function mmdWithGram(g: MmdGram, aWeights: ArrayLike<number> | undefined,
     aa += p.wa[i]! * s;
   }
   const gamma = 1 / (2 * g.sigma * g.sigma);
-  const mmd2 = aa + selfKernelSum(p.b, p.wb, gamma) - 2 * kernelSum(p.a, p.wa, p.b, p.wb, gamma);
-  return Math.sqrt(Math.max(mmd2, 0));
+  return Math.sqrt(combineMmd2(aa, selfKernelSum(p.b, p.wb, gamma), kernelSum(p.a, p.wa, p.b, p.wb, gamma)));
 }
 
 function binnedMmd2(p: PreparedMetricInput, sigma: number): number {

@@ -11,6 +11,7 @@ import { coverage, coverageIndex, type CoverageIndex } from '../align/coverage';
 import { createPoolDensityCache, liveReweight, traitOrder, type PoolDensityCache } from '../align';
 import { selectMultinomial } from '../align/selectMultinomial';
 import { createRng } from '../numeric/rng';
+import { sampleIndices } from '../numeric/sampleIndices';
 import type { Matrix } from '../numeric/matrix';
 import {
   amw,
@@ -67,15 +68,7 @@ function matrix(data: Float64Array, rows: number): Matrix {
 /** A seeded subsample of row indices (uniform, without replacement), sorted; all rows when there are few. */
 function subsampleIndices(n: number, k: number, seed: number): Uint32Array {
   if (n <= k) return Uint32Array.from({ length: n }, (_, i) => i);
-  const rng = createRng(seed);
-  const idx = Uint32Array.from({ length: n }, (_, i) => i);
-  for (let i = 0; i < k; i++) {
-    const j = i + rng.nextInt(n - i);
-    const t = idx[i]!;
-    idx[i] = idx[j]!;
-    idx[j] = t;
-  }
-  return idx.slice(0, k).sort();
+  return sampleIndices(n, k, createRng(seed)).slice().sort();
 }
 
 function take(data: Float64Array, idx: Uint32Array): Float64Array {

@@ -1,5 +1,5 @@
 /**
- * Load test of the HTTP API: the built app (`next start` on 127.0.0.1, a fresh copy of the seeded demo workspace)
+ * Load test of the HTTP API: the built app (served as `npm start` serves it, on 127.0.0.1, a fresh copy of the seeded demo workspace)
  * under autocannon, one endpoint after the other:
  *   GET  /api/personas              (first page of the list)
  *   GET  /api/personas?q=...        (full-text search, rotating words)

@@ -1,5 +1,5 @@
 /**
- * Browser tests run against the built app served by `next start` on a free port with a fresh database.
+ * Browser tests run against the built app served as `npm start` serves it (`populace serve --no-build`) on a free port with a fresh database.
  * Without Chromium (and outside CI) nothing is started and the browser tests skip themselves.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';

@@ -1,5 +1,5 @@
 /**
- * Server crash: the real app (`next start` on the build the e2e setup made current) runs a generation job against
+ * Server crash: the real app (served as `npm start` serves it, on the build the e2e setup made current) runs a generation job against
  * the fake OpenAI-compatible server; the test kills the server process group with SIGKILL mid-job and starts it
  * again on the same data folder. The job resumes at start (instrumentation -> resumeJobs) and finishes, with no
  * duplicate personas, every review decision made before the crash still there, and PRAGMA integrity_check ok.

@@ -26,7 +26,9 @@ export class StudioPage {
   }
 
   /** A cell of the metrics table, scrolled into view first (off-screen panels update when they become visible). */
+  /** A cell of the metrics table, read after scrolling the table into view (off screen it is not kept up to date). */
   async metricCell(testId: string): Promise<string> {
+    await this.page.getByTestId('metrics-table').scrollIntoViewIfNeeded();
     const cell = this.page.getByTestId(testId);
     await cell.scrollIntoViewIfNeeded();
     await this.page.waitForTimeout(100);
