@@ -6,6 +6,7 @@
  * It moves the mean by s_k and multiplies the SD by c_k while keeping the sample's shape and the trait
  * correlations (an affine map per trait leaves Pearson correlations unchanged, up to the clamp at the scale ends).
  */
+import { weightedMoments } from '../stats/weightedMoments';
 import type { NormsPreset, TraitEdits } from './schema';
 
 export const TRAIT_ORDER = ['E', 'A', 'C', 'N', 'O'] as const;
@@ -23,19 +24,11 @@ export interface TraitMoments {
   sd: Float64Array;
 }
 
-/** Per-trait sample mean and SD (n - 1) of a row-major n x 5 sample. */
+/** Per-trait sample mean and SD (n - 1; 0 for a single respondent) of a row-major n x 5 sample. */
 export function traitMoments(data: Float64Array, n: number): TraitMoments {
-  const mean = new Float64Array(5);
-  const sd = new Float64Array(5);
-  for (let i = 0; i < n; i++) for (let k = 0; k < 5; k++) mean[k]! += data[i * 5 + k]!;
-  for (let k = 0; k < 5; k++) mean[k] = n > 0 ? mean[k]! / n : NaN;
-  for (let i = 0; i < n; i++)
-    for (let k = 0; k < 5; k++) {
-      const d = data[i * 5 + k]! - mean[k]!;
-      sd[k]! += d * d;
-    }
-  for (let k = 0; k < 5; k++) sd[k] = n > 1 ? Math.sqrt(sd[k]! / (n - 1)) : 0;
-  return { mean, sd };
+  if (n === 0) return { mean: new Float64Array(5).fill(NaN), sd: new Float64Array(5) };
+  const m = weightedMoments({ data: data.subarray(0, n * 5), rows: n, cols: 5 }, undefined, { unbiased: true });
+  return { mean: m.mean, sd: m.sd };
 }
 
 /** Applies per-trait transforms around the sample means; returns a new array. */
