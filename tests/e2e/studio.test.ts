@@ -19,12 +19,18 @@ describe.skipIf(!baseURL)('alignment studio', () => {
     const svgBefore = await studio.marginalsSvg();
     await browser.screenshot('studio-initial.png');
 
+    await studio.recordStaleMarker();
     await studio.pressOnSlider('slider-shift-N', 'ArrowLeft', 6); // N mean shift -0.30
     expect(await page.getByTestId('input-shift-N').inputValue()).toBe('-0.3');
+    // The marker can still read "up to date" for a moment before the new request is sent: wait for the new figures.
+    await expect.poll(() => studio.diagnostic('diag-ess'), { timeout: 30_000 }).not.toBe(essBefore);
     await studio.waitUpToDate();
     expect(await studio.isStale()).toBe(false);
+    // The marker went stale while the new figures were computed, and cleared once they were drawn.
+    const marks = await studio.staleHistory();
+    expect(marks).toContain('true');
+    expect(marks.at(-1)).toBe('false');
 
-    expect(await studio.diagnostic('diag-ess')).not.toBe(essBefore);
     expect(await studio.metricCell('metrics-live-weighted-amw')).not.toBe(amwBefore);
     expect(await studio.marginalsSvg()).not.toBe(svgBefore);
     await browser.screenshot('studio-after-slider.png');
@@ -32,8 +38,9 @@ describe.skipIf(!baseURL)('alignment studio', () => {
     // Reset by keyboard brings the original figures back.
     await page.getByRole('button', { name: 'Reset Neuroticism' }).focus();
     await page.keyboard.press('Enter');
+    await expect.poll(() => studio.diagnostic('diag-ess'), { timeout: 30_000 }).toBe(essBefore);
     await studio.waitUpToDate();
-    expect(await studio.diagnostic('diag-ess')).toBe(essBefore);
+    expect(await studio.isStale()).toBe(false);
   });
 
   it('shows a definition with its formula one click away', async () => {

@@ -17,6 +17,20 @@ export class StudioPage {
     await this.page.waitForSelector('[data-testid="stale-marker"][data-stale="false"]', { timeout });
   }
 
+  /** Starts recording every value the stale marker's data-stale attribute takes (read with staleHistory()). */
+  async recordStaleMarker(): Promise<void> {
+    await this.page.evaluate(() => {
+      const el = document.querySelector('[data-testid="stale-marker"]')!;
+      const w = window as Window & { __staleHistory?: string[] };
+      w.__staleHistory = [el.getAttribute('data-stale') ?? ''];
+      new MutationObserver(() => w.__staleHistory!.push(el.getAttribute('data-stale') ?? '')).observe(el, { attributes: true, attributeFilter: ['data-stale'] });
+    });
+  }
+
+  async staleHistory(): Promise<string[]> {
+    return this.page.evaluate(() => (window as Window & { __staleHistory?: string[] }).__staleHistory ?? []);
+  }
+
   async isStale(): Promise<boolean> {
     return (await this.page.getByTestId('stale-marker').getAttribute('data-stale')) === 'true';
   }
@@ -25,7 +39,6 @@ export class StudioPage {
     return (await this.page.getByTestId(testId).getAttribute('data-value')) ?? '';
   }
 
-  /** A cell of the metrics table, scrolled into view first (off-screen panels update when they become visible). */
   /** A cell of the metrics table, read after scrolling the table into view (off screen it is not kept up to date). */
   async metricCell(testId: string): Promise<string> {
     await this.page.getByTestId('metrics-table').scrollIntoViewIfNeeded();
