@@ -1,4 +1,4 @@
-import { binPoints, chooseGrid, convolveGrid, gaussianTaps, interpolateGrid, type GridSpec } from './densityGrid';
+import { binStencils, chooseGrid, convolveGrid, gaussianTaps, gridStencils, interpolateStencils, type GridSpec } from './densityGrid';
 import { kdeLogDensity, type PreparedKde } from './kdeLogDensity';
 import { columnRanges, selectRows } from '../numeric/matrix';
 
@@ -66,32 +66,25 @@ export function binnedKdeLogDensity(input: PreparedKde, options: BinnedKdeOption
     const s = grid.spacing[k]!;
     conv[k] = Math.sqrt(Math.max(h * h - (s * s) / 3, 0.25 * h * h));
   }
-  const binned = binPoints(grid, data, weights);
-  const smooth = convolveGrid(grid, binned, conv, { truncate: (truncate * Math.max(...Array.from(bandwidth))) / Math.max(...Array.from(conv)), normalised: true });
+  // One set of interpolation stencils for the points; the data share it when they are the points (leave-one-out).
+  const pointStencils = gridStencils(grid, points);
+  const binned = binStencils(grid, data === points ? pointStencils : gridStencils(grid, data), weights);
+  const taper = (truncate * Math.max(...Array.from(bandwidth))) / Math.max(...Array.from(conv));
+  const smooth = convolveGrid(grid, binned, conv, { truncate: taper, normalised: true });
   input.onProgress?.(0.5);
-  const dens = interpolateGrid(grid, smooth, points);
+  const dens = interpolateStencils(pointStencils, smooth);
   if (leaveOneOut) {
     const g0 = new Float64Array(d);
     const g1 = new Float64Array(d);
     for (let k = 0; k < d; k++) {
-      const taps = gaussianTaps(conv[k]!, grid.spacing[k]!, (truncate * Math.max(...Array.from(bandwidth))) / Math.max(...Array.from(conv)), true);
+      const taps = gaussianTaps(conv[k]!, grid.spacing[k]!, taper, true);
       g0[k] = taps[0]!;
       g1[k] = taps.length > 1 ? taps[1]! : 0;
     }
-    const frac = new Float64Array(d);
     for (let i = 0; i < points.rows; i++) {
       let self = weights[i]!;
       for (let k = 0; k < d; k++) {
-        let t = (points.data[i * d + k]! - grid.lo[k]!) / grid.spacing[k]!;
-        const maxI = grid.shape[k]! - 2;
-        let i0 = Math.floor(t);
-        if (i0 < 0) t = i0 = 0;
-        else if (i0 > maxI) {
-          i0 = maxI;
-          t = maxI + 1;
-        }
-        const f = t - i0;
-        frac[k] = f;
+        const f = pointStencils.frac[i * d + k]!;
         self *= ((1 - f) * (1 - f) + f * f) * g0[k]! + 2 * f * (1 - f) * g1[k]!;
       }
       dens[i] = (dens[i]! - self) / (1 - weights[i]!);

@@ -160,7 +160,10 @@ export function binStencils(grid: GridSpec, s: GridStencils, weights: ArrayLike<
       filled *= 2;
     }
     const b = s.base[i]!;
-    for (let c = 0; c < corners; c++) { const j = b + off[c]!; res[j] = res[j]! + cw[c]!; }
+    for (let c = 0; c < corners; c++) {
+      const j = b + off[c]!;
+      res[j] = res[j]! + cw[c]!;
+    }
   }
   return res;
 }
