@@ -16,9 +16,7 @@ import type { Matrix } from '../numeric/matrix';
 import {
   amw,
   asmdFromMoments,
-  frechetDistance,
   frechetFromMoments,
-  maeCorr,
   maeCorrFromMoments,
   medianHeuristic,
   mmd,
@@ -130,6 +128,7 @@ export class LiveSession {
   private readonly poolMmdGram: MmdGram;
   readonly bandwidth: KdeBandwidth;
   private lastTarget: Float64Array | null = null;
+  private lastTargetMoments: WeightedMoments | null = null;
   private lastWeights: Float64Array | null = null;
   private lastRequestId = 0;
 
@@ -159,14 +158,14 @@ export class LiveSession {
     this.poolMmdGram = mmdGram(this.poolMmd, this.mmdBandwidth);
   }
 
-  /** Unweighted metrics of a set against the target (SW and MMD on the given subsamples). */
-  private metrics(a: Matrix, aSub: Matrix, aMmd: Matrix, target: Matrix, targetSub: Matrix, targetMmd: Matrix): FiveMetrics {
+  /** Unweighted metrics of a set against the target from both sides' moments; SW and MMD come computed (subsamples). */
+  private metrics(a: Matrix, aMoments: WeightedMoments, target: Matrix, targetMoments: WeightedMoments, sw: number, mmdValue: number): FiveMetrics {
     return {
       amw: amw({ a, b: target }).value,
-      fd: frechetDistance({ a, b: target }).value,
-      sw: slicedWasserstein({ a: aSub, b: targetSub, projections: LIVE_PROJECTIONS, seed: 0 }).value,
-      mmd: mmd({ a: aMmd, b: targetMmd, mmdBandwidth: this.mmdBandwidth }).value,
-      maecorr: maeCorr({ a, b: target }).value,
+      fd: frechetFromMoments(aMoments, targetMoments),
+      sw,
+      mmd: mmdValue,
+      maecorr: maeCorrFromMoments(aMoments, targetMoments),
     };
   }
 
@@ -202,6 +201,7 @@ export class LiveSession {
     const targetMmd = matrix(take(target, this.targetMmdIdx), this.targetMmdIdx.length);
     // Each sample's moments once, shared by FD, MAEcorr, ASMD and the correlation maps.
     const targetMoments = weightedMoments(tm);
+    this.lastTargetMoments = targetMoments;
     const weightedMomentsOfPool = weightedMoments(pool, w);
     const weighted: FiveMetrics = {
       amw: live.amw,
@@ -266,7 +266,8 @@ export class LiveSession {
    */
   secondarySteps(): (() => SecondaryResult | null)[] {
     const target = this.lastTarget;
-    if (!target) return [];
+    const targetMoments = this.lastTargetMoments;
+    if (!target || !targetMoments) return [];
     const requestId = this.lastRequestId;
     const t0 = performance.now();
     const tm = matrix(target, this.referenceN);
@@ -277,13 +278,17 @@ export class LiveSession {
     const baselines: BaselineMetrics[] = [];
     const steps: (() => SecondaryResult | null)[] = [];
     steps.push(() => {
-      rawMetrics = this.metrics(pool, this.poolSub, this.poolMmd, tm, targetSub, targetMmd);
+      // The pool's subsample projections, Gram matrix and moments are cached; unweighted here.
+      const sw = slicedWassersteinSorted(this.poolSubProjections, undefined, targetSub);
+      rawMetrics = this.metrics(pool, this.poolMoments, tm, targetMoments, sw, mmdWithGram(this.poolMmdGram, undefined, targetMmd));
       return null;
     });
     for (const b of this.baselines) {
       steps.push(() => {
         const a = matrix(b.data, b.n);
-        baselines.push({ id: b.id, label: b.label, n: b.n, metrics: this.metrics(a, a, a, tm, targetSub, targetMmd) });
+        const sw = slicedWasserstein({ a, b: targetSub, projections: LIVE_PROJECTIONS, seed: 0 }).value;
+        const mmdValue = mmd({ a, b: targetMmd, mmdBandwidth: this.mmdBandwidth }).value;
+        baselines.push({ id: b.id, label: b.label, n: b.n, metrics: this.metrics(a, weightedMoments(a), tm, targetMoments, sw, mmdValue) });
         return null;
       });
     }

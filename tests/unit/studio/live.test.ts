@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { LiveSession } from '@/lib/studio/live';
 import { createRng } from '@/lib/numeric/rng';
-import { combineTransforms, traitMoments } from '@/lib/targets/transform';
+import { amw, frechetDistance, maeCorr } from '@/lib/stats';
+import { applyTransforms, combineTransforms, traitMoments } from '@/lib/targets/transform';
 import { loadBig5Traits } from '../../support/big5';
 
 const neutral = { shift: 0, spread: 1 };
@@ -50,6 +51,12 @@ describe('LiveSession (the studio worker computation)', () => {
     expect(shifted.diagnostics.ess).toBeLessThan(base.diagnostics.ess);
     const secondary = session.secondary()!;
     expect(secondary.rawMetrics.amw).toBeGreaterThan(0);
+    // The raw pool's figures from cached moments equal the plain metrics of the whole pool against the last target.
+    const pool = { data: s.pool, rows: s.poolN, cols: 5 };
+    const target = { data: applyTransforms(s.reference, s.refN, combineTransforms(moments, null, NEUTRAL), moments), rows: s.refN, cols: 5 };
+    expect(secondary.rawMetrics.fd).toBeCloseTo(frechetDistance({ a: pool, b: target }).value, 10);
+    expect(secondary.rawMetrics.maecorr).toBeCloseTo(maeCorr({ a: pool, b: target }).value, 10);
+    expect(secondary.rawMetrics.amw).toBeCloseTo(amw({ a: pool, b: target }).value, 10);
     expect(secondary.coverage.uncoveredShare).toBeGreaterThanOrEqual(0);
   });
 
