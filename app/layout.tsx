@@ -13,12 +13,14 @@ export const metadata: Metadata = {
 };
 
 export default async function RootLayout({ children }: { children: ReactNode }) {
-  const role = authRequired() ? (sessionForToken((await cookies()).get(SESSION_COOKIE)?.value)?.role ?? 'viewer') : null;
+  // One session look-up per page: the NavBar shows the user (or sends to /signin), the screens get the role.
+  const session = authRequired() ? sessionForToken((await cookies()).get(SESSION_COOKIE)?.value) : null;
+  const role = authRequired() ? (session?.role ?? 'viewer') : null;
   return (
     <html lang="en">
       <body>
         <Providers access={{ role }}>
-          <NavBar />
+          <NavBar user={session ? { username: session.username, role: session.role } : null} />
           <main className="mx-auto max-w-7xl px-6 py-6">{children}</main>
         </Providers>
       </body>

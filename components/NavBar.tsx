@@ -1,24 +1,20 @@
 import Link from 'next/link';
-import { cookies, headers } from 'next/headers';
+import { headers } from 'next/headers';
 import { redirect } from 'next/navigation';
 import { NAV_LINKS } from './nav-links';
 import { AuthControls } from './AuthControls';
-import { SESSION_COOKIE, authRequired } from '@/lib/auth/config';
-import { sessionForToken } from '@/lib/auth/session';
+import { authRequired } from '@/lib/auth/config';
 
 /**
  * The main navigation. When sign-in is required it shows the user and a sign-out button, and it sends a page
  * request whose session cookie is not (or no longer) valid to /signin: proxy.ts only sees that a cookie is
- * present, this checks it against the database on every page render (the layout renders the NavBar on every page).
+ * present; the layout checks it against the database on every page render and passes the user here.
  */
-export async function NavBar() {
-  let user: { username: string; role: string } | null = null;
-  if (authRequired()) {
+export async function NavBar({ user }: { user: { username: string; role: string } | null }) {
+  if (authRequired() && !user) {
     const path = (await headers()).get('x-populace-path') ?? '/';
-    const session = sessionForToken((await cookies()).get(SESSION_COOKIE)?.value);
     const onSignIn = path === '/signin' || path.startsWith('/signin?');
-    if (!session && !onSignIn) redirect(`/signin?next=${encodeURIComponent(path)}`);
-    if (session) user = { username: session.username, role: session.role };
+    if (!onSignIn) redirect(`/signin?next=${encodeURIComponent(path)}`);
   }
   return (
     <header className="border-b border-slate-200 bg-white">
