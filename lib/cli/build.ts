@@ -1,4 +1,5 @@
-/** Decides whether the Next.js build is out of date, by hashing the sources it is built from. */
+/** Decides whether the Next.js build is out of date, by hashing the sources it is built from, and builds. */
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -34,4 +35,18 @@ export function buildIsCurrent(root = process.cwd()): boolean {
 
 export function markBuilt(root = process.cwd()): void {
   writeFileSync(stampFile(root), sourceHash(root) + '\n');
+}
+
+/**
+ * Runs `next build` when the build is out of date (or always with `force`) and stamps it; throws when it fails.
+ * Returns whether it built. Used by `serve`, the e2e set-up and the benches.
+ */
+export function ensureBuilt(options: { force?: boolean; root?: string } = {}): boolean {
+  const root = options.root ?? process.cwd();
+  if (!options.force && buildIsCurrent(root)) return false;
+  const nextBin = path.join(root, 'node_modules', 'next', 'dist', 'bin', 'next');
+  const b = spawnSync(process.execPath, [nextBin, 'build'], { cwd: root, stdio: 'inherit', env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' } });
+  if (b.status !== 0) throw new Error(`next build failed (exit ${b.status ?? b.signal})`);
+  markBuilt(root);
+  return true;
 }

@@ -15,34 +15,15 @@
  * over the shared .next folder.
  */
 import autocannon from 'autocannon';
-import { spawnSync } from 'node:child_process';
-import { mkdirSync, rmSync, statSync } from 'node:fs';
-import path from 'node:path';
 import { closeDb } from '../../db/client';
-import { buildIsCurrent, markBuilt } from '../../lib/cli/build';
+import { ensureBuilt } from '../../lib/cli/build';
 import { useSeededDatabase } from '../support/db';
 import { startAppServer } from '../support/server';
+import { acquireBuildLock } from '../support/lock';
 
 const SECONDS = Number(process.env.LOAD_SECONDS ?? 30);
 const CONNECTIONS = Number(process.env.LOAD_CONNECTIONS ?? 50);
 const WORDS = ['shellfish', 'teacher', 'garden', 'music', 'family', 'travel', 'nurse', 'dog', 'city', 'work'];
-
-async function acquireLock(lockDir: string): Promise<() => void> {
-  for (let waited = 0; ; waited++) {
-    try {
-      mkdirSync(lockDir);
-      return () => rmSync(lockDir, { recursive: true, force: true });
-    } catch {
-      if (waited === 0) process.stdout.write('waiting for another e2e run or bench (.e2e-lock) ...\n');
-      try {
-        if (Date.now() - statSync(lockDir).mtimeMs > 20 * 60_000) process.stdout.write('(.e2e-lock is older than 20 minutes; still waiting: remove it by hand if no run is going on)\n');
-      } catch {
-        // released meanwhile
-      }
-      await new Promise((r) => setTimeout(r, 1000));
-    }
-  }
-}
 
 interface Endpoint {
   name: string;
@@ -91,19 +72,13 @@ function runCannon(url: string, e: Endpoint): Promise<Row> {
 
 async function main(): Promise<number> {
   if (!(SECONDS > 0) || !(CONNECTIONS > 0)) throw new Error('LOAD_SECONDS and LOAD_CONNECTIONS must be positive numbers');
-  const release = await acquireLock(path.join(process.cwd(), '.e2e-lock'));
+  const release = await acquireBuildLock({ announce: true });
   const env = useSeededDatabase();
   let server: Awaited<ReturnType<typeof startAppServer>> | undefined;
   try {
     const personaIds = (env.db.$client.prepare('SELECT id FROM personas ORDER BY id').all() as { id: number }[]).map((r) => r.id);
     closeDb();
-    if (!buildIsCurrent()) {
-      process.stdout.write('building the app (next build) ...\n');
-      const nextBin = path.join(process.cwd(), 'node_modules', 'next', 'dist', 'bin', 'next');
-      const b = spawnSync(process.execPath, [nextBin, 'build'], { stdio: 'inherit', env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' } });
-      if (b.status !== 0) throw new Error('next build failed');
-      markBuilt();
-    }
+    ensureBuilt();
     server = await startAppServer({ dataDir: env.dir });
     const cookie = 'populace_reviewer=load';
     let i = 0;

@@ -7,22 +7,21 @@
  * sending the slider value to the worker until the browser has painted the charts (window.__studioLatencies).
  * Run: npm run bench:studio. Prints p50 / p95 / max per scenario.
  */
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { openDatabase } from '../../db/client';
 import { listPoolPersonas } from '../../db/queries/pool';
-import { buildIsCurrent, markBuilt } from '../../lib/cli/build';
+import { ensureBuilt } from '../../lib/cli/build';
 import { prepareWorkspace } from '../../lib/workspace/prepare';
 import { insertSyntheticPersonas } from '../integration/personas/synthetic';
 import { launchBrowser } from '../support/browser';
+import { acquireBuildLock } from '../support/lock';
 import { startAppServer } from '../support/server';
 
 const MOVES = 30;
 /** Moves made first and not counted: the first updates after load run before the JIT has compiled the hot code. */
 const WARMUP = 5;
-const nextBin = path.join(process.cwd(), 'node_modules', 'next', 'dist', 'bin', 'next');
 
 function quantile(xs: number[], q: number): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -80,15 +79,17 @@ async function scenario(label: string, extraPersonas: number) {
 }
 
 async function main() {
-  if (!buildIsCurrent()) {
-    const b = spawnSync(process.execPath, [nextBin, 'build'], { stdio: 'inherit', env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' } });
-    if (b.status !== 0) throw new Error('next build failed');
-    markBuilt();
+  // The build in .next is shared with the e2e runs and the other benches: one at a time.
+  const release = await acquireBuildLock({ announce: true });
+  try {
+    ensureBuilt();
+    process.stdout.write(`Studio live-update latency, input to painted charts, headless Chromium, ${os.cpus().length} cores (${os.cpus()[0]?.model ?? ''})\n`);
+    await scenario('demo workspace', 0);
+    const extra = Number(process.env.BENCH_STUDIO_EXTRA ?? 155_000);
+    await scenario('demo + synthetic personas', extra);
+  } finally {
+    release();
   }
-  process.stdout.write(`Studio live-update latency, input to painted charts, headless Chromium, ${os.cpus().length} cores (${os.cpus()[0]?.model ?? ''})\n`);
-  await scenario('demo workspace', 0);
-  const extra = Number(process.env.BENCH_STUDIO_EXTRA ?? 155_000);
-  await scenario('demo + synthetic personas', extra);
 }
 
 main().catch((e) => {

@@ -2,14 +2,15 @@
  * Browser tests run against the built app served as `npm start` serves it (`populace serve --no-build`) on a free port with a fresh database.
  * Without Chromium (and outside CI) nothing is started and the browser tests skip themselves.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
-import { buildIsCurrent, markBuilt } from '../../lib/cli/build';
+import { ensureBuilt } from '../../lib/cli/build';
 import { browserAvailable } from '../support/browser';
 import { appServerCommand, freePort } from '../support/server';
+import { acquireBuildLock } from '../support/lock';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -33,33 +34,13 @@ async function waitForHealth(url: string, child: ChildProcess, timeoutMs: number
   throw new Error(`the app did not answer ${url}/api/health within ${timeoutMs} ms`);
 }
 
-/**
- * One e2e run at a time per checkout: the build in .next is shared, so a second run waits for the first.
- * A lock older than 20 minutes is taken to be left over from a killed run.
- */
-async function acquireLock(lockDir: string): Promise<() => void> {
-  for (;;) {
-    try {
-      mkdirSync(lockDir);
-      return () => rmSync(lockDir, { recursive: true, force: true });
-    } catch {
-      try {
-        if (Date.now() - statSync(lockDir).mtimeMs > 20 * 60_000) rmSync(lockDir, { recursive: true, force: true });
-      } catch {
-        // released meanwhile
-      }
-      await new Promise((r) => setTimeout(r, 1000));
-    }
-  }
-}
-
 export default async function setup(project: TestProject) {
   if (!browserAvailable()) {
     project.provide('baseURL', '');
     project.provide('dataDir', '');
     return;
   }
-  const release = await acquireLock(path.join(process.cwd(), '.e2e-lock'));
+  const release = await acquireBuildLock({ removeStale: true });
   try {
     return await startApp(project, release);
   } catch (e) {
@@ -69,12 +50,7 @@ export default async function setup(project: TestProject) {
 }
 
 async function startApp(project: TestProject, release: () => void) {
-  const nextBin = path.join(process.cwd(), 'node_modules', 'next', 'dist', 'bin', 'next');
-  if (!buildIsCurrent()) {
-    const b = spawnSync(process.execPath, [nextBin, 'build'], { stdio: 'inherit', env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' } });
-    if (b.status !== 0) throw new Error('next build failed');
-    markBuilt();
-  }
+  ensureBuilt();
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'populace-e2e-'));
   const port = await freePort();
   const [cmd, args] = appServerCommand(process.cwd(), '127.0.0.1', port);

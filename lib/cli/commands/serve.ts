@@ -1,16 +1,12 @@
 /** `serve`: migrate and seed, build when the sources changed, then start the dashboard. */
-import { spawnSync } from 'node:child_process';
-import path from 'node:path';
 import { parseOptions } from '../args';
-import { buildIsCurrent, markBuilt } from '../build';
+import { buildIsCurrent, ensureBuilt } from '../build';
 import { prepareWorkspace } from '../../workspace/prepare';
 import { databasePath } from '../../../db/client';
 import { authModeForListenHost } from '../../auth/config';
 import { startHttpServer, trustProxyFromEnv } from '../../server/http';
 
 export const summary = 'prepare the database, build if needed, and serve the dashboard (npm start)';
-
-const nextBin = path.join(process.cwd(), 'node_modules', 'next', 'dist', 'bin', 'next');
 
 export async function run(argv: string[]): Promise<number> {
   const opts = parseOptions(
@@ -37,12 +33,12 @@ export async function run(argv: string[]): Promise<number> {
 
   if (!opts['no-build'] && (opts.rebuild || !buildIsCurrent())) {
     process.stdout.write('Building the dashboard (next build)...\n');
-    const b = spawnSync(process.execPath, [nextBin, 'build'], { stdio: 'inherit', env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' } });
-    if (b.status !== 0) {
-      process.stderr.write('next build failed.\n');
-      return b.status ?? 1;
+    try {
+      ensureBuilt({ force: true });
+    } catch (e) {
+      process.stderr.write(`${(e as Error).message}.\n`);
+      return 1;
     }
-    markBuilt();
   }
 
   process.env.NEXT_TELEMETRY_DISABLED = '1';
