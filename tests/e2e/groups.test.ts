@@ -1,31 +1,18 @@
-import { mkdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
-import type { BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
-import { launchBrowser } from '../support/browser';
+import { artifacts, baseURL, useBrowserSession } from './browser-session';
 import { ExportsPage } from './pages/exports-page';
 import { GroupsPage } from './pages/groups-page';
 
-const baseURL = inject('baseURL');
-const artifacts = path.join(process.cwd(), 'test-results', 'e2e');
-
 describe.skipIf(!baseURL)('groups and exports', () => {
-  let ctx: BrowserContext;
+  const browser = useBrowserSession();
   let page: Page;
-  const errors: string[] = [];
-  beforeAll(async () => {
-    mkdirSync(artifacts, { recursive: true });
-    ctx = await launchBrowser();
-    page = await ctx.newPage();
-    page.on('console', (m) => {
-      if (m.type() === 'error') errors.push(m.text());
-    });
-    page.on('pageerror', (e) => errors.push(String(e)));
-  });
-  afterAll(async () => {
-    await ctx?.close();
+  beforeAll(() => {
+    page = browser.page;
   });
 
   it('lists the ready-made groups with respondent counts and the East Asia warning', async () => {
@@ -78,6 +65,6 @@ describe.skipIf(!baseURL)('groups and exports', () => {
     expect(manifest.source.group.definition.region).toEqual({ name: 'DE + NL', countries: ['DE', 'NL'] });
     expect(createHash('sha256').update(readFileSync(file!)).digest('hex')).toBe(manifest.files.csv.sha256);
     await page.screenshot({ path: path.join(artifacts, 'exports.png'), fullPage: true });
-    expect(errors).toEqual([]);
+    expect(browser.errors).toEqual([]);
   });
 });
