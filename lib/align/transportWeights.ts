@@ -6,17 +6,9 @@ import { sinkhorn, type OtVariant, type SinkhornInput } from './sinkhorn';
 import { binPoints, chooseGrid, convolveGrid, interpolateGrid } from '../stats/densityGrid';
 import { columnRanges } from '../numeric/matrix';
 
-/** Settings of the OT step of the alignment. */
-export interface TransportOptions {
-  variant?: OtVariant;
-  epsilon?: number;
-  epsilonFactor?: number;
-  tau?: number;
-  maxIterations?: number;
-  tolerance?: number;
-  costWeights?: ArrayLike<number>;
-  batchSize?: number;
-  epsilonScaling?: { stages: number; factor?: number };
+/** Settings of the OT step of the alignment: the solver's settings (see SinkhornInput) plus how large inputs are compressed. */
+export interface TransportOptions
+  extends Pick<SinkhornInput, 'variant' | 'epsilon' | 'epsilonFactor' | 'tau' | 'maxIterations' | 'tolerance' | 'costWeights' | 'batchSize' | 'epsilonScaling' | 'seed' | 'onProgress'> {
   /**
    * Largest number of reference support points for the solve (default 300; also the persona support when the
    * personas must be quantised). Larger sets are grid-quantised (compressPoints) and the solution is extended back
@@ -25,13 +17,11 @@ export interface TransportOptions {
   maxSupport?: number;
   /** Largest stored kernel in entries (default 2^25 = 268 MB); personas are quantised only above it. */
   kernelCacheLimit?: number;
-  seed?: number;
   /**
    * How the solution is extended to every persona when compressed: 'exact' (O(n s d)), 'grid' (binned Gaussian
    * sum, O(n 2^d + G d T)) or 'auto' (default: grid when n s > 2e7 and d <= 6).
    */
   extension?: 'exact' | 'grid' | 'auto';
-  onProgress?: (fraction: number) => void;
 }
 
 /** Persona weights from entropic OT plus the solver's record. */
