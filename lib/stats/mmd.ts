@@ -24,9 +24,7 @@ export function medianHeuristic(a: Matrix, b: Matrix, seed: number): number {
   const dist = new Float64Array((s * (s - 1)) / 2);
   let c = 0;
   for (let i = 0; i < s; i++) for (let j = i + 1; j < s; j++) {
-    let q = 0;
-    for (let k = 0; k < d; k++) q += (pts[i * d + k]! - pts[j * d + k]!) ** 2;
-    dist[c++] = Math.sqrt(q);
+    dist[c++] = Math.sqrt(sqDist(pts, i * d, pts, j * d, d));
   }
   dist.sort();
   const m = dist.length;
@@ -85,6 +83,16 @@ export function mmd(input: MetricInput): MetricResult {
   return { value: Math.sqrt(Math.max(mmd2, 0)), perDimension: null, parameters: { sigma, estimator, seed } };
 }
 
+/** Squared Euclidean distance between the d values at x[xo..] and y[yo..]. */
+function sqDist(x: Float64Array, xo: number, y: Float64Array, yo: number, d: number): number {
+  let q = 0;
+  for (let k = 0; k < d; k++) {
+    const t = x[xo + k]! - y[yo + k]!;
+    q += t * t;
+  }
+  return q;
+}
+
 function kernelSum(x: Matrix, wx: Float64Array, y: Matrix, wy: Float64Array, gamma: number): number {
   const d = x.cols;
   let total = 0;
@@ -92,13 +100,7 @@ function kernelSum(x: Matrix, wx: Float64Array, y: Matrix, wy: Float64Array, gam
     let s = 0;
     const o = i * d;
     for (let j = 0; j < y.rows; j++) {
-      let q = 0;
-      const p = j * d;
-      for (let k = 0; k < d; k++) {
-        const t = x.data[o + k]! - y.data[p + k]!;
-        q += t * t;
-      }
-      s += wy[j]! * Math.exp(-gamma * q);
+      s += wy[j]! * Math.exp(-gamma * sqDist(x.data, o, y.data, j * d, d));
     }
     total += wx[i]! * s;
   }
@@ -115,13 +117,7 @@ function selfKernelSum(x: Matrix, w: Float64Array, gamma: number): number {
     let s = 0;
     const o = i * d;
     for (let j = i + 1; j < x.rows; j++) {
-      let q = 0;
-      const p = j * d;
-      for (let k = 0; k < d; k++) {
-        const t = x.data[o + k]! - x.data[p + k]!;
-        q += t * t;
-      }
-      s += w[j]! * Math.exp(-gamma * q);
+      s += w[j]! * Math.exp(-gamma * sqDist(x.data, o, x.data, j * d, d));
     }
     off += w[i]! * s;
   }
@@ -160,12 +156,7 @@ export function mmdGram(a: Matrix, sigma: number): MmdGram {
   for (let i = 0; i < n; i++) {
     gram[i * n + i] = 1;
     for (let j = i + 1; j < n; j++) {
-      let q = 0;
-      for (let k = 0; k < d; k++) {
-        const t = a.data[i * d + k]! - a.data[j * d + k]!;
-        q += t * t;
-      }
-      const v = Math.exp(-gamma * q);
+      const v = Math.exp(-gamma * sqDist(a.data, i * d, a.data, j * d, d));
       gram[i * n + j] = v;
       gram[j * n + i] = v;
     }
