@@ -1,10 +1,9 @@
 import type { Metadata } from 'next';
-import { cookies } from 'next/headers';
 import type { ReactNode } from 'react';
 import { NavBar } from '@/components/NavBar';
 import { Providers } from '@/components/Providers';
-import { SESSION_COOKIE, authRequired } from '@/lib/auth/config';
-import { sessionForToken } from '@/lib/auth/session';
+import { authRequired } from '@/lib/auth/config';
+import { pageSession } from '@/lib/auth/dal';
 import './globals.css';
 
 export const metadata: Metadata = {
@@ -13,8 +12,9 @@ export const metadata: Metadata = {
 };
 
 export default async function RootLayout({ children }: { children: ReactNode }) {
-  // One session look-up per page: the NavBar shows the user (or sends to /signin), the screens get the role.
-  const session = authRequired() ? sessionForToken((await cookies()).get(SESSION_COOKIE)?.value) : null;
+  // One session look-up per render (shared with the page's requirePageAccess): the NavBar shows the user, the
+  // screens get the role. Pages themselves refuse to render without a session.
+  const session = await pageSession();
   const role = authRequired() ? (session?.role ?? 'viewer') : null;
   return (
     <html lang="en">

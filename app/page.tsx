@@ -2,6 +2,7 @@ import Link from 'next/link';
 import { LlmNotice } from '@/components/LlmNotice';
 import { personaStatuses } from '@/db/schema';
 import { getWorkspaceOverview } from '@/lib/workspace/overview';
+import { requirePageAccess } from '@/lib/auth/dal';
 
 export const dynamic = 'force-dynamic';
 
@@ -19,7 +20,8 @@ function Stat({ label, value, testId, hint }: { label: string; value: number; te
   );
 }
 
-export default function WorkspacePage() {
+export default async function WorkspacePage() {
+  await requirePageAccess();
   const o = getWorkspaceOverview();
   const respondents = o.references.reduce((a, r) => a + r.n, 0);
   return (

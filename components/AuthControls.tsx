@@ -1,8 +1,9 @@
 'use client';
 /**
  * The signed-in user's name and role with a sign-out button. Loading this module also makes every same-origin
- * mutation made with fetch() carry the CSRF token (x-csrf-token, from the populace_csrf cookie), so the existing
- * screens work unchanged when sign-in is required.
+ * mutation made with fetch() carry the CSRF token (x-csrf-token, from the populace_csrf cookie) and gives a string
+ * body without a content type the type application/json, so the existing screens work unchanged when sign-in is
+ * required.
  */
 import { useState } from 'react';
 
@@ -27,9 +28,11 @@ function installCsrfFetch(): void {
     const method = (init?.method ?? (input instanceof Request ? input.method : 'GET')).toUpperCase();
     const url = new URL(input instanceof Request ? input.url : String(input), window.location.href);
     const token = readCsrfCookie();
-    if (token && url.origin === window.location.origin && !['GET', 'HEAD', 'OPTIONS'].includes(method)) {
+    if (url.origin === window.location.origin && !['GET', 'HEAD', 'OPTIONS'].includes(method)) {
       const headers = new Headers(init?.headers ?? (input instanceof Request ? input.headers : undefined));
-      if (!headers.has(CSRF_HEADER)) headers.set(CSRF_HEADER, token);
+      if (token && !headers.has(CSRF_HEADER)) headers.set(CSRF_HEADER, token);
+      // JSON routes refuse bodies not sent as application/json; screens post JSON strings.
+      if (typeof init?.body === 'string' && !headers.has('content-type')) headers.set('content-type', 'application/json');
       return original(input, { ...init, headers });
     }
     return original(input, init);

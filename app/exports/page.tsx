@@ -2,10 +2,12 @@ import { ExportsScreen, type ExportListItem } from '@/components/export/ExportsS
 import { listExports } from '@/lib/export/service';
 import { listGroups } from '@/lib/groups/service';
 import { listRuns } from '@/lib/studio/runs';
+import { requirePageAccess } from '@/lib/auth/dal';
 
 export const dynamic = 'force-dynamic';
 
 export default async function ExportsPage({ searchParams }: { searchParams: Promise<{ group?: string }> }) {
+  await requirePageAccess();
   const sp = await searchParams;
   const groups = listGroups().map((g) => ({ id: g.id, name: g.name, aligned: g.latestRun !== null }));
   const initialGroup = sp.group && groups.some((g) => g.id === Number(sp.group)) ? Number(sp.group) : null;

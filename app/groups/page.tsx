@@ -3,10 +3,12 @@ import { GroupForm } from '@/components/groups/GroupForm';
 import { HelpTip } from '@/components/HelpTip';
 import { listCustomRegions, listGroups, listPersonaSources } from '@/lib/groups/service';
 import { targetOptions } from '@/lib/targets/service';
+import { requirePageAccess } from '@/lib/auth/dal';
 
 export const dynamic = 'force-dynamic';
 
-export default function GroupsPage() {
+export default async function GroupsPage() {
+  await requirePageAccess();
   const groups = listGroups();
   return (
     <div className="space-y-4">

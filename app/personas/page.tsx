@@ -3,10 +3,12 @@ import { PersonaBrowser } from '@/components/personas/PersonaBrowser';
 import { getFacets } from '@/lib/personas/service';
 import { currentReviewer } from '@/lib/review/reviewer';
 import { getReasonCodes } from '@/lib/review/service';
+import { requirePageAccess } from '@/lib/auth/dal';
 
 export const dynamic = 'force-dynamic';
 
 export default async function PersonasPage() {
+  await requirePageAccess();
   const facets = getFacets();
   const reviewer = await currentReviewer();
   return (

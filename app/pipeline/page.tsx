@@ -4,12 +4,14 @@ import { JobForms } from '@/components/pipeline/JobForms';
 import { JobsList } from '@/components/pipeline/JobsList';
 import { listJobs } from '@/lib/jobs';
 import { getPipelineState } from '@/lib/pipeline/service';
+import { requirePageAccess } from '@/lib/auth/dal';
 
 export const dynamic = 'force-dynamic';
 
 const fmt = new Intl.NumberFormat('en-US');
 
-export default function PipelinePage() {
+export default async function PipelinePage() {
+  await requirePageAccess();
   const s = getPipelineState();
   const jobs = listJobs({ limit: 20 }).filter((j) => j.kind.startsWith('pipeline.'));
   return (

@@ -4,10 +4,12 @@ import { ReviewScreen } from '@/components/review/ReviewScreen';
 import { authRequired } from '@/lib/auth/config';
 import { currentReviewer } from '@/lib/review/reviewer';
 import { getReasonCodes } from '@/lib/review/service';
+import { requirePageAccess } from '@/lib/auth/dal';
 
 export const dynamic = 'force-dynamic';
 
 export default async function ReviewPage() {
+  await requirePageAccess();
   const reviewer = await currentReviewer();
   const reasonCodes = getReasonCodes().map((r) => ({ code: r.code, label: r.label }));
   return (

@@ -2,10 +2,12 @@ import Link from 'next/link';
 import { DecisionTable } from '@/components/review/DecisionTable';
 import { fmtInt, fmtTime } from '@/components/personas/format';
 import { getHistory, getReviewers } from '@/lib/review/service';
+import { requirePageAccess } from '@/lib/auth/dal';
 
 export const dynamic = 'force-dynamic';
 
-export default function ReviewersPage() {
+export default async function ReviewersPage() {
+  await requirePageAccess();
   const reviewers = getReviewers();
   const recent = getHistory({ limit: 50 }).decisions;
   return (

@@ -1,10 +1,12 @@
 import { Studio } from '@/components/studio/Studio';
 import { listRuns } from '@/lib/studio/runs';
 import { targetOptions } from '@/lib/targets/service';
+import { requirePageAccess } from '@/lib/auth/dal';
 
 export const dynamic = 'force-dynamic';
 
-export default function StudioPage() {
+export default async function StudioPage() {
+  await requirePageAccess();
   return (
     <div className="space-y-3">
       <div>

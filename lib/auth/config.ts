@@ -81,3 +81,28 @@ export function cookieValue(header: string | null | undefined, name: string): st
   }
   return null;
 }
+
+/**
+ * The page to return to after sign-in: only a same-origin relative path survives. The value is parsed as a URL
+ * against a placeholder origin after refusing control characters (a tab or newline after the slash would otherwise
+ * be dropped by the browser's URL parser and turn "/\t/evil.example" into "//evil.example"), backslashes and "//";
+ * anything else, and the sign-in page itself, gives "/".
+ * @example safeNextPath('/personas?q=a') === '/personas?q=a'; safeNextPath('/%09/evil.example') === '/'
+ */
+export function safeNextPath(raw: string | string[] | undefined | null): string {
+  const value = Array.isArray(raw) ? raw[0] : raw;
+  if (!value || value.length > 2000) return '/';
+  // eslint-disable-next-line no-control-regex
+  if (/[\u0000-\u001f\u007f\\]/.test(value)) return '/';
+  if (!value.startsWith('/') || value.startsWith('//')) return '/';
+  let url: URL;
+  try {
+    url = new URL(value, 'http://populace.invalid');
+  } catch {
+    return '/';
+  }
+  if (url.origin !== 'http://populace.invalid') return '/';
+  const path = url.pathname + url.search + url.hash;
+  if (!path.startsWith('/') || path.startsWith('//') || url.pathname === '/signin') return '/';
+  return path;
+}

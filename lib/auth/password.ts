@@ -3,6 +3,10 @@ import bcrypt from 'bcryptjs';
 import { AppError } from '../http/errors';
 
 export const MIN_PASSWORD_LENGTH = 10;
+/** bcrypt reads the first 72 bytes of a password; longer ones are refused so that every byte counts. */
+export const MAX_PASSWORD_BYTES = 72;
+
+export const passwordTooLong = (password: string) => Buffer.byteLength(password, 'utf8') > MAX_PASSWORD_BYTES;
 const PRODUCTION_COST = 10;
 
 /** The bcrypt cost: 10, or POPULACE_BCRYPT_COST (4-10) when NODE_ENV is 'test'. */
@@ -15,10 +19,13 @@ export function bcryptCost(): number {
   return PRODUCTION_COST;
 }
 
-/** Throws a 400 AppError when a password is empty or shorter than 10 characters. */
+/** Throws a 400 AppError when a password is shorter than 10 characters or longer than 72 bytes (UTF-8). */
 export function checkPasswordPolicy(password: string): void {
   if (password.length < MIN_PASSWORD_LENGTH) {
     throw new AppError('weak_password', `The password must have at least ${MIN_PASSWORD_LENGTH} characters.`, 400);
+  }
+  if (passwordTooLong(password)) {
+    throw new AppError('password_too_long', `The password must be at most ${MAX_PASSWORD_BYTES} bytes long (UTF-8): longer ones would be compared on their first ${MAX_PASSWORD_BYTES} bytes only.`, 400);
   }
 }
 

@@ -5,8 +5,8 @@ import { deleteSessionsOfUser } from '../../db/queries/sessions';
 import { createUser, getUserByUsername, listUsers, setUserDisabled, setUserPasswordHash } from '../../db/queries/users';
 import { AppError } from '../http/errors';
 import { userRoles, type Role } from './config';
-import { burnPasswordCheck, hashPassword, verifyPassword } from './password';
-import { clearFailures, clientIp, ipKey, recordFailure, retryAfterSeconds, usernameKey } from './rate-limit';
+import { burnPasswordCheck, hashPassword, passwordTooLong, verifyPassword } from './password';
+import { beginAttempt, clientIp, serialisePerAccount } from './rate-limit';
 import { startSession, type NewSession } from './session';
 
 export const usernameSchema = z
@@ -31,23 +31,24 @@ export interface SignedIn extends NewSession {
 
 /**
  * Checks a username and password and starts a session. Unknown user, wrong password and disabled account answer
- * the same 401; 5 failures per username or per client IP in 15 minutes answer 429 (RateLimitedError).
+ * the same 401; the limits of lib/auth/rate-limit.ts answer 429 (RateLimitedError) for an address that guessed too
+ * often, and slow down (never lock) an account that is guessed at from many addresses.
  */
 export async function signIn(input: { username: string; password: string }, headers: Headers): Promise<SignedIn> {
   const username = input.username.trim();
-  const keys = [usernameKey(username), ipKey(clientIp(headers))];
-  const wait = retryAfterSeconds(keys);
-  if (wait > 0) throw new RateLimitedError(wait);
-  const user = username ? getUserByUsername({ db: getDb(), username }) : undefined;
-  let ok = false;
-  if (user) ok = await verifyPassword(input.password, user.passwordHash);
-  else await burnPasswordCheck(input.password);
-  if (!user || !ok || user.disabled) {
-    recordFailure(keys);
-    throw new AppError('invalid_credentials', 'Wrong username or password.', 401);
-  }
-  clearFailures(usernameKey(username));
-  return { ...startSession(user.id), username: user.username, role: user.role };
+  const attempt = beginAttempt(username, clientIp(headers));
+  if (attempt.retryAfter > 0) throw new RateLimitedError(attempt.retryAfter);
+  return serialisePerAccount(username, async () => {
+    if (attempt.delayMs > 0) await new Promise((r) => setTimeout(r, attempt.delayMs));
+    const user = username ? getUserByUsername({ db: getDb(), username }) : undefined;
+    // Passwords are compared over their whole length: bcrypt reads 72 bytes, so no longer password can be stored.
+    let ok = false;
+    if (user && !passwordTooLong(input.password)) ok = await verifyPassword(input.password, user.passwordHash);
+    else await burnPasswordCheck(input.password);
+    if (!user || !ok || user.disabled) throw new AppError('invalid_credentials', 'Wrong username or password.', 401);
+    attempt.succeeded();
+    return { ...startSession(user.id), username: user.username, role: user.role };
+  });
 }
 
 /** Creates an account (CLI). */

@@ -5,13 +5,13 @@
  * When sign-in is required (POPULACE_AUTH=required, see lib/auth/config.ts) route() also checks access before the
  * body runs: a live session (401), the least role (option `role`, default 'viewer' for GET/HEAD and 'reviewer' for
  * mutations; 403), and for mutations a same-origin Origin and the CSRF token (403). When it is not required, route()
- * does exactly what it did before sign-in existed.
+ * still refuses cross-origin mutations (403), and JSON bodies must be sent as application/json (415).
  */
 import { NextResponse } from 'next/server';
 import { ZodError, type ZodType } from 'zod';
 import { AppError } from './errors';
 import { authRequired } from '../auth/config';
-import { authorize, type AccessOptions } from '../auth/guard';
+import { authorize, checkOrigin, type AccessOptions } from '../auth/guard';
 
 export type RouteOptions = AccessOptions;
 
@@ -37,7 +37,10 @@ export function errorResponse(err: unknown): NextResponse {
 export function route<Ctx = unknown>(body: (req: Request, ctx: Ctx) => Promise<unknown> | unknown, options: RouteOptions = {}) {
   return async (req: Request, ctx: Ctx): Promise<Response> => {
     try {
+      // Cross-origin mutations are refused in every mode: without sign-in (loopback) any web page the user visits could
+      // otherwise post to the local instance.
       if (authRequired()) authorize(req, options);
+      else checkOrigin(req);
       const out = await body(req, ctx);
       return out instanceof Response ? out : NextResponse.json(out);
     } catch (err) {
@@ -46,8 +49,20 @@ export function route<Ctx = unknown>(body: (req: Request, ctx: Ctx) => Promise<u
   };
 }
 
-/** Parses a JSON body with a schema; a body that is not JSON is a 400. */
+/** True for application/json and application/*+json content types. */
+export function isJsonContentType(value: string | null): boolean {
+  const type = (value ?? '').split(';')[0]!.trim().toLowerCase();
+  return type === 'application/json' || (type.startsWith('application/') && type.endsWith('+json'));
+}
+
+/**
+ * Parses a JSON body with a schema; a body not sent as application/json is a 415 (a cross-site form or a
+ * text/plain fetch cannot send that type without the browser asking first), a body that is not JSON a 400.
+ */
 export async function jsonBody<T>(req: Request, schema: ZodType<T>): Promise<T> {
+  if (!isJsonContentType(req.headers.get('content-type'))) {
+    throw new AppError('unsupported_media_type', 'Send the request body as JSON with the header Content-Type: application/json.', 415);
+  }
   let data: unknown;
   try {
     data = await req.json();

@@ -18,7 +18,7 @@ import { Readable } from 'node:stream';
 import type { ZodError } from 'zod';
 import { getDb, type Db } from '../../db/client';
 import { insertPersonasBatch, type ImportedPersonaRow } from '../../db/queries/pipeline';
-import { ensureSource, insertPostsBatch, type PostRowInput } from '../../db/queries/posts';
+import { ensureSource, getSource, insertPostsBatch, type PostRowInput } from '../../db/queries/posts';
 import { AppError } from '../http/errors';
 import { scoreCommon } from '../instruments/score';
 import { ageBand } from '../personas/demographics';
@@ -28,6 +28,8 @@ import { importedPersonaSchema, type BadRow, type ImportReport } from './schema'
 export type ImportInput = Readable | ReadableStream<Uint8Array> | AsyncIterable<string | Uint8Array> | string;
 
 const MAX_LISTED_BAD = 1000;
+/** How a bad row that is the cut-off end of the file starts its reason. */
+export const ENDS_MID_ROW = 'the file ends mid-row, so it was probably cut short';
 
 function toReadable(input: ImportInput): Readable {
   if (typeof input === 'string') return Readable.from([input]);
@@ -64,6 +66,11 @@ async function* readRows(
   // A failing source (an upload over its limits, a dropped connection) must end the import with its error rather
   // than leave it waiting: .pipe() and readline do not forward source errors by themselves.
   let streamError: unknown = null;
+  // Whether the file ends with a newline: a last line without one that does not parse was cut short.
+  let lastByte = 10;
+  stream.on('data', (chunk: Buffer | string) => {
+    if (chunk.length) lastByte = typeof chunk === 'string' ? chunk.charCodeAt(chunk.length - 1) : chunk[chunk.length - 1]!;
+  });
   if (format === 'jsonl') {
     const rl = createInterface({ input: stream, crlfDelay: Infinity });
     stream.on('error', (e) => {
@@ -71,34 +78,85 @@ async function* readRows(
       rl.close();
     });
     let line = 0;
+    let pending: { line: number; error: string } | null = null;
     for await (const text of rl) {
       if (streamError) break;
+      if (pending) yield pending;
+      pending = null;
       line++;
       if (text.trim() === '') continue;
       let value: unknown;
       try {
         value = JSON.parse(text);
       } catch (e) {
-        yield { line, error: `invalid JSON: ${(e as Error).message}` };
+        // Held back one line: if it is the last one and the file has no final newline, the file ends mid-row.
+        pending = { line, error: `invalid JSON: ${(e as Error).message}` };
         continue;
       }
       if (!value || typeof value !== 'object' || Array.isArray(value)) yield { line, error: 'not a JSON object' };
       else yield { line, row: value as Record<string, unknown> };
     }
     if (streamError) throw streamError;
+    if (pending) {
+      yield lastByte === 10 || lastByte === 13
+        ? pending
+        : { line: pending.line, error: `${ENDS_MID_ROW}: the last line is incomplete JSON (${pending.error})` };
+    }
     return;
   }
   const skipped: { line: number; error: string }[] = [];
   const parser = stream.pipe(
     parse({ columns: true, bom: true, info: true, skip_empty_lines: true, trim: false, skip_records_with_error: true }),
   );
-  parser.on('skip', (err: Error & { lines?: number }) => skipped.push({ line: err.lines ?? 0, error: err.message }));
+  parser.on('skip', (err: Error & { lines?: number; code?: string }) =>
+    skipped.push({
+      line: err.lines ?? 0,
+      error: err.code === 'CSV_QUOTE_NOT_CLOSED' ? `${ENDS_MID_ROW}: a quoted field opened on this line never closes (${err.message})` : err.message,
+    }),
+  );
   stream.on('error', (e) => parser.destroy(e));
   for await (const rec of parser as AsyncIterable<{ record: Record<string, string>; info: { lines: number } }>) {
     while (skipped.length) yield skipped.shift()!;
     yield { line: rec.info.lines, row: rec.record };
   }
   while (skipped.length) yield skipped.shift()!;
+}
+
+/**
+ * Creates the import's source if it is new; refuses (409) a source that exists with another kind, so posts cannot
+ * be filed under a persona source nor personas under the human reference.
+ */
+function openSource(db: Db, fileName: string, source: Parameters<typeof ensureSource>[0]['source']): void {
+  ensureSource({ db, source });
+  const existing = getSource({ db, id: source.id });
+  if (existing && existing.kind !== source.kind) {
+    throw new AppError(
+      'source_kind_mismatch',
+      `${fileName}: the source "${source.id}" holds ${existing.kind}, not ${source.kind}; choose another source id.`,
+      409,
+    );
+  }
+}
+
+/**
+ * Runs an import's row loop; when the input fails part-way (an upload over its limits, a dropped connection) the
+ * error says how many rows were stored before it and that uploading the whole file again adds only the rest (rows
+ * are identified by their id, or by their line).
+ */
+async function importLoop(report: ImportReport, loop: () => Promise<void>): Promise<ImportReport> {
+  try {
+    await loop();
+  } catch (e) {
+    const base = e instanceof AppError ? e : new AppError('upload_failed', `${report.file}: the upload failed: ${(e as Error)?.message ?? e}.`, 400);
+    throw new AppError(
+      base.code,
+      `${base.message} The import stopped after ${report.rows} rows; ${report.imported} were stored before that. Uploading the complete file again stores only the rows not stored yet.`,
+      base.status,
+      { ...report, complete: false },
+    );
+  }
+  report.complete = true;
+  return report;
 }
 
 const pick = (row: Record<string, unknown>, names: string[]): { key: string | null; value: unknown } => {
@@ -179,16 +237,13 @@ export async function importPosts(o: ImportOptions): Promise<ImportReport> {
   const db = o.db ?? getDb();
   const format = formatOf(o.fileName, o.format);
   const sourceId = o.sourceId ?? sourceIdFromFile('posts', o.fileName);
-  ensureSource({
-    db,
-    source: {
-      id: sourceId,
-      name: o.sourceName ?? `Posts from ${path.basename(o.fileName)}`,
-      kind: 'posts',
-      licence: o.licence ?? 'unknown: imported by the user',
-      citation: 'user import',
-      origin: path.basename(o.fileName),
-    },
+  openSource(db, o.fileName, {
+    id: sourceId,
+    name: o.sourceName ?? `Posts from ${path.basename(o.fileName)}`,
+    kind: 'posts',
+    licence: o.licence ?? 'unknown: imported by the user',
+    citation: 'user import',
+    origin: path.basename(o.fileName),
   });
   const report = newReport(path.basename(o.fileName), sourceId);
   const batchSize = o.batchSize ?? 500;
@@ -199,19 +254,20 @@ export async function importPosts(o: ImportOptions): Promise<ImportReport> {
     report.skipped += batch.length - n;
     batch = [];
   };
-  for await (const r of readRows(o.input, format)) {
-    report.rows++;
-    if ('error' in r) {
-      addBad(report, { line: r.line, field: null, reason: r.error });
-      continue;
+  return importLoop(report, async () => {
+    for await (const r of readRows(o.input, format)) {
+      report.rows++;
+      if ('error' in r) {
+        addBad(report, { line: r.line, field: null, reason: r.error });
+        continue;
+      }
+      const parsed = parsePostRow(r.row, r.line);
+      if ('reason' in parsed) addBad(report, parsed);
+      else batch.push(parsed);
+      if (batch.length >= batchSize) flush();
     }
-    const parsed = parsePostRow(r.row, r.line);
-    if ('reason' in parsed) addBad(report, parsed);
-    else batch.push(parsed);
-    if (batch.length >= batchSize) flush();
-  }
-  flush();
-  return report;
+    flush();
+  });
 }
 
 function zodBad(line: number, err: ZodError): BadRow {
@@ -225,16 +281,13 @@ export async function importPersonas(o: ImportOptions): Promise<ImportReport> {
   const format = formatOf(o.fileName, o.format);
   if (format !== 'jsonl') throw new AppError('unknown_format', `${o.fileName}: personas are imported from JSONL.`, 400);
   const sourceId = o.sourceId ?? sourceIdFromFile('personas', o.fileName);
-  ensureSource({
-    db,
-    source: {
-      id: sourceId,
-      name: o.sourceName ?? `Personas from ${path.basename(o.fileName)}`,
-      kind: 'personas',
-      licence: o.licence ?? 'unknown: imported by the user',
-      citation: 'user import',
-      origin: path.basename(o.fileName),
-    },
+  openSource(db, o.fileName, {
+    id: sourceId,
+    name: o.sourceName ?? `Personas from ${path.basename(o.fileName)}`,
+    kind: 'personas',
+    licence: o.licence ?? 'unknown: imported by the user',
+    citation: 'user import',
+    origin: path.basename(o.fileName),
   });
   const report = newReport(path.basename(o.fileName), sourceId);
   const instruments = new Map<string, ReturnType<typeof loadInstrument> | null>();
@@ -255,65 +308,66 @@ export async function importPersonas(o: ImportOptions): Promise<ImportReport> {
     report.skipped += batch.length - n;
     batch = [];
   };
-  for await (const r of readRows(o.input, 'jsonl')) {
-    report.rows++;
-    if ('error' in r) {
-      addBad(report, { line: r.line, field: null, reason: r.error });
-      continue;
-    }
-    const parsed = importedPersonaSchema.safeParse(r.row);
-    if (!parsed.success) {
-      addBad(report, zodBad(r.line, parsed.error));
-      continue;
-    }
-    const v = parsed.data;
-    const row: ImportedPersonaRow = {
-      persona: {
-        sourceId,
-        externalId: v.id ?? `line:${r.line}`,
-        name: v.name ?? null,
-        narrative: v.narrative.trim(),
-        age: v.demographics?.age ?? null,
-        ageBand: ageBand(v.demographics?.age ?? null),
-        gender: v.demographics?.gender ?? 'unknown',
-        country: v.demographics?.country?.trim() || 'unknown',
-        occupation: v.demographics?.occupation?.trim() || 'unknown',
-        model: v.model ?? null,
-        status: 'draft',
-        metadata: { import: { file: report.file, line: r.line } },
-      },
-    };
-    if (v.answers && Object.keys(v.answers).length) {
-      if (!v.instrument) {
-        addBad(report, { line: r.line, field: 'instrument', reason: 'answers need the instrument they belong to' });
+  return importLoop(report, async () => {
+    for await (const r of readRows(o.input, 'jsonl')) {
+      report.rows++;
+      if ('error' in r) {
+        addBad(report, { line: r.line, field: null, reason: r.error });
         continue;
       }
-      const ins = instrument(v.instrument);
-      if (!ins) {
-        addBad(report, { line: r.line, field: 'instrument', reason: `unknown instrument "${v.instrument}"` });
+      const parsed = importedPersonaSchema.safeParse(r.row);
+      if (!parsed.success) {
+        addBad(report, zodBad(r.line, parsed.error));
         continue;
       }
-      const known = new Set(ins.items.map((i) => i.itemId));
-      const badItem = Object.entries(v.answers).find(([k, x]) => !known.has(k) || !Number.isInteger(x) || x < ins.scaleMin || x > ins.scaleMax);
-      if (badItem) {
-        const [k, x] = badItem;
-        addBad(report, {
-          line: r.line,
-          field: `answers.${k}`,
-          reason: known.has(k) ? `${x} is not an integer on the scale ${ins.scaleMin}-${ins.scaleMax}` : `"${k}" is not an item of ${ins.id}`,
-        });
-        continue;
+      const v = parsed.data;
+      const row: ImportedPersonaRow = {
+        persona: {
+          sourceId,
+          externalId: v.id ?? `line:${r.line}`,
+          name: v.name ?? null,
+          narrative: v.narrative.trim(),
+          age: v.demographics?.age ?? null,
+          ageBand: ageBand(v.demographics?.age ?? null),
+          gender: v.demographics?.gender ?? 'unknown',
+          country: v.demographics?.country?.trim() || 'unknown',
+          occupation: v.demographics?.occupation?.trim() || 'unknown',
+          model: v.model ?? null,
+          status: 'draft',
+          metadata: { import: { file: report.file, line: r.line } },
+        },
+      };
+      if (v.answers && Object.keys(v.answers).length) {
+        if (!v.instrument) {
+          addBad(report, { line: r.line, field: 'instrument', reason: 'answers need the instrument they belong to' });
+          continue;
+        }
+        const ins = instrument(v.instrument);
+        if (!ins) {
+          addBad(report, { line: r.line, field: 'instrument', reason: `unknown instrument "${v.instrument}"` });
+          continue;
+        }
+        const known = new Set(ins.items.map((i) => i.itemId));
+        const badItem = Object.entries(v.answers).find(([k, x]) => !known.has(k) || !Number.isInteger(x) || x < ins.scaleMin || x > ins.scaleMax);
+        if (badItem) {
+          const [k, x] = badItem;
+          addBad(report, {
+            line: r.line,
+            field: `answers.${k}`,
+            reason: known.has(k) ? `${x} is not an integer on the scale ${ins.scaleMin}-${ins.scaleMax}` : `"${k}" is not an item of ${ins.id}`,
+          });
+          continue;
+        }
+        row.responses = { instrumentId: ins.id, model: v.model ?? null, temperature: v.temperature ?? null, answers: v.answers };
+        if (ins.items.every((i) => v.answers![i.itemId] !== undefined)) {
+          const s = scoreCommon({ id: ins.id, scaleMin: ins.scaleMin, scaleMax: ins.scaleMax, items: ins.items }, new Map(Object.entries(v.answers)));
+          row.scores = { instrumentId: ins.id, ...s };
+          row.persona.status = 'measured';
+        }
       }
-      row.responses = { instrumentId: ins.id, model: v.model ?? null, temperature: v.temperature ?? null, answers: v.answers };
-      if (ins.items.every((i) => v.answers![i.itemId] !== undefined)) {
-        const s = scoreCommon({ id: ins.id, scaleMin: ins.scaleMin, scaleMax: ins.scaleMax, items: ins.items }, new Map(Object.entries(v.answers)));
-        row.scores = { instrumentId: ins.id, ...s };
-        row.persona.status = 'measured';
-      }
+      batch.push(row);
+      if (batch.length >= (o.batchSize ?? 200)) flush();
     }
-    batch.push(row);
-    if (batch.length >= (o.batchSize ?? 200)) flush();
-  }
-  flush();
-  return report;
+    flush();
+  });
 }

@@ -159,6 +159,8 @@ export interface ImportReport {
   bad: BadRow[];
   /** Bad rows beyond the first 1000 are counted but not listed. */
   badCount: number;
+  /** True when the whole input was read; a failed import answers an error whose details hold this report. */
+  complete?: boolean;
 }
 
 export const importQuerySchema = z.object({

@@ -13,9 +13,12 @@ export function uploadLimits(env: Record<string, string | undefined> = process.e
   };
 }
 
+const mb = (bytes: number) => `${Number((bytes / 1048576).toFixed(bytes < 1048576 ? 2 : 0))} MB`;
+
 /**
  * Passes the body through while counting bytes and lines; past either limit the stream fails with a 413 that names
- * the file. Rows already imported by then were stored whole, batch by batch, and a re-upload skips them.
+ * the file and the limit. Rows already imported by then were stored whole, batch by batch; the error says how many,
+ * and a re-upload of the complete file skips them.
  */
 function limited(body: ReadableStream<Uint8Array>, fileName: string, limits: { maxBytes: number; maxRows: number }) {
   let bytes = 0;
@@ -27,12 +30,12 @@ function limited(body: ReadableStream<Uint8Array>, fileName: string, limits: { m
         for (let i = 0; i < chunk.length; i++) if (chunk[i] === 10) lines++;
         if (bytes > limits.maxBytes) {
           controller.error(
-            new AppError('upload_too_large', `${fileName}: the upload is larger than ${Math.round(limits.maxBytes / 1048576)} MB.`, 413),
+            new AppError('upload_too_large', `${fileName}: the upload is larger than the limit of ${mb(limits.maxBytes)} (POPULACE_MAX_UPLOAD_MB).`, 413),
           );
           return;
         }
         if (lines > limits.maxRows) {
-          controller.error(new AppError('upload_too_many_rows', `${fileName}: the upload has more than ${limits.maxRows} lines.`, 413));
+          controller.error(new AppError('upload_too_many_rows', `${fileName}: the upload has more than the limit of ${limits.maxRows} lines (POPULACE_MAX_UPLOAD_ROWS).`, 413));
           return;
         }
         controller.enqueue(chunk);
@@ -47,7 +50,7 @@ export async function importUpload(req: Request): Promise<ImportReport> {
   const limits = uploadLimits();
   const declared = Number(req.headers.get('content-length') ?? NaN);
   if (Number.isFinite(declared) && declared > limits.maxBytes) {
-    throw new AppError('upload_too_large', `${q.filename}: the upload is larger than ${Math.round(limits.maxBytes / 1048576)} MB.`, 413);
+    throw new AppError('upload_too_large', `${q.filename}: the upload is larger than the limit of ${mb(limits.maxBytes)} (POPULACE_MAX_UPLOAD_MB).`, 413);
   }
   const input = limited(req.body, q.filename, limits);
   const opts = { input, fileName: q.filename, sourceId: q.sourceId, sourceName: q.name, licence: q.licence };

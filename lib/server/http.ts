@@ -3,9 +3,13 @@
  * Populace sees is the socket's. Without a trusted reverse proxy (POPULACE_TRUST_PROXY unset) the X-Forwarded-For,
  * X-Real-IP and X-Forwarded-Host headers a client sends are replaced or dropped, so they cannot be forged to dodge the
  * per-address sign-in limit or to pass the same-origin check; with POPULACE_TRUST_PROXY=1 the proxy's headers are kept
- * (lib/auth/rate-limit.ts then takes the address the proxy appended last).
+ * (lib/auth/rate-limit.ts then takes the address the proxy appended last). Every request passes the front door in
+ * lib/server/gate.ts first (methods, encodings, Host, sign-in, security headers).
  */
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import { authRequired } from '../auth/config';
+import { sessionForToken } from '../auth/session';
+import { allowedHostsFromEnv, applyGate, type GateOptions } from './gate';
 
 export interface HttpServerOptions {
   host: string;
@@ -43,9 +47,14 @@ export async function startHttpServer(o: HttpServerOptions): Promise<Server> {
   const app = next({ dev: false, dir: o.dir ?? process.cwd(), hostname: o.host, port: o.port });
   const handle = app.getRequestHandler();
   await app.prepare();
+  const gate: GateOptions = {
+    authRequired: authRequired(),
+    allowedHosts: allowedHostsFromEnv(),
+    sessionIsLive: (token) => sessionForToken(token) !== null,
+  };
   const server = createServer((req, res) => {
     forwardedHeaders(req.headers, req.socket.remoteAddress, trust);
-    void handle(req, res);
+    if (applyGate(req, res, gate)) void handle(req, res);
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

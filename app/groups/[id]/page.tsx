@@ -6,10 +6,12 @@ import { AppError } from '@/lib/http/errors';
 import { getGroupDetail, listCustomRegions, listPersonaSources } from '@/lib/groups/service';
 import { isRoleAvailable } from '@/lib/llm';
 import { targetOptions } from '@/lib/targets/service';
+import { requirePageAccess } from '@/lib/auth/dal';
 
 export const dynamic = 'force-dynamic';
 
 export default async function GroupPage({ params }: { params: Promise<{ id: string }> }) {
+  await requirePageAccess();
   const id = Number((await params).id);
   if (!Number.isInteger(id) || id <= 0) notFound();
   let detail;

@@ -6,6 +6,7 @@ import { StatusBadge } from '@/components/personas/StatusBadge';
 import { fmt2, fmtInt, fmtTime, fmtWeight } from '@/components/personas/format';
 import { AppError } from '@/lib/http/errors';
 import { getPersonaDetail, type PersonaDetail } from '@/lib/personas/service';
+import { requirePageAccess } from '@/lib/auth/dal';
 
 export const dynamic = 'force-dynamic';
 
@@ -53,6 +54,7 @@ function Diff({ parts }: { parts: NonNullable<PersonaDetail['revisions']['chain'
 }
 
 export default async function PersonaPage({ params }: { params: Promise<{ id: string }> }) {
+  await requirePageAccess();
   const { id } = await params;
   const n = Number(id);
   if (!Number.isInteger(n) || n <= 0) notFound();

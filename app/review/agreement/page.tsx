@@ -5,6 +5,7 @@ import { fmtInt, fmtTime } from '@/components/personas/format';
 import { getAgreement } from '@/lib/review/agreement';
 import { currentReviewer } from '@/lib/review/reviewer';
 import { getReasonCodes } from '@/lib/review/service';
+import { requirePageAccess } from '@/lib/auth/dal';
 
 export const dynamic = 'force-dynamic';
 
@@ -23,6 +24,7 @@ function band(v: number | null): string {
 }
 
 export default async function AgreementPage() {
+  await requirePageAccess();
   const a = getAgreement();
   const reviewer = await currentReviewer();
   const reasonCodes = getReasonCodes().map((r) => ({ code: r.code, label: r.label }));

@@ -2,10 +2,12 @@ import Link from 'next/link';
 import { DecisionTable } from '@/components/review/DecisionTable';
 import { fmtInt } from '@/components/personas/format';
 import { getHistory } from '@/lib/review/service';
+import { requirePageAccess } from '@/lib/auth/dal';
 
 export const dynamic = 'force-dynamic';
 
 export default async function ReviewerHistoryPage({ params }: { params: Promise<{ reviewer: string }> }) {
+  await requirePageAccess();
   const reviewer = decodeURIComponent((await params).reviewer);
   const decisions = getHistory({ reviewer, limit: 1000 }).decisions;
   const inEffect = decisions.filter((d) => d.decision !== 'undo' && !d.undoneById).length;

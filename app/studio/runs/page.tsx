@@ -1,6 +1,7 @@
 import Link from 'next/link';
 import { AppError } from '@/lib/http/errors';
 import { compareRuns, listRuns } from '@/lib/studio/runs';
+import { requirePageAccess } from '@/lib/auth/dal';
 
 export const dynamic = 'force-dynamic';
 
@@ -60,6 +61,7 @@ function RunColumn({ run, testId }: { run: ReturnType<typeof compareRuns>['a']; 
 }
 
 export default async function RunsPage({ searchParams }: { searchParams: Promise<{ a?: string; b?: string }> }) {
+  await requirePageAccess();
   const sp = await searchParams;
   const runs = listRuns();
   let comparison: ReturnType<typeof compareRuns> | null = null;

@@ -36,7 +36,7 @@ afterAll(() => env.cleanup());
 
 async function createExport(body: unknown) {
   const { POST } = await import('@/app/api/exports/route');
-  const res = await POST(new Request('http://localhost/api/exports', { method: 'POST', body: JSON.stringify(body) }), undefined);
+  const res = await POST(new Request('http://localhost/api/exports', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }), undefined);
   return { status: res.status, body: await res.json() };
 }
 async function download(id: number, format?: string) {

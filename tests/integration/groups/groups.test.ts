@@ -50,7 +50,7 @@ afterAll(async () => {
 
 type Ctx = { params: Promise<{ id: string }> };
 const ctx = (id: number | string): Ctx => ({ params: Promise.resolve({ id: String(id) }) });
-const req = (body?: unknown, method = 'POST') => new Request('http://localhost/x', { method, body: body === undefined ? undefined : JSON.stringify(body) });
+const req = (body?: unknown, method = 'POST') => new Request('http://localhost/x', { method, headers: body === undefined ? undefined : { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
 
 async function createGroup(body: unknown) {
   const { POST } = await import('@/app/api/groups/route');

@@ -41,7 +41,7 @@ afterAll(() => env.cleanup());
 
 async function preview(spec: unknown) {
   const { POST } = await import('@/app/api/groups/preview/route');
-  const res = await POST(new Request('http://localhost/api/groups/preview', { method: 'POST', body: JSON.stringify({ spec }) }), undefined);
+  const res = await POST(new Request('http://localhost/api/groups/preview', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ spec }) }), undefined);
   return { status: res.status, body: await res.json() };
 }
 
@@ -87,7 +87,7 @@ describe('group targets from hand-counted respondents', () => {
   it('refuses a group whose target matches nobody, naming the filters', async () => {
     const { POST } = await import('@/app/api/groups/route');
     const res = await POST(
-      new Request('http://localhost/api/groups', { method: 'POST', body: JSON.stringify({ name: 'Nobody', definition: { reference: { filters: { countries: ['MN'] } } } }) }),
+      new Request('http://localhost/api/groups', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'Nobody', definition: { reference: { filters: { countries: ['MN'] } } } }) }),
       undefined,
     );
     expect(res.status).toBe(422);
@@ -95,6 +95,7 @@ describe('group targets from hand-counted respondents', () => {
     const ok = await POST(
       new Request('http://localhost/api/groups', {
         method: 'POST',
+        headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ name: 'Korea and Japan', definition: { reference: { filters: { countries: ['KR', 'JP'] } }, region: { name: 'KJ', countries: ['KR', 'JP'] } } }),
       }),
       undefined,

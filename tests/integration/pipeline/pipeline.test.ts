@@ -58,7 +58,7 @@ function upload(file: string, query: string): Request {
 
 async function post(mod: string, body: unknown) {
   const { POST } = await import(/* @vite-ignore */ mod);
-  const res: Response = await POST(new Request('http://localhost/x', { method: 'POST', body: JSON.stringify(body) }), undefined);
+  const res: Response = await POST(new Request('http://localhost/x', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }), undefined);
   return { status: res.status, body: await res.json() };
 }
 

@@ -13,7 +13,7 @@ afterAll(() => env.cleanup());
 
 async function startRun(body: unknown) {
   const { POST } = await import('@/app/api/runs/route');
-  const res = await POST(new Request('http://localhost/api/runs', { method: 'POST', body: JSON.stringify(body) }), undefined);
+  const res = await POST(new Request('http://localhost/api/runs', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }), undefined);
   return { status: res.status, body: await res.json() };
 }
 

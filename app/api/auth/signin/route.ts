@@ -9,7 +9,7 @@ export const dynamic = 'force-dynamic';
 export const POST = route(
   async (req) => {
     const s = await signIn(await jsonBody(req, signInSchema), req.headers);
-    const res = NextResponse.json({ user: { username: s.username, role: s.role }, csrfToken: s.csrfToken, expiresAt: s.expiresAt });
+    const res = NextResponse.json({ user: { username: s.username, role: s.role }, csrfToken: s.csrfToken, expiresAt: s.expiresAt }, { headers: { 'cache-control': 'no-store' } });
     for (const c of sessionCookies(s, secureCookies(req))) res.headers.append('set-cookie', c);
     return res;
   },
