@@ -1,4 +1,5 @@
 import { AlignInputError } from '../numeric/alignInputError';
+import type { Matrix } from '../numeric/matrix';
 import type { Rng } from '../numeric/rng';
 
 /** Shared input of every selection method. */
@@ -9,6 +10,11 @@ export interface SelectionInput {
   size: number;
   /** Seeded generator (deterministic selection for a seed). */
   rng: Rng;
+  /**
+   * The pool's trait scores, n x d (row i belongs to weight i). Needed by set-level methods that look at where the
+   * personas lie (herding); the weight-only methods ignore it.
+   */
+  points?: Matrix;
 }
 
 /** Shared result of every selection method. */
@@ -17,10 +23,15 @@ export interface SelectionResult {
   indices: Uint32Array;
   /** Whether the method guarantees each persona at most once. */
   unique: boolean;
+  /**
+   * First-order inclusion probabilities pi_i of the design, length n (only for methods with known pi, e.g. pivotal):
+   * Horvitz-Thompson set weights are w_i / pi_i for the chosen i.
+   */
+  inclusionProbabilities?: Float64Array;
 }
 
 /** Validates weights and size and returns the weight total. O(n). */
-export function checkSelectionInput(input: SelectionInput, needUnique: boolean): number {
+export function checkSelectionInput(input: Pick<SelectionInput, 'weights' | 'size'>, needUnique: boolean): number {
   const { weights, size } = input;
   let total = 0;
   let positive = 0;
