@@ -4,10 +4,11 @@ import { AlignInputError, createRng } from '@/lib/numeric';
 
 describe('selection methods', () => {
   const weights = Float64Array.from({ length: 50 }, (_, i) => (i % 5) + 0.5);
+  const points = { data: Float64Array.from({ length: 100 }, (_, t) => 1 + ((t * 37) % 41) / 10), rows: 50, cols: 2 };
   it('are deterministic under a seed', () => {
     for (const [name, f] of Object.entries(selectionMethods)) {
-      const a = f({ weights, size: 20, rng: createRng(3) }).indices;
-      const b = f({ weights, size: 20, rng: createRng(3) }).indices;
+      const a = f({ weights, size: 20, rng: createRng(3), points }).indices;
+      const b = f({ weights, size: 20, rng: createRng(3), points }).indices;
       expect(Array.from(a), name).toEqual(Array.from(b));
       expect(a.length, name).toBe(20);
     }

@@ -7,6 +7,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { alignPool, importanceSampling, selectionMethods, validateTraitSet, type SelectionMethod } from '@/lib/align';
+import { UNIQUE_SELECTION_METHODS } from '@/lib/align/selectionMethods';
 import { AlignInputError, createRng, type Matrix } from '@/lib/numeric';
 import { importanceWeights, metricRegistry, paperMetrics, weightDiagnostics, type MetricName, type Truncation } from '@/lib/stats';
 
@@ -319,6 +320,8 @@ describe('weightDiagnostics', () => {
 
 describe('selection methods', () => {
   const methods = Object.keys(selectionMethods) as SelectionMethod[];
+  /** Trait-like points for the methods that look at where personas lie (herding); the others ignore them. */
+  const pointsFor = (w: ArrayLike<number>): Matrix => ({ data: Float64Array.from({ length: 2 * w.length }, (_, t) => ((t * 7919) % 41) / 10), rows: w.length, cols: 2 });
   const weights = fc
     .array(fc.oneof(fc.constant(0), fc.double({ min: 1e-9, max: 1e6, noNaN: true })), { minLength: 1, maxLength: 80 })
     .filter((w) => w.some((x) => x > 0));
@@ -328,10 +331,11 @@ describe('selection methods', () => {
       fc.property(weights, fc.nat({ max: 200 }), fc.nat(), fc.constantFrom(...methods), (w, rawSize, seed, method) => {
         const positive = w.filter((x) => x > 0).length;
         const size = rawSize;
-        const r = orAlignInputError(() => selectionMethods[method]({ weights: w, size, rng: createRng(seed) }), ['BAD_PARAMETER']);
+        const points = pointsFor(w);
+        const r = orAlignInputError(() => selectionMethods[method]({ weights: w, size, rng: createRng(seed), points }), ['BAD_PARAMETER']);
         if (!r) {
           // only the unique methods may refuse, and only when more personas are asked for than have weight
-          expect(r === undefined && size > positive && (method === 'withoutReplacement' || method === 'topFraction')).toBe(true);
+          expect(r === undefined && size > positive && UNIQUE_SELECTION_METHODS.has(method)).toBe(true);
           return;
         }
         expect(r.indices.length).toBe(size);
@@ -341,7 +345,7 @@ describe('selection methods', () => {
         }
         if (r.unique) expect(new Set(r.indices).size).toBe(size);
         // deterministic under the seed
-        expect(Array.from(selectionMethods[method]({ weights: w, size, rng: createRng(seed) }).indices)).toEqual(Array.from(r.indices));
+        expect(Array.from(selectionMethods[method]({ weights: w, size, rng: createRng(seed), points }).indices)).toEqual(Array.from(r.indices));
       }),
       { numRuns: 100 },
     );
