@@ -5,6 +5,7 @@
  */
 import { sql } from 'drizzle-orm';
 import {
+  blob,
   index,
   integer,
   primaryKey,
@@ -386,6 +387,8 @@ export const alignmentRuns = sqliteTable('alignment_runs', {
   trace: text('trace', { mode: 'json' }).$type<number[]>(),
   createdAt: createdAt(),
   finishedAt: text('finished_at'),
+  /** The signed-in user who started the run; null when the server needs no sign-in (loopback) or for older runs. */
+  createdBy: text('created_by'),
 });
 export type AlignmentRun = typeof alignmentRuns.$inferSelect;
 
@@ -442,8 +445,50 @@ export const exports = sqliteTable('exports', {
   format: text('format', { enum: ['jsonl', 'csv', 'parquet'] }).notNull(),
   manifest: text('manifest', { mode: 'json' }).$type<Record<string, unknown>>().notNull(),
   createdAt: createdAt(),
+  /** The signed-in user who made the export; null when the server needs no sign-in (loopback) or for older exports. */
+  createdBy: text('created_by'),
 });
 export type Export = typeof exports.$inferSelect;
+
+/**
+ * The files of an export, written once when the export is made (one row per format): the exact bytes a download
+ * answers, with their sha256 (equal to the manifest's file hash) and size. Exports made before this table existed
+ * have no rows and are rebuilt from their manifest.
+ */
+export const exportFiles = sqliteTable(
+  'export_files',
+  {
+    exportId: integer('export_id')
+      .notNull()
+      .references(() => exports.id, { onDelete: 'cascade' }),
+    format: text('format', { enum: ['jsonl', 'csv', 'parquet'] }).notNull(),
+    sha256: text('sha256').notNull(),
+    size: integer('size').notNull(),
+    bytes: blob('bytes', { mode: 'buffer' }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.exportId, t.format] })],
+);
+export type ExportFile = typeof exportFiles.$inferSelect;
+
+/**
+ * Append-only audit trail of destructive actions (deleting a run or an export): who, what, which row, details as
+ * JSON, when. Written in the same transaction as the change; triggers refuse updates and deletes of its rows.
+ */
+export const auditLog = sqliteTable(
+  'audit_log',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    /** The signed-in username; null when the server needs no sign-in (loopback, the single local user). */
+    actor: text('actor'),
+    action: text('action').notNull(),
+    entity: text('entity').notNull(),
+    entityId: text('entity_id').notNull(),
+    details: text('details', { mode: 'json' }).$type<Record<string, unknown>>().notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index('audit_log_entity').on(t.entity, t.entityId), index('audit_log_created').on(t.createdAt)],
+);
+export type AuditLogRow = typeof auditLog.$inferSelect;
 
 /** Every LLM call: recorded and cached by request hash so reruns never pay twice. */
 export const llmCalls = sqliteTable(

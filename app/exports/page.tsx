@@ -3,11 +3,12 @@ import { listExports } from '@/lib/export/service';
 import { listGroups } from '@/lib/groups/service';
 import { listRuns } from '@/lib/studio/runs';
 import { requirePageAccess } from '@/lib/auth/dal';
+import { actorFromPage } from '@/lib/audit/actor';
 
 export const dynamic = 'force-dynamic';
 
 export default async function ExportsPage({ searchParams }: { searchParams: Promise<{ group?: string }> }) {
-  await requirePageAccess();
+  const actor = actorFromPage(await requirePageAccess());
   const sp = await searchParams;
   const groups = listGroups().map((g) => ({ id: g.id, name: g.name, aligned: g.latestRun !== null }));
   const initialGroup = sp.group && groups.some((g) => g.id === Number(sp.group)) ? Number(sp.group) : null;
@@ -24,7 +25,7 @@ export default async function ExportsPage({ searchParams }: { searchParams: Prom
           the command line (<code>npm run -s populace -- export --help</code>).
         </p>
       </div>
-      <ExportsScreen exports={JSON.parse(JSON.stringify(listExports())) as ExportListItem[]} runs={runs} groups={groups} initialGroup={initialGroup} />
+      <ExportsScreen exports={JSON.parse(JSON.stringify(listExports(undefined, actor))) as ExportListItem[]} runs={runs} groups={groups} initialGroup={initialGroup} />
     </div>
   );
 }

@@ -1,17 +1,22 @@
 'use client';
 
-/** Create an export (run, group or pool; k personas or every persona with its weight), list, download, diff two. */
+/** Create an export (run, group or pool; k personas or every persona with its weight), list, download, delete, diff two. */
 import { useRouter } from 'next/navigation';
 import { useState } from 'react';
 import { HelpTip } from '@/components/HelpTip';
 import { EXPORT_FORMATS } from '@/lib/export/schema';
 import { ReadOnlyNote, useMayChange } from '../Access';
+import { DeleteButton } from '../DeleteButton';
 
 export interface ExportListItem {
   id: number;
   runId: number | null;
   format: string;
   createdAt: string;
+  /** The signed-in user who made it (null without sign-in). */
+  createdBy: string | null;
+  /** Whether the current user may delete it (owner, admin, or loopback). */
+  mayDelete: boolean;
   source: { kind: string; run: { id: number; name: string } | null; group: { id: number; name: string } | null };
   set: string;
   selection: { k: number; distinct: number; unique: boolean; seed: number | null; method: string };
@@ -193,8 +198,9 @@ export function ExportsScreen({
         </h2>
         <p className="text-xs text-slate-500">
           Each export keeps a manifest (Populace version, target and group, engine config and seed, reference and persona licences,
-          metrics, diagnostics, review summary, a sha256 of every row and of each file). Downloads are rebuilt from the manifest and
-          are byte-identical; a persona changed since the export is refused by row.
+          metrics, diagnostics, review summary, a sha256 of every row and of each file). Each file is stored when the export is made,
+          so a download answers exactly those bytes (their sha256 is in the x-content-sha256 header), even after its personas were
+          reviewed. Deleting an export is recorded in the audit log.
         </p>
         <table className="mt-1 w-full text-xs" data-testid="exports-list">
           <thead className="bg-slate-100 text-left text-slate-700">
@@ -213,13 +219,19 @@ export function ExportsScreen({
               </th>
               <th className="px-2 py-1">Download</th>
               <th className="px-2 py-1">Rows sha256</th>
+              <th className="px-2 py-1">
+                <span className="sr-only">Delete</span>
+              </th>
             </tr>
           </thead>
           <tbody>
             {exports.map((e) => (
               <tr key={e.id} className="border-t border-slate-100" data-testid={`export-row-${e.id}`}>
                 <td className="px-2 py-1 tabular-nums">{e.id}</td>
-                <td className="px-2 py-1 tabular-nums">{e.createdAt.replace('T', ' ').slice(0, 19)}</td>
+                <td className="px-2 py-1 tabular-nums">
+                  {e.createdAt.replace('T', ' ').slice(0, 19)}
+                  {e.createdBy && <span className="block text-[10px] text-slate-500">by {e.createdBy}</span>}
+                </td>
                 <td className="px-2 py-1">{describeSource(e)}</td>
                 <td className="px-2 py-1">{e.set === 'weights' ? 'every persona + weight' : `${e.selection.unique ? 'unique' : 'with replacement'} · ${e.selection.method}`}</td>
                 <td className="px-2 py-1 text-right tabular-nums">{e.rows}</td>
@@ -240,11 +252,14 @@ export function ExportsScreen({
                 <td className="px-2 py-1 font-mono text-[10px] text-slate-500" title={e.rowsSha256}>
                   {e.rowsSha256.slice(0, 12)}…
                 </td>
+                <td className="px-2 py-1">
+                  <DeleteButton url={`/api/exports/${e.id}`} what={`export ${e.id}`} allowed={e.mayDelete} testId={`delete-export-${e.id}`} />
+                </td>
               </tr>
             ))}
             {exports.length === 0 && (
               <tr>
-                <td colSpan={8} className="px-2 py-2 text-slate-500">
+                <td colSpan={9} className="px-2 py-2 text-slate-500">
                   No exports yet.
                 </td>
               </tr>

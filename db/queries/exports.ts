@@ -1,21 +1,65 @@
-/** Exports (manifests) and the persona, source, reference and review facts an export needs. */
-import { desc, eq, inArray, sql } from 'drizzle-orm';
+/** Exports (manifests, stored files, deletion) and the persona, source, reference and review facts an export needs. */
+import { and, desc, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../client';
-import { exports, referenceSets, sources, type Export, type Persona } from '../schema';
+import { exportFiles, exports, referenceSets, sources, type Export, type ExportFile, type Persona } from '../schema';
+import { appendAuditEntry, type AuditEntry } from './audit';
 import { preferredScoresOn } from './pool';
 
+/** A file of an export as written when the export was made. */
+export interface NewExportFile {
+  format: ExportFile['format'];
+  sha256: string;
+  bytes: Uint8Array;
+}
+
+/** Inserts an export and the bytes of its files in one transaction. */
 export function insertExportRow({
   db,
   runId,
   format,
   manifest,
+  createdBy,
+  files = [],
 }: {
   db: Db;
   runId: number | null;
   format: Export['format'];
   manifest: Record<string, unknown>;
+  createdBy?: string | null;
+  files?: NewExportFile[];
 }): Export {
-  return db.insert(exports).values({ runId, format, manifest }).returning().get();
+  return db.transaction((tx) => {
+    const row = tx.insert(exports).values({ runId, format, manifest, createdBy: createdBy ?? null }).returning().get();
+    for (const f of files) {
+      tx.insert(exportFiles)
+        .values({ exportId: row.id, format: f.format, sha256: f.sha256, size: f.bytes.length, bytes: Buffer.from(f.bytes.buffer, f.bytes.byteOffset, f.bytes.byteLength) })
+        .run();
+    }
+    return row;
+  });
+}
+
+/** The stored file of an export in a format, or undefined (exports made before files were stored). */
+export function getExportFile({ db, exportId, format }: { db: Db; exportId: number; format: ExportFile['format'] }): ExportFile | undefined {
+  return db
+    .select()
+    .from(exportFiles)
+    .where(and(eq(exportFiles.exportId, exportId), eq(exportFiles.format, format)))
+    .get();
+}
+
+/**
+ * Deletes an export with its stored files and appends the audit entry, in one transaction (all or nothing).
+ * False when the export does not exist (nothing written).
+ */
+export function deleteExportRow({ db, id, audit }: { db: Db; id: number; audit: AuditEntry }): boolean {
+  return db.transaction((tx) => {
+    if (!tx.select({ id: exports.id }).from(exports).where(eq(exports.id, id)).get()) return false;
+    tx.delete(exportFiles).where(eq(exportFiles.exportId, id)).run();
+    tx.delete(exports).where(eq(exports.id, id)).run();
+    appendAuditEntry({ db: tx, entry: audit });
+    return true;
+  });
 }
 
 export function getExportRow({ db, id }: { db: Db; id: number }): Export | undefined {

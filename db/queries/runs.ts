@@ -1,7 +1,8 @@
-/** Alignment runs: created when a run starts, completed (or failed) in one write. */
+/** Alignment runs: created when a run starts, completed (or failed) in one write, deleted with an audit entry. */
 import { desc, eq, inArray } from 'drizzle-orm';
 import type { Db } from '../client';
-import { alignmentRuns, type AlignmentRun } from '../schema';
+import { alignmentRuns, exports, type AlignmentRun } from '../schema';
+import { appendAuditEntry, type AuditEntry } from './audit';
 
 export function insertRun({
   db,
@@ -11,6 +12,7 @@ export function insertRun({
   targetId,
   groupId,
   jobId,
+  createdBy,
 }: {
   db: Db;
   name: string;
@@ -19,10 +21,12 @@ export function insertRun({
   targetId?: number | null;
   groupId?: number | null;
   jobId?: number | null;
+  /** The signed-in user who started the run (null without sign-in). */
+  createdBy?: string | null;
 }): AlignmentRun {
   return db
     .insert(alignmentRuns)
-    .values({ name, seed, config, targetId: targetId ?? null, groupId: groupId ?? null, jobId: jobId ?? null, status: 'running' })
+    .values({ name, seed, config, targetId: targetId ?? null, groupId: groupId ?? null, jobId: jobId ?? null, status: 'running', createdBy: createdBy ?? null })
     .returning()
     .get();
 }
@@ -83,6 +87,7 @@ export function listRunSummaries({ db, limit = 50 }: { db: Db; limit?: number })
       createdAt: alignmentRuns.createdAt,
       finishedAt: alignmentRuns.finishedAt,
       jobId: alignmentRuns.jobId,
+      createdBy: alignmentRuns.createdBy,
     })
     .from(alignmentRuns)
     .orderBy(desc(alignmentRuns.id))
@@ -92,4 +97,27 @@ export function listRunSummaries({ db, limit = 50 }: { db: Db; limit?: number })
 
 export function getRunsByIds({ db, ids }: { db: Db; ids: number[] }) {
   return db.select().from(alignmentRuns).where(inArray(alignmentRuns.id, ids)).all();
+}
+
+export type DeleteRunOutcome = { deleted: true } | { deleted: false; reason: 'not_found' } | { deleted: false; reason: 'has_exports'; exportIds: number[] };
+
+/**
+ * Deletes a run and appends the audit entry in one transaction (all or nothing). A run that exports refer to is
+ * not deleted (the exports' run_id is a foreign key; the check runs inside the transaction).
+ */
+export function deleteRunRow({ db, id, audit }: { db: Db; id: number; audit: AuditEntry }): DeleteRunOutcome {
+  return db.transaction((tx): DeleteRunOutcome => {
+    if (!tx.select({ id: alignmentRuns.id }).from(alignmentRuns).where(eq(alignmentRuns.id, id)).get()) return { deleted: false, reason: 'not_found' };
+    const exportIds = tx
+      .select({ id: exports.id })
+      .from(exports)
+      .where(eq(exports.runId, id))
+      .orderBy(exports.id)
+      .all()
+      .map((r) => r.id);
+    if (exportIds.length) return { deleted: false, reason: 'has_exports', exportIds };
+    tx.delete(alignmentRuns).where(eq(alignmentRuns.id, id)).run();
+    appendAuditEntry({ db: tx, entry: audit });
+    return { deleted: true };
+  });
 }

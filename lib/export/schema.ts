@@ -24,8 +24,11 @@ export const exportRequestSchema = z.object({
    * 'weights': every persona of the run's pool (or of the pool) with its weight and its count in the selection.
    */
   set: z.enum(['selection', 'weights']).default('selection'),
-  /** k; default the run's selection size (pool: every persona). */
-  size: z.number().int().min(1).max(1_000_000).optional(),
+  /**
+   * k; default the run's selection size (pool: every persona). Bounded by the service (lib/limits/sizes.ts): at most
+   * POPULACE_MAX_SET_SIZE, the pool size for a unique set, 10 times the pool size for a draw with replacement.
+   */
+  size: z.number().int().min(1).optional(),
   /** Draw k distinct personas (weighted, without replacement) instead of with replacement (systematic). */
   unique: z.boolean().default(false),
   /** Seed of a fresh draw. */

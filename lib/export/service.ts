@@ -1,11 +1,23 @@
 /**
  * Exports of persona sets: resolve what to export (a run, a group's latest run, or the pool), draw k personas when
  * asked (seeded; unique or with replacement), build rows and the manifest (provenance, licences, metrics,
- * diagnostics, review summary, a hash of every row and of every format's file), store the manifest, and re-render
- * the same bytes from a manifest later.
+ * diagnostics, review summary, a hash of every row and of every format's file), and store the manifest with the bytes
+ * of every format's file. A download answers the stored bytes (an export is an immutable file, whatever happened to
+ * its personas since); exports made before files were stored, and the CLI's --from-manifest, re-render the same
+ * bytes from the manifest instead.
  */
 import { getDb, type Db } from '../../db/client';
-import { getExportRow, getReferenceWithSource, insertExportRow, listExportPersonas, listExportRows, listSourcesByIds, reviewSummaryFor } from '../../db/queries/exports';
+import {
+  deleteExportRow,
+  getExportFile,
+  getExportRow,
+  getReferenceWithSource,
+  insertExportRow,
+  listExportPersonas,
+  listExportRows,
+  listSourcesByIds,
+  reviewSummaryFor,
+} from '../../db/queries/exports';
 import { getLatestGroupRun } from '../../db/queries/groups';
 import { listPoolPersonas } from '../../db/queries/pool';
 import { getRunById } from '../../db/queries/runs';
@@ -14,7 +26,9 @@ import { DEFAULT_ALIGN_CONFIG } from '../align/alignPool';
 import { selectSystematic } from '../align/selectSystematic';
 import { selectWithoutReplacement } from '../align/selectWithoutReplacement';
 import { coverageOfRun, getGroup } from '../groups/service';
+import { LOCAL_ACTOR, mayDeleteOwned, requireMayDelete, type Actor } from '../audit/actor';
 import { AppError } from '../http/errors';
+import { checkSetSize } from '../limits/sizes';
 import { AlignInputError } from '../numeric/alignInputError';
 import { createRng } from '../numeric/rng';
 import { STUDIO_DEFAULT_SELECTION } from '../studio/runs';
@@ -157,6 +171,15 @@ export function prepareExport(input: unknown, db: Db = getDb()): { rows: ExportR
     throw new AppError('bad_request', 'An export of every persona with its weight takes no size or unique option.', 400);
   }
   const r = resolveSource(request, db);
+  if (request.size !== undefined) {
+    checkSetSize({
+      field: 'size',
+      value: request.size,
+      poolSize: r.personaIds.length,
+      distinct: request.unique,
+      poolLabel: r.run ? `run ${r.run.id}'s pool` : 'the pool',
+    });
+  }
   const draw = drawCounts(request, r);
   const entries =
     request.set === 'weights'
@@ -223,11 +246,21 @@ export function prepareExport(input: unknown, db: Db = getDb()): { rows: ExportR
   return { rows, manifest, bytes };
 }
 
-/** Creates an export and stores its manifest: { id, manifest }. */
-export function createExport(input: unknown, db: Db = getDb()) {
-  const { manifest } = prepareExport(input, db);
-  const row = insertExportRow({ db, runId: manifest.source.run?.id ?? null, format: manifest.request.format, manifest: manifest as unknown as Record<string, unknown> });
-  return { id: row.id, createdAt: row.createdAt, manifest };
+/**
+ * Creates an export: stores its manifest and the bytes of its file in every format (with their sha256, equal to the
+ * manifest's file hashes) in one transaction, owned by the actor. { id, createdAt, createdBy, manifest }.
+ */
+export function createExport(input: unknown, db: Db = getDb(), actor: Actor = LOCAL_ACTOR) {
+  const { manifest, bytes } = prepareExport(input, db);
+  const row = insertExportRow({
+    db,
+    runId: manifest.source.run?.id ?? null,
+    format: manifest.request.format,
+    manifest: manifest as unknown as Record<string, unknown>,
+    createdBy: actor.username,
+    files: EXPORT_FORMATS.map((f) => ({ format: f, sha256: manifest.files[f].sha256, bytes: bytes[f] })),
+  });
+  return { id: row.id, createdAt: row.createdAt, createdBy: row.createdBy, manifest };
 }
 
 /**
@@ -263,21 +296,47 @@ export function exportFilename(id: number | string, format: ExportFormat | 'mani
 export function getExport(id: number, db: Db = getDb()) {
   const row = getExportRow({ db, id });
   if (!row) throw new AppError('not_found', `Export ${id} does not exist.`, 404);
-  return { id: row.id, runId: row.runId, format: row.format, createdAt: row.createdAt, manifest: row.manifest as unknown as ExportManifest };
+  return { id: row.id, runId: row.runId, format: row.format, createdAt: row.createdAt, createdBy: row.createdBy, manifest: row.manifest as unknown as ExportManifest };
 }
 
-/** The file of a stored export in a format (default the export's own), or its manifest as JSON. */
-export function downloadExport(id: number, format: ExportFormat | 'manifest' | undefined, db: Db = getDb()) {
+export interface ExportDownload {
+  bytes: Uint8Array;
+  filename: string;
+  contentType: string;
+  /** sha256 (hex) of the bytes; for a file, the manifest's file hash. */
+  sha256: string;
+  /** 'stored': the bytes written when the export was made; 'rebuilt': rendered again from the manifest (older exports). */
+  origin: 'stored' | 'rebuilt' | 'manifest';
+}
+
+/**
+ * The file of a stored export in a format (default the export's own), or its manifest as JSON. A file is the bytes
+ * stored when the export was made (checked against the manifest's hash); an export made before files were stored
+ * is rebuilt from its manifest (409 when a persona in it changed since).
+ */
+export function downloadExport(id: number, format: ExportFormat | 'manifest' | undefined, db: Db = getDb()): ExportDownload {
   const e = getExport(id, db);
   if (format === 'manifest') {
-    return { bytes: new TextEncoder().encode(JSON.stringify(e.manifest, null, 2) + '\n'), filename: exportFilename(id, 'manifest'), contentType: 'application/json; charset=utf-8' };
+    const bytes = new TextEncoder().encode(JSON.stringify(e.manifest, null, 2) + '\n');
+    return { bytes, filename: exportFilename(id, 'manifest'), contentType: 'application/json; charset=utf-8', sha256: sha256Hex(bytes), origin: 'manifest' };
   }
   const f = format ?? e.format;
-  return { bytes: renderFromManifest(e.manifest, f, db), filename: exportFilename(id, f), contentType: CONTENT_TYPES[f] };
+  const expected = e.manifest.files[f]?.sha256;
+  const stored = getExportFile({ db, exportId: id, format: f });
+  if (stored) {
+    const bytes = new Uint8Array(stored.bytes.buffer, stored.bytes.byteOffset, stored.bytes.byteLength);
+    const actual = sha256Hex(bytes);
+    if (actual !== stored.sha256 || (expected && actual !== expected)) {
+      throw new AppError('file_corrupt', `The stored ${f} file of export ${id} no longer hashes to the manifest's sha256: the database copy is damaged.`, 500);
+    }
+    return { bytes, filename: exportFilename(id, f), contentType: CONTENT_TYPES[f], sha256: actual, origin: 'stored' };
+  }
+  const bytes = renderFromManifest(e.manifest, f, db);
+  return { bytes, filename: exportFilename(id, f), contentType: CONTENT_TYPES[f], sha256: sha256Hex(bytes), origin: 'rebuilt' };
 }
 
-/** Exports for the list (without the per-row hashes). */
-export function listExports(db: Db = getDb()) {
+/** Exports for the list (without the per-row hashes), with whether the actor may delete each. */
+export function listExports(db: Db = getDb(), actor: Actor = LOCAL_ACTOR) {
   return listExportRows({ db }).map((row) => {
     const m = row.manifest as unknown as ExportManifest;
     return {
@@ -285,6 +344,8 @@ export function listExports(db: Db = getDb()) {
       runId: row.runId,
       format: row.format,
       createdAt: row.createdAt,
+      createdBy: row.createdBy,
+      mayDelete: mayDeleteOwned(actor, row.createdBy),
       source: m.source,
       set: m.request.set,
       selection: m.selection,
@@ -293,6 +354,37 @@ export function listExports(db: Db = getDb()) {
       files: m.files,
     };
   });
+}
+
+/**
+ * Deletes an export and its stored files, and writes an audit entry, in one transaction. Allowed to its owner or an
+ * admin when sign-in is required (403 otherwise), to anyone on a loopback server.
+ */
+export function deleteExport(id: number, actor: Actor = LOCAL_ACTOR, db: Db = getDb()) {
+  const e = getExport(id, db);
+  requireMayDelete(actor, e.createdBy, `export ${id}`);
+  const deleted = deleteExportRow({
+    db,
+    id,
+    audit: {
+      actor: actor.username,
+      action: 'delete',
+      entity: 'export',
+      entityId: id,
+      details: {
+        runId: e.runId,
+        format: e.format,
+        createdAt: e.createdAt,
+        createdBy: e.createdBy,
+        source: e.manifest.source.kind,
+        rows: e.manifest.rows.length,
+        rowsSha256: e.manifest.rowsSha256,
+        files: e.manifest.files,
+      },
+    },
+  });
+  if (!deleted) throw new AppError('not_found', `Export ${id} does not exist.`, 404);
+  return { deleted: id };
 }
 
 /** Added, removed and reweighted personas between two stored exports. */

@@ -4,14 +4,15 @@
  * (lib/studio/runs.ts, with an explicit pool and the group id on the run).
  */
 import { getDb, type Db } from '../../db/client';
+import { LOCAL_ACTOR, type Actor } from '../audit/actor';
 import { AppError } from '../http/errors';
 import { STUDIO_DEFAULT_BANDWIDTH } from '../studio/live';
 import { startAlignmentRun, STUDIO_DEFAULT_SELECTION } from '../studio/runs';
 import { buildGroupSet, getGroup } from './service';
 import { groupAlignRequestSchema } from './schema';
 
-/** Starts the alignment of a group's set as a job: { runId, jobId, setSize, unmeasured }. */
-export async function startGroupAlignment(groupId: number, input: unknown, db: Db = getDb()) {
+/** Starts the alignment of a group's set as a job owned by the actor: { runId, jobId, setSize, unmeasured }. */
+export async function startGroupAlignment(groupId: number, input: unknown, db: Db = getDb(), actor: Actor = LOCAL_ACTOR) {
   const request = groupAlignRequestSchema.parse(input ?? {});
   const group = getGroup(groupId, db);
   const set = await buildGroupSet(group, db);
@@ -48,6 +49,7 @@ export async function startGroupAlignment(groupId: number, input: unknown, db: D
         },
       },
     },
+    actor,
   );
   return { runId, jobId, setSize: set.personaIds.length, unmeasured: set.unmeasured.length, method: set.retrieval.method };
 }

@@ -6,6 +6,7 @@
 import type { Db } from '../../db/client';
 import { listGroupCandidates, type CandidateRow } from '../../db/queries/groups';
 import { embedTexts, isRoleAvailable } from '../llm';
+import { checkRetrieveCount } from '../limits/sizes';
 import { describeWhy, rankByEmbedding, rankLexical, type MatchWhy, type RankedHit } from './rank';
 import type { PersonaSide } from './schema';
 
@@ -39,10 +40,14 @@ export interface RetrievalResult {
   note: string;
 }
 
-/** Ranks the filtered candidates for the persona side of a group. */
+/**
+ * Ranks the filtered candidates for the persona side of a group. The count (opts.limit, else the side's
+ * retrieveCount) is bounded (lib/limits/sizes.ts; 422 naming the field and the limit).
+ */
 export async function retrievePersonas(db: Db, side: PersonaSide, opts: { signal?: AbortSignal; limit?: number } = {}): Promise<RetrievalResult> {
-  const candidates = listGroupCandidates({ db, filters: side.filters });
   const limit = opts.limit ?? side.retrieveCount;
+  checkRetrieveCount(opts.limit !== undefined ? 'limit' : 'retrieveCount', limit);
+  const candidates = listGroupCandidates({ db, filters: side.filters });
   const description = side.description?.trim() ?? '';
   let method: RetrievalMethod;
   let ranked: RankedHit[];

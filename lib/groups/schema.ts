@@ -27,8 +27,11 @@ export const personaSideSchema = z.object({
   /** The group in words ("young adults in Seoul who study engineering"); the retrieval query. */
   description: z.string().trim().max(2000).optional(),
   filters: personaFiltersSchema.default({ ageBands: [], genders: [], countries: [], sources: [] }),
-  /** How many personas retrieval returns (the group set is built from them). */
-  retrieveCount: z.number().int().min(2).max(5000).default(200),
+  /**
+   * How many personas retrieval returns (the group set is built from them). Bounded by the service
+   * (lib/limits/sizes.ts): at most 5,000 and at most POPULACE_MAX_SET_SIZE.
+   */
+  retrieveCount: z.number().int().min(2).default(200),
 });
 export type PersonaSide = z.infer<typeof personaSideSchema>;
 
@@ -56,7 +59,8 @@ export type GroupInput = z.infer<typeof groupInputSchema>;
 /** Options of a group alignment (defaults: seed 1, size = set size, systematic selection, bandwidth 0.5). */
 export const groupAlignRequestSchema = z.object({
   seed: z.number().int().min(0).max(2 ** 31 - 1).default(1),
-  size: z.number().int().min(1).max(100_000).optional(),
+  /** Set size; bounded when the run starts (POPULACE_MAX_SET_SIZE and the group set's size, lib/limits/sizes.ts). */
+  size: z.number().int().min(1).optional(),
   selection: z.enum(['multinomial', 'systematic', 'topFraction', 'withoutReplacement']).optional(),
   bandwidth: z.union([z.number().positive().max(5), z.enum(['scott', 'silverman'])]).optional(),
 });

@@ -16,6 +16,7 @@ import {
 import { countRespondentsByCountry } from '../../db/queries/targets';
 import type { Group } from '../../db/schema';
 import { AppError } from '../http/errors';
+import { checkRetrieveCount } from '../limits/sizes';
 import { narrativeDiff } from '../personas/revisions';
 import { countryName } from '../targets/countries';
 import { buildTarget } from '../targets/service';
@@ -110,6 +111,7 @@ function checkName(db: Db, name: string, exceptId?: number) {
 
 export function createGroup(input: unknown, db: Db = getDb()) {
   const g = groupInputSchema.parse(input);
+  checkRetrieveCount('definition.personas.retrieveCount', g.definition.personas.retrieveCount);
   checkName(db, g.name);
   buildTarget(g.definition.reference, db); // refuse a group whose target matches nobody
   const row = insertGroupRow({ db, name: g.name, definition: g.definition as unknown as Record<string, unknown> });
@@ -119,6 +121,7 @@ export function createGroup(input: unknown, db: Db = getDb()) {
 export function updateGroup(id: number, input: unknown, db: Db = getDb()) {
   const g = groupInputSchema.parse(input);
   getGroup(id, db);
+  checkRetrieveCount('definition.personas.retrieveCount', g.definition.personas.retrieveCount);
   checkName(db, g.name, id);
   buildTarget(g.definition.reference, db);
   const row = updateGroupRow({ db, id, name: g.name, definition: g.definition as unknown as Record<string, unknown> });

@@ -37,10 +37,15 @@ export function startBaselineJob(input: unknown, db: Db = getDb()): JobView {
   return startJob({ kind: BASELINE_JOB_KIND, params }, db);
 }
 
-/** The pipeline screen's data: LLM configuration, posts sources with counts, measured counts and the call log size. */
-export function getPipelineState(db: Db = getDb()) {
+/**
+ * The pipeline screen's data: LLM configuration, posts sources with counts, measured counts and the call log size.
+ * The LLM servers' URLs are server details: each role's baseURL is null unless `details` is true (GET
+ * /api/pipeline/state sets it for admins and on a loopback server).
+ */
+export function getPipelineState(db: Db = getDb(), { details = false }: { details?: boolean } = {}) {
+  const status = llmStatus();
   return {
-    llm: { ...llmStatus(), available: llmAvailable() },
+    llm: { ...status, roles: status.roles.map((r) => ({ ...r, baseURL: details ? r.baseURL : null })), available: llmAvailable() },
     postSources: listPostSources({ db }),
     personaSources: personaSources(db),
     measured: countMeasured({ db }),

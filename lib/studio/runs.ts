@@ -5,10 +5,12 @@ import { createInterface } from 'node:readline';
 import { z } from 'zod';
 import { getDb, type Db } from '../../db/client';
 import { listPoolPersonas } from '../../db/queries/pool';
-import { completeRun, getRunById, getRunByJobId, getRunsByIds, insertRun, listRunSummaries, setRunJob, setRunStatus } from '../../db/queries/runs';
+import { completeRun, deleteRunRow, getRunById, getRunByJobId, getRunsByIds, insertRun, listRunSummaries, setRunJob, setRunStatus } from '../../db/queries/runs';
 import { alignPool, type AlignResult } from '../align';
+import { LOCAL_ACTOR, mayDeleteOwned, requireMayDelete, type Actor } from '../audit/actor';
 import { AppError } from '../http/errors';
 import { registerJobKind, startJob, JobCancelledError } from '../jobs';
+import { checkSetSize } from '../limits/sizes';
 import { buildTarget } from '../targets/service';
 import { targetSpecSchema } from '../targets/schema';
 
@@ -24,8 +26,11 @@ export const STUDIO_DEFAULT_SELECTION = 'systematic' as const;
 export const runRequestSchema = z.object({
   name: z.string().trim().min(1).max(120).default('Alignment run'),
   seed: z.number().int().min(0).max(2 ** 31 - 1).default(1),
-  /** Size k of the selected set; default min(1000, pool size). */
-  size: z.number().int().min(1).max(10_000_000).optional(),
+  /**
+   * Size k of the selected set; default min(1000, pool size). Bounded when the run starts (checkRunSize): at most
+   * POPULACE_MAX_SET_SIZE, the pool size for a set of distinct personas, 10 times the pool size for draws with repeats.
+   */
+  size: z.number().int().min(1).optional(),
   spec: targetSpecSchema,
   config: z
     .object({
@@ -55,6 +60,19 @@ export interface RunScope {
   configExtras?: Record<string, unknown>;
 }
 
+/** Selection methods whose sets hold each persona at most once (the others draw with repeats). */
+const REPEATING_SELECTIONS: ReadonlySet<string> = new Set(['multinomial', 'systematic']);
+
+/**
+ * Refuses (422, naming the field, the value and the limit) a set size over POPULACE_MAX_SET_SIZE or over what the
+ * pool allows for the run's selection method (lib/limits/sizes.ts).
+ */
+export function checkRunSize(request: RunRequest, poolSize: number, poolLabel = 'the pool'): void {
+  if (request.size === undefined) return;
+  const selection = request.config.selection ?? STUDIO_DEFAULT_SELECTION;
+  checkSetSize({ field: 'size', value: request.size, poolSize, distinct: !REPEATING_SELECTIONS.has(selection), poolLabel });
+}
+
 /** Runs the whole Resample for a stored run and saves the result. Re-running after a crash recomputes it. */
 export function executeRun(
   db: Db,
@@ -78,6 +96,8 @@ export function executeRun(
       422,
     );
   }
+  // The pool may have shrunk since the run started: check again so a stored selection stays bounded.
+  checkRunSize(request, pool.length, scope.personaIds ? 'the group set' : 'the pool');
   const data = new Float64Array(pool.length * 5);
   pool.forEach((p, i) => data.set([p.E, p.A, p.C, p.N, p.O], i * 5));
   const size = request.size ?? Math.min(1000, pool.length);
@@ -176,17 +196,29 @@ export function registerAlignmentJob(): void {
 }
 
 /**
- * Starts a full run as a job; returns the job and run ids at once. `scope` restricts the pool to a persona set and
- * links the run to a group (group alignment); without it the whole pool is aligned (the studio).
+ * Starts a full run as a job, owned by the actor; returns the job and run ids at once. `scope` restricts the pool to
+ * a persona set and links the run to a group (group alignment); without it the whole pool is aligned (the studio).
+ * A size over its bound is refused before anything is stored (422).
  */
-export function startAlignmentRun(input: unknown, db: Db = getDb(), scope: RunScope = {}) {
+export function startAlignmentRun(input: unknown, db: Db = getDb(), scope: RunScope = {}, actor: Actor = LOCAL_ACTOR) {
   registerAlignmentJob();
   const request = runRequestSchema.parse(input);
+  if (request.size !== undefined) {
+    let pool = listPoolPersonas({ db });
+    if (scope.personaIds) {
+      const keep = new Set(scope.personaIds);
+      pool = pool.filter((p) => keep.has(p.id));
+    }
+    // Fewer than two personas: the job reports the empty pool in its own words.
+    if (pool.length >= 2) checkRunSize(request, pool.length, scope.personaIds ? 'the group set' : 'the pool');
+    else checkRunSize(request, Number.MAX_SAFE_INTEGER);
+  }
   const target = buildTarget(request.spec, db); // fail fast on an empty target
   const run = insertRun({
     db,
     name: request.name,
     seed: request.seed,
+    createdBy: actor.username,
     groupId: scope.groupId ?? null,
     config: { request, targetDescription: target.description, targetN: target.n, ...(scope.configExtras ?? {}) },
   });
@@ -197,8 +229,8 @@ export function startAlignmentRun(input: unknown, db: Db = getDb(), scope: RunSc
   return { runId: run.id, jobId: job.id };
 }
 
-/** Run summaries for lists (no weights). */
-export function listRuns(db: Db = getDb()) {
+/** Run summaries for lists (no weights), with the owner and whether the actor may delete each. */
+export function listRuns(db: Db = getDb(), actor: Actor = LOCAL_ACTOR) {
   return listRunSummaries({ db }).map((r) => {
     const cfg = r.config as { targetDescription?: string; request?: RunRequest } | null;
     const diag = r.diagnostics as { selectionSize?: number; candidateCount?: number } | null;
@@ -208,6 +240,8 @@ export function listRuns(db: Db = getDb()) {
       status: r.status,
       seed: r.seed,
       createdAt: r.createdAt,
+      createdBy: r.createdBy,
+      mayDelete: mayDeleteOwned(actor, r.createdBy),
       poolSize: null,
       selectionSize: diag?.selectionSize ?? null,
       metrics: r.metrics,
@@ -224,6 +258,49 @@ export function getRun(id: number, db: Db = getDb()) {
   const run = getRunById({ db, id });
   if (!run) throw new AppError('not_found', `Run ${id} does not exist.`, 404);
   return run;
+}
+
+/**
+ * Deletes a run with an audit entry, in one transaction. Allowed to its owner or an admin when sign-in is required
+ * (403 otherwise), to anyone on a loopback server. A run still computing is refused (409: cancel it first), and so is
+ * a run that exports refer to (409 naming them: an export records its run, so delete those exports first).
+ */
+export function deleteRun(id: number, actor: Actor = LOCAL_ACTOR, db: Db = getDb()) {
+  const run = getRun(id, db);
+  requireMayDelete(actor, run.createdBy, `run ${id}`);
+  if (run.status === 'running') {
+    throw new AppError('run_running', `Run ${id} is still computing: cancel its job first, then delete it.`, 409, { jobId: run.jobId });
+  }
+  const out = deleteRunRow({
+    db,
+    id,
+    audit: {
+      actor: actor.username,
+      action: 'delete',
+      entity: 'run',
+      entityId: id,
+      details: {
+        name: run.name,
+        status: run.status,
+        seed: run.seed,
+        groupId: run.groupId,
+        jobId: run.jobId,
+        createdAt: run.createdAt,
+        createdBy: run.createdBy,
+        selectionSize: run.selection?.length ?? null,
+        poolSize: run.personaIds?.length ?? null,
+      },
+    },
+  });
+  if (out.deleted) return { deleted: id };
+  if (out.reason === 'not_found') throw new AppError('not_found', `Run ${id} does not exist.`, 404);
+  const list = out.exportIds.join(', ');
+  throw new AppError(
+    'run_has_exports',
+    `Run ${id} cannot be deleted while ${out.exportIds.length === 1 ? `export ${list} refers` : `exports ${list} refer`} to it: delete ${out.exportIds.length === 1 ? 'that export' : 'those exports'} first.`,
+    409,
+    { exportIds: out.exportIds },
+  );
 }
 
 export function getRunForJob(jobId: number, db: Db = getDb()) {

@@ -53,8 +53,11 @@ export function getWorkspaceOverview(db: Db = getDb()) {
 }
 export type WorkspaceOverview = ReturnType<typeof getWorkspaceOverview>;
 
-/** Database status and table counts for GET /api/health. */
-export function getHealth(db: Db = getDb()) {
+/**
+ * Database status and table counts for GET /api/health. The database file's path is a server detail, included
+ * only with `details` (the route sets it for admins and on a loopback server).
+ */
+export function getHealth(db: Db = getDb(), { details = false }: { details?: boolean } = {}) {
   const started = performance.now();
   const counts = countTables({ db });
   const journal = db.$client.pragma('journal_mode', { simple: true });
@@ -62,7 +65,7 @@ export function getHealth(db: Db = getDb()) {
   return {
     status: 'ok' as const,
     database: {
-      file: db.$client.name,
+      ...(details ? { file: db.$client.name } : {}),
       journalMode: String(journal),
       foreignKeys: foreignKeys === 1,
       latencyMs: Math.round((performance.now() - started) * 100) / 100,

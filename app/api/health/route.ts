@@ -1,6 +1,8 @@
 import { route } from '@/lib/http/route';
+import { actorFromRequest, seesServerDetails } from '@/lib/audit/actor';
 import { getHealth } from '@/lib/workspace/overview';
 
 export const dynamic = 'force-dynamic';
 
-export const GET = route(() => getHealth());
+/** Database status and table counts; the database file's path only for admins (and on a loopback server). */
+export const GET = route((req) => getHealth(undefined, { details: seesServerDetails(actorFromRequest(req)) }));

@@ -2,6 +2,8 @@ import Link from 'next/link';
 import { AppError } from '@/lib/http/errors';
 import { compareRuns, listRuns } from '@/lib/studio/runs';
 import { requirePageAccess } from '@/lib/auth/dal';
+import { actorFromPage } from '@/lib/audit/actor';
+import { DeleteButton } from '@/components/DeleteButton';
 
 export const dynamic = 'force-dynamic';
 
@@ -61,9 +63,9 @@ function RunColumn({ run, testId }: { run: ReturnType<typeof compareRuns>['a']; 
 }
 
 export default async function RunsPage({ searchParams }: { searchParams: Promise<{ a?: string; b?: string }> }) {
-  await requirePageAccess();
+  const actor = actorFromPage(await requirePageAccess());
   const sp = await searchParams;
-  const runs = listRuns();
+  const runs = listRuns(undefined, actor);
   let comparison: ReturnType<typeof compareRuns> | null = null;
   let error: string | null = null;
   if (sp.a && sp.b) {
@@ -91,13 +93,21 @@ export default async function RunsPage({ searchParams }: { searchParams: Promise
       ) : (
         <p className="text-sm text-slate-600">Pick two runs to compare.</p>
       )}
-      <ul className="text-sm">
+      <ul className="space-y-1 text-sm" data-testid="saved-runs">
         {runs.map((r) => (
-          <li key={r.id}>
-            #{r.id} {r.name} · {r.status} · {r.targetDescription ?? ''}
+          <li key={r.id} className="flex flex-wrap items-center gap-2" data-testid={`run-row-${r.id}`}>
+            <span>
+              #{r.id} {r.name} · {r.status} · {r.targetDescription ?? ''}
+              {r.createdBy ? <span className="text-xs text-slate-500"> · by {r.createdBy}</span> : null}
+            </span>
+            <DeleteButton url={`/api/runs/${r.id}`} what={`run ${r.id}`} allowed={r.mayDelete} testId={`delete-run-${r.id}`} />
           </li>
         ))}
       </ul>
+      <p className="text-xs text-slate-500">
+        A run that exports refer to is kept until those exports are deleted (Exports screen); a run still computing is cancelled
+        first. Every deletion is recorded in the audit log.
+      </p>
       <Link href="/studio" className="text-sm text-teal-800 underline">
         Back to the studio
       </Link>

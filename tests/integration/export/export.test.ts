@@ -1,16 +1,18 @@
 /**
  * Exports through the API and the CLI on the seeded demo workspace: a group's aligned set and a run's weights as
  * JSONL, CSV and Parquet (round trips), the manifest (provenance, licences, metrics, review, row hashes),
- * deterministic re-export from a manifest, diffs, and errors that name the file, line and field.
+ * deterministic re-export from a manifest, stored files answered unchanged after a review, size bounds, deletion
+ * with an audit entry, diffs, and errors that name the file, line and field.
  */
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { parquetReadObjects } from 'hyparquet';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { personas } from '@/db/schema';
+import { exportFiles, personas } from '@/db/schema';
+import { listAuditEntries } from '@/db/queries/audit';
 import { sha256Hex, rowHash } from '@/lib/export/formats';
 import type { ExportManifest, ExportRow } from '@/lib/export/schema';
 import { ensureDemoGroups } from '@/lib/groups/demo';
@@ -190,10 +192,110 @@ describe('exports', () => {
   });
 
   it('rejects impossible requests with a clear message', async () => {
+    const poolSize = (await import('@/lib/studio/runs')).getRun(runId).personaIds!.length;
     const r = await createExport({ source: { kind: 'run', runId }, size: 100000, unique: true });
     expect(r.status).toBe(422);
-    expect(r.body.error.message).toMatch(/distinct personas was asked for/);
+    expect(r.body.error.message).toBe(
+      `size: 100,000 was asked for, but the limit is ${poolSize} (a set of distinct personas holds at most the ${poolSize} personas of run ${runId}'s pool).`,
+    );
     expect((await createExport({ source: { kind: 'run', runId: 99999 } })).status).toBe(404);
     expect((await createExport({ source: { kind: 'group', groupId: listGroups().find((g) => g.name === 'East Asia')!.id } })).body.error.message).toMatch(/no finished alignment/);
+  });
+
+  it('bounds the size of an export: the ceiling, 10 times the pool with replacement, the pool when unique', async () => {
+    const before = env.db.all<{ n: number }>(sql`SELECT count(*) AS n FROM exports`)[0]!.n;
+    const huge = await createExport({ source: { kind: 'run', runId }, size: 10_000_000 });
+    expect(huge.status).toBe(422);
+    expect(huge.body.error).toMatchObject({ code: 'size_limit', details: { field: 'size', value: 10_000_000, limit: 100_000 } });
+    expect(huge.body.error.message).toBe('size: 10,000,000 was asked for, but the limit is 100,000 (POPULACE_MAX_SET_SIZE).');
+    const poolSize = (await import('@/lib/studio/runs')).getRun(runId).personaIds!.length;
+    const repeats = await createExport({ source: { kind: 'run', runId }, size: 10 * poolSize + 1 });
+    expect(repeats.status).toBe(422);
+    expect(repeats.body.error.details).toEqual({ field: 'size', value: 10 * poolSize + 1, limit: 10 * poolSize });
+    expect(repeats.body.error.message).toMatch(/at most 10 times the \d+ personas of run \d+'s pool/);
+    expect((await createExport({ source: { kind: 'run', runId }, size: 10 * poolSize, seed: 3 })).status).toBe(200);
+    process.env.POPULACE_MAX_SET_SIZE = '50';
+    try {
+      const capped = await createExport({ source: { kind: 'pool' }, size: 51 });
+      expect(capped.status).toBe(422);
+      expect(capped.body.error.message).toBe('size: 51 was asked for, but the limit is 50 (POPULACE_MAX_SET_SIZE).');
+    } finally {
+      delete process.env.POPULACE_MAX_SET_SIZE;
+    }
+    expect(env.db.all<{ n: number }>(sql`SELECT count(*) AS n FROM exports`)[0]!.n).toBe(before + 1);
+  });
+
+  it('answers the stored bytes after a persona in the export was reviewed, with their sha256 in the headers', async () => {
+    const made = await createExport({ source: { kind: 'run', runId }, size: 30, unique: true, seed: 21, format: 'csv' });
+    expect(made.status).toBe(200);
+    const m = made.body.manifest as ExportManifest;
+    const stored = env.db.select().from(exportFiles).where(eq(exportFiles.exportId, made.body.id)).all();
+    expect(stored.map((f) => f.format).sort()).toEqual(['csv', 'jsonl', 'parquet']);
+    for (const f of stored) {
+      expect(f.sha256).toBe(m.files[f.format].sha256);
+      expect(f.size).toBe(m.files[f.format].bytes);
+    }
+    const before = await download(made.body.id, 'csv');
+
+    // a reviewer accepts the first persona of the export: its row (status) no longer hashes as in the manifest
+    const { POST } = await import('@/app/api/review/decisions/route');
+    const personaId = m.rows[0]!.personaId;
+    const decided = await POST(
+      new Request('http://localhost/api/review/decisions', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', cookie: 'populace_reviewer=Ada' },
+        body: JSON.stringify({ personaId, decision: 'reject', reasonCode: 'other', note: 'export test' }),
+      }),
+      undefined,
+    );
+    expect(decided.status, await decided.clone().text()).toBe(200);
+    const { renderFromManifest } = await import('@/lib/export/service');
+    expect(() => renderFromManifest(m, 'csv')).toThrow(/Row 1 \(persona \d+\) no longer matches/);
+
+    for (const f of ['jsonl', 'csv', 'parquet'] as const) {
+      const d = await download(made.body.id, f);
+      expect(d.status).toBe(200);
+      expect(sha256Hex(d.bytes)).toBe(m.files[f].sha256);
+      expect(d.headers.get('x-content-sha256')).toBe(m.files[f].sha256);
+      expect(d.headers.get('digest')).toBe(`sha-256=${Buffer.from(m.files[f].sha256, 'hex').toString('base64')}`);
+      expect(Number(d.headers.get('content-length'))).toBe(m.files[f].bytes);
+    }
+    expect(sha256Hex((await download(made.body.id, 'csv')).bytes)).toBe(sha256Hex(before.bytes));
+    const man = await download(made.body.id, 'manifest');
+    expect(man.headers.get('x-content-sha256')).toBe(sha256Hex(man.bytes));
+
+    // an export made before files were stored is rebuilt from its manifest, and refused once a persona changed
+    env.db.$client.prepare('DELETE FROM export_files WHERE export_id = ?').run(made.body.id);
+    const rebuilt = await download(made.body.id, 'csv');
+    expect(rebuilt.status).toBe(409);
+    expect(JSON.parse(text(rebuilt.bytes)).error.code).toBe('row_changed');
+  });
+
+  it('deletes an export with its files and an audit entry (loopback: anyone), and keeps its run until then', async () => {
+    const made = await createExport({ source: { kind: 'run', runId }, size: 10, seed: 4 });
+    const { DELETE } = await import('@/app/api/exports/[id]/route');
+    const { DELETE: DELETE_RUN } = await import('@/app/api/runs/[id]/route');
+    const del = (id: number) =>
+      DELETE(new Request(`http://localhost/api/exports/${id}`, { method: 'DELETE', headers: { origin: 'http://localhost' } }), { params: Promise.resolve({ id: String(id) }) });
+
+    // the run is referred to by exports: refused with the export ids
+    const refused = await DELETE_RUN(new Request(`http://localhost/api/runs/${runId}`, { method: 'DELETE' }), { params: Promise.resolve({ id: String(runId) }) });
+    expect(refused.status).toBe(409);
+    const rb = await refused.json();
+    expect(rb.error.code).toBe('run_has_exports');
+    expect(rb.error.details.exportIds).toContain(made.body.id);
+    expect(rb.error.message).toMatch(new RegExp(`^Run ${runId} cannot be deleted while exports .*${made.body.id}.* refer to it: delete those exports first\\.$`));
+
+    const res = await del(made.body.id);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ deleted: made.body.id });
+    expect(env.db.select().from(exportFiles).where(eq(exportFiles.exportId, made.body.id)).all()).toEqual([]);
+    expect((await download(made.body.id)).status).toBe(404);
+    expect((await del(made.body.id)).status).toBe(404);
+    const audit = listAuditEntries({ db: env.db, entity: 'export', entityId: made.body.id });
+    expect(audit).toHaveLength(1);
+    expect(audit[0]).toMatchObject({ actor: null, action: 'delete', entity: 'export', entityId: String(made.body.id) });
+    expect(audit[0]!.details).toMatchObject({ runId, rowsSha256: made.body.manifest.rowsSha256, createdBy: null });
+    expect(env.db.all(sql`PRAGMA foreign_key_check`)).toEqual([]);
   });
 });

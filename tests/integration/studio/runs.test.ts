@@ -1,6 +1,7 @@
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { personas } from '@/db/schema';
+import { alignmentRuns, personas } from '@/db/schema';
+import { listAuditEntries } from '@/db/queries/audit';
 import { listPoolPersonas } from '@/db/queries/pool';
 import { waitForJob } from '@/lib/jobs';
 import { useSeededDatabase } from '../../support/db';
@@ -79,5 +80,63 @@ describe('full alignment runs', () => {
     expect(runs.length).toBeGreaterThanOrEqual(2);
     const cmp = compareRuns(runs[0]!.id, runs[1]!.id);
     expect(cmp.overlap.shared + cmp.overlap.onlyA).toBeGreaterThan(0);
+  });
+
+  it('bounds the set size: the ceiling, 10 times the pool for draws with repeats, the pool for distinct sets', async () => {
+    const runs = () => env.db.all<{ n: number }>(sql`SELECT count(*) AS n FROM alignment_runs`)[0]!.n;
+    const before = runs();
+    const huge = await startRun({ name: 'huge', seed: 1, size: 10_000_000, spec: {} });
+    expect(huge.status).toBe(422);
+    expect(huge.body.error).toMatchObject({ code: 'size_limit', details: { field: 'size', value: 10_000_000, limit: 100_000 } });
+    expect(huge.body.error.message).toBe('size: 10,000,000 was asked for, but the limit is 100,000 (POPULACE_MAX_SET_SIZE).');
+
+    const pool = listPoolPersonas({ db: env.db }).length;
+    const repeats = await startRun({ name: 'too many draws', seed: 1, size: 10 * pool + 1, spec: {} });
+    expect(repeats.status).toBe(422);
+    expect(repeats.body.error.details).toEqual({ field: 'size', value: 10 * pool + 1, limit: 10 * pool });
+    expect(repeats.body.error.message).toMatch(/a draw with repeats holds at most 10 times the [\d,]+ personas of the pool/);
+
+    const distinct = await startRun({ name: 'too many distinct', seed: 1, size: pool + 1, spec: {}, config: { selection: 'withoutReplacement' } });
+    expect(distinct.status).toBe(422);
+    expect(distinct.body.error.details).toEqual({ field: 'size', value: pool + 1, limit: pool });
+
+    process.env.POPULACE_MAX_SET_SIZE = '200';
+    try {
+      const capped = await startRun({ name: 'capped', seed: 1, size: 201, spec: {} });
+      expect(capped.status).toBe(422);
+      expect(capped.body.error.message).toBe('size: 201 was asked for, but the limit is 200 (POPULACE_MAX_SET_SIZE).');
+      process.env.POPULACE_MAX_SET_SIZE = 'lots';
+      const bad = await startRun({ name: 'bad setting', seed: 1, size: 10, spec: {} });
+      expect(bad.status).toBe(500);
+      expect(bad.body.error.message).toMatch(/POPULACE_MAX_SET_SIZE must be a whole number/);
+    } finally {
+      delete process.env.POPULACE_MAX_SET_SIZE;
+    }
+    expect(runs()).toBe(before); // nothing stored
+
+    // the job checks again against the pool it finds, so a stored selection stays bounded
+    const { executeRun, runRequestSchema } = await import('@/lib/studio/runs');
+    expect(() => executeRun(env.db, 1, runRequestSchema.parse({ seed: 1, size: pool + 1, spec: {}, config: { selection: 'topFraction' } }))).toThrow(
+      /size: [\d,]+ was asked for, but the limit is/,
+    );
+  });
+
+  it('deletes a finished run with an audit entry in loopback mode; a missing run is a 404', async () => {
+    const started = await startRun({ name: 'to delete', seed: 3, size: 50, spec: {} });
+    expect(started.status).toBe(200);
+    expect((await waitForJob(started.body.jobId)).status).toBe('done');
+    const id = started.body.runId as number;
+    expect(env.db.select().from(alignmentRuns).where(eq(alignmentRuns.id, id)).get()!.createdBy).toBeNull();
+    const { DELETE } = await import('@/app/api/runs/[id]/route');
+    const del = () => DELETE(new Request(`http://localhost/api/runs/${id}`, { method: 'DELETE' }), { params: Promise.resolve({ id: String(id) }) });
+    const res = await del();
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ deleted: id });
+    expect(env.db.select().from(alignmentRuns).where(eq(alignmentRuns.id, id)).get()).toBeUndefined();
+    expect((await del()).status).toBe(404);
+    const audit = listAuditEntries({ db: env.db, entity: 'run', entityId: id });
+    expect(audit).toHaveLength(1);
+    expect(audit[0]).toMatchObject({ actor: null, action: 'delete', entity: 'run' });
+    expect(audit[0]!.details).toMatchObject({ name: 'to delete', status: 'done', seed: 3, selectionSize: 50 });
   });
 });
