@@ -11,14 +11,28 @@ import { energyDistance } from '../stats/energyDistance';
 import type { StandardiseMode } from '../stats/standardiser';
 import type { Truncation } from '../stats/importanceWeights';
 import { weightDiagnostics } from '../stats/weightDiagnostics';
-import { importanceSampling } from './importanceSampling';
+import { chooseEstimator, type CandidateScore } from './chooseEstimator';
+import type { ConstraintReport, EstimatorName } from './estimators';
+import { fitWeights, type EstimatorSpec } from './fitWeights';
 import type { OtVariant } from './sinkhorn';
-import { selectionMethods, type SelectionMethod } from './selectionMethods';
+import { selectionMethods, UNIQUE_SELECTION_METHODS, type SelectionMethod } from './selectionMethods';
 import { TRAIT_RANGE, validateTraitSet } from './traitSpace';
-import { transportWeights, type TransportWeightsResult } from './transportWeights';
+import type { TransportWeightsResult } from './transportWeights';
+
+/** How the pool is weighted: `auto` (chosen by held-out divergence), `paper` (KDE + OT, the paper's pipeline) or one estimator. */
+export type EstimatorChoice = 'auto' | 'paper' | EstimatorName;
+export const ESTIMATOR_CHOICES = ['auto', 'paper', 'calibration', 'raking', 'logistic', 'kde'] as const satisfies readonly EstimatorChoice[];
 
 /** Every setting of the global alignment, with Populace's defaults. The resolved copy is returned in the result. */
 export interface AlignConfig {
+  /** Weight estimator; default 'auto' (see chooseEstimator). 'paper' = KDE at `bandwidth` + OT. */
+  estimator: EstimatorChoice;
+  /** OT refinement after a named estimator ('paper' always refines; 'auto' chooses); default 'none'. */
+  refine: 'none' | 'ot';
+  /** Quantile bins per trait for calibration (extra share constraints; 0 = moments only) and raking; default 0 (raking: 5). */
+  bins: number;
+  /** Share of the reference `auto` holds out to measure candidates; default 0.5. */
+  heldOutShare: number;
   /** Seed of every random choice (selection, RandomSelect, sampled medians); default 0. */
   seed: number;
   /** Size k of the selected set; default min(1000, pool size). */
@@ -55,7 +69,7 @@ export interface AlignConfig {
   batchSize: number;
   /** Reference support points for the OT solve; default 300 (personas are quantised only above a 2^25-entry kernel). */
   maxSupport: number;
-  /** Selection method for the final set; default 'withoutReplacement'. */
+  /** Selection method for the final set; default 'systematic' (draws with repeats keep the weights; the set carries counts). */
   selection: SelectionMethod;
   /** Sliced-Wasserstein directions; default 100 (seeded by metricsSeed). */
   projections: number;
@@ -66,6 +80,10 @@ export interface AlignConfig {
 }
 
 export const DEFAULT_ALIGN_CONFIG: Omit<AlignConfig, 'size'> & { size: number | null } = {
+  estimator: 'auto',
+  refine: 'none',
+  bins: 0,
+  heldOutShare: 0.5,
   seed: 0,
   size: null,
   bandwidth: 0.2,
@@ -84,7 +102,7 @@ export const DEFAULT_ALIGN_CONFIG: Omit<AlignConfig, 'size'> & { size: number | 
   costWeights: null,
   batchSize: 10_000,
   maxSupport: 300,
-  selection: 'withoutReplacement',
+  selection: 'systematic',
   projections: 100,
   metricsSeed: 0,
   range: [TRAIT_RANGE[0], TRAIT_RANGE[1]],
@@ -101,7 +119,7 @@ export interface AlignPoolInput {
   /** Column labels for messages (default trait codes). */
   labels?: readonly string[];
   /** Progress: stage name and overall fraction in [0, 1]. */
-  onProgress?: (stage: 'validate' | 'importance' | 'transport' | 'selection' | 'metrics', fraction: number) => void;
+  onProgress?: (stage: 'validate' | 'choose' | 'importance' | 'transport' | 'selection' | 'metrics', fraction: number) => void;
 }
 
 /** Per-trait balance of one set against the target. */
@@ -134,20 +152,35 @@ export interface AlignDiagnostics {
   warnings: string[];
 }
 
+/** Which estimator weighted the pool, and why. */
+export interface EstimatorReport {
+  /** What was asked for. */
+  choice: EstimatorChoice;
+  /** What weighted the pool (for auto: the winner). */
+  used: EstimatorSpec;
+  /** auto's candidate table (null when an estimator was named). */
+  candidates: CandidateScore[] | null;
+  /** auto: the whole pool's metrics against the held-out part, and the sizes of the two parts. */
+  heldOut: { raw: PaperMetrics; fitRows: number; heldOutRows: number } | null;
+  /** Balance of each targeted quantity after the estimator (before OT). */
+  constraints: ConstraintReport[];
+}
+
 export interface AlignResult {
-  /** Final persona weights (plan row sums; zero outside the candidates), length n, sum 1. */
+  /** Final persona weights (the estimator's, or the plan row sums after OT; zero outside the candidates), length n, sum 1. */
   weights: Float64Array;
-  /** Self-normalised importance weights of step A, length n. */
+  /** The estimator's weights before any OT refinement, length n. */
   importanceWeights: Float64Array;
-  /** Cached pool log density (leave-one-out) at each persona: reuse it for live updates. */
+  /** Pool log density (leave-one-out) at each persona when the estimator is KDE (reuse for live updates); else empty. */
   logPoolDensity: Float64Array;
   /** Indices of the selected personas (the Resample set). */
   selection: Uint32Array;
   /** Indices of the RandomSelect baseline (same size, uniform without replacement). */
   randomSelection: Uint32Array;
   diagnostics: AlignDiagnostics;
-  /** The OT step's result without its weights (those are `weights` above). */
-  ot: Omit<TransportWeightsResult, 'weights'>;
+  /** The OT step's result without its weights (those are `weights` above), or null without OT refinement. */
+  ot: Omit<TransportWeightsResult, 'weights'> | null;
+  estimator: EstimatorReport;
   /** The paper's Table 1 rows (plus the weighted pool before resampling). */
   metrics: { raw: PaperMetrics; randomSelect: PaperMetrics; resample: PaperMetrics; weighted: PaperMetrics };
   balance: { raw: BalanceReport; randomSelect: BalanceReport; resample: BalanceReport };
@@ -155,18 +188,22 @@ export interface AlignResult {
 }
 
 /**
- * Global alignment of a persona pool to a human target: importance weights (step A), the top-fraction candidate
- * cut, entropic OT (step B), selection of a set of size k, and the paper's Table 1 comparison.
+ * Global alignment of a persona pool to a human target: weights from an estimator (chosen by held-out divergence by
+ * default), an optional OT refinement, selection of a set of size k, and the paper's Table 1 comparison.
  *
- * Steps: (1) validate (1-5 range, finite, >= 2 rows, no constant trait); (2) w = p_target / q_pool by KDE
- * (bandwidth 0.2 trait points, PSIS); (3) candidates = the top candidateFraction by w; (4) OT from candidates
- * (mass w) to the target (mass targetWeights), variant semiRelaxed with tau = epsilon = 0.08 x median cost;
- * persona weights = plan row sums; (5) select k personas (without replacement by default); (6) metrics AMW, FD,
- * SW, MMD, MAEcorr for Raw (whole pool), RandomSelect (random k) and Resample (the selection), plus per-trait
- * ASMD / KS and energy distance. Deterministic for a seed. Non-convergence is reported, not thrown.
- * Complexity at default settings: O(n + m) binned KDE, O(iterations n 300) OT (personas quantised to 2^25 / 300 points above that),
- * O(100 (n + m) log(n + m)) metrics; the bench prints measured times at three sizes.
- * Reference: Hu et al. (2025) arXiv 2509.10127, stage 3; see /docs for where Populace departs from it.
+ * Steps: (1) validate (1-5 range, finite, >= 2 rows, no constant trait); (2) weights: with estimator 'auto' every
+ * candidate of AUTO_CANDIDATES (entropy balancing, raking, logistic odds, KDE, the paper's KDE + OT) is fitted to a
+ * seeded half of the reference and its k-set measured against the other half; the lowest mean ratio to Raw wins and
+ * is fitted to the whole target. 'paper' reproduces the paper: KDE importance weights (bandwidth 0.2, PSIS), the top
+ * candidateFraction by weight, OT (semiRelaxed, tau = epsilon = 0.08 x median cost) with plan row sums as weights;
+ * (3) select k personas (systematic draws with repeats by default: the set keeps the weights and carries counts);
+ * (4) metrics AMW, FD, SW, MMD, MAEcorr for Raw (whole pool), RandomSelect (random k) and Resample (the selection),
+ * plus per-trait ASMD / KS and energy distance. Deterministic for a seed. Non-convergence is reported, not thrown.
+ * Complexity at default settings: 'auto' adds six fits and six k-set measurements on half the reference; calibration
+ * is O(iterations n p^2) with p = 20 moments; KDE O(n + m) binned; OT O(iterations n 300); metrics
+ * O(100 (n + m) log(n + m)). The bench prints measured times.
+ * Reference: Hu et al. (2025) arXiv 2509.10127, stage 3; Hainmueller (2012) for entropy balancing; Deming & Stephan
+ * (1940) for raking; method.md "Beyond the paper" for the choice by measurement.
  * @example alignPool({ pool, reference, config: { seed: 1, size: 200 } }).selection.length === 200
  */
 export function alignPool(input: AlignPoolInput): AlignResult {
@@ -193,64 +230,59 @@ export function alignPool(input: AlignPoolInput): AlignResult {
   const selectRng = rng.fork();
   const randomRng = rng.fork();
 
-  // Step A: importance weights.
-  const is = importanceSampling(
-    pool,
-    reference,
-    targetWeights,
-    { bandwidth: config.bandwidth, standardise: config.standardise, truncation: config.truncation, cap: config.cap ?? undefined, kdeMethod: config.kdeMethod },
-    (f) => progress('importance', 0.05 + 0.25 * f),
-  );
-  if (is.khatWarning) {
-    warnings.push(
-      `The importance weights have a heavy tail (Pareto k-hat ${is.khat.toFixed(2)} > 0.7): a few personas would dominate, so the raw weights were Pareto-smoothed and the OT step does the fine alignment.`,
-    );
+  // Weights: auto chooses the estimator on a held-out split of the reference, then it is fitted to the whole target.
+  const settings = config;
+  let spec: EstimatorSpec;
+  let candidates: CandidateScore[] | null = null;
+  let heldOut: EstimatorReport['heldOut'] = null;
+  if (config.estimator === 'auto' && reference.rows < 8) {
+    spec = { estimator: 'calibration', refine: 'none', bins: 0, label: 'calibration (moments)' };
+    warnings.push(`There are too few reference rows (${reference.rows}) to hold some out and choose an estimator, so calibration was used.`);
+  } else if (config.estimator === 'auto') {
+    progress('choose', 0.02);
+    const c = chooseEstimator({
+      pool,
+      reference,
+      targetWeights,
+      size: config.size,
+      selection: config.selection,
+      settings,
+      heldOutShare: config.heldOutShare,
+      metricsSeed: config.metricsSeed,
+      projections: config.projections,
+      onProgress: (f) => progress('choose', 0.02 + 0.38 * f),
+    });
+    spec = c.best;
+    candidates = c.table;
+    heldOut = { raw: c.raw, fitRows: c.fitRows, heldOutRows: c.heldOutRows };
+  } else if (config.estimator === 'paper') {
+    spec = { estimator: 'kde', refine: 'ot', bandwidth: config.bandwidth, label: `paper (kde ${typeof config.bandwidth === 'number' ? config.bandwidth : 'rule'} + OT)` };
+  } else {
+    spec = {
+      estimator: config.estimator,
+      refine: config.refine,
+      bandwidth: config.bandwidth,
+      bins: config.bins,
+      label: `${config.estimator}${config.refine === 'ot' ? ' + OT' : ''}`,
+    };
   }
-
-  // Candidate cut.
-  const candCount = Math.max(1, Math.round(config.candidateFraction * n));
-  const order = Array.from({ length: n }, (_, i) => i).sort((x, y) => is.weights[y]! - is.weights[x]! || x - y);
-  const candidates = Uint32Array.from(order.slice(0, candCount)).sort();
-  const candPoints = selectRows(pool, candidates);
-  const candMass = new Float64Array(candCount);
-  for (let t = 0; t < candCount; t++) candMass[t] = config.otSourceMass === 'uniform' ? 1 : is.weights[candidates[t]!]!;
-  let mass = 0;
-  for (let t = 0; t < candCount; t++) mass += candMass[t]!;
-  if (!(mass > 0)) candMass.fill(1);
-
-  // Step B: OT.
-  progress('transport', 0.3);
-  const ot = transportWeights(candPoints, candMass, reference, targetWeights, {
-    variant: config.variant,
-    epsilon: config.epsilon ?? undefined,
-    epsilonFactor: config.epsilonFactor,
-    tau: config.tau ?? undefined,
-    maxIterations: config.maxIterations,
-    tolerance: config.tolerance,
-    costWeights: config.costWeights ?? undefined,
-    batchSize: config.batchSize,
-    maxSupport: config.maxSupport,
-    seed: config.seed,
-    onProgress: (f) => progress('transport', 0.3 + 0.4 * f),
-  });
-  if (!ot.converged) {
-    warnings.push(
-      `The transport solver stopped after ${ot.iterations} iterations without reaching the tolerance ${config.tolerance} (last marginal error ${(ot.marginalError[ot.marginalError.length - 1] ?? NaN).toExponential(2)}); the weights are usable but not exact. Raise maxIterations or epsilon.`,
-    );
-  }
-  const weights = new Float64Array(n);
-  for (let t = 0; t < candCount; t++) weights[candidates[t]!] = ot.weights[t]!;
+  const base0 = config.estimator === 'auto' ? 0.4 : 0.05;
+  const fit = fitWeights(pool, reference, targetWeights, spec, settings, (f) => progress(f < 0.5 ? 'importance' : 'transport', base0 + (0.7 - base0) * f));
+  warnings.push(...fit.warnings);
+  const weights = fit.weights;
+  const ot = fit.ot;
+  const candCount = fit.candidateCount;
 
   // Selection.
   progress('selection', 0.7);
   const wd = weightDiagnostics(weights);
   let size = config.size;
-  const unique = config.selection === 'withoutReplacement' || config.selection === 'topFraction';
+  const unique = UNIQUE_SELECTION_METHODS.has(config.selection);
   if (unique && size > wd.positiveCount) {
     warnings.push(`Only ${wd.positiveCount} personas have a positive weight, so the set has ${wd.positiveCount} personas instead of ${size}.`);
     size = wd.positiveCount;
   }
-  const selection = selectionMethods[config.selection]({ weights, size, rng: selectRng }).indices;
+  const selection = selectionMethods[config.selection]({ weights, size, rng: selectRng, points: pool }).indices;
   const randomSelection = selectionMethods.withoutReplacement({ weights: new Float64Array(n).fill(1), size: Math.min(size, n), rng: randomRng }).indices;
 
   // Metrics (Table 1).
@@ -276,36 +308,26 @@ export function alignPool(input: AlignPoolInput): AlignResult {
   progress('metrics', 1);
   return {
     weights,
-    importanceWeights: is.weights,
-    logPoolDensity: is.logPoolDensity,
+    importanceWeights: fit.priorWeights,
+    logPoolDensity: fit.logPoolDensity,
     selection,
     randomSelection,
     diagnostics: {
       ess: wd.ess,
       designEffect: wd.designEffect,
       maxWeightShare: wd.maxWeightShare,
-      khat: is.khat,
-      khatWarning: is.khatWarning,
-      importanceEss: is.ess,
-      rawImportanceEss: is.raw.ess,
-      converged: ot.converged,
-      iterations: ot.iterations,
+      khat: Number.isFinite(fit.khat) ? fit.khat : 0,
+      khatWarning: fit.khat > 0.7,
+      importanceEss: fit.priorEss,
+      rawImportanceEss: fit.rawPriorEss,
+      converged: fit.converged,
+      iterations: fit.iterations,
       candidateCount: candCount,
       selectionSize: selection.length,
       warnings,
     },
-    ot: {
-      variant: ot.variant,
-      epsilon: ot.epsilon,
-      tau: ot.tau,
-      converged: ot.converged,
-      iterations: ot.iterations,
-      marginalError: ot.marginalError,
-      cost: ot.cost,
-      sourceSupport: ot.sourceSupport,
-      targetSupport: ot.targetSupport,
-      compressed: ot.compressed,
-    },
+    ot,
+    estimator: { choice: config.estimator, used: spec, candidates, heldOut, constraints: fit.constraints },
     metrics,
     balance,
     config: { ...config, size },

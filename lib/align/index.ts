@@ -11,10 +11,41 @@ export { selectMultinomial } from './selectMultinomial';
 export { selectSystematic } from './selectSystematic';
 export { selectTopFraction } from './selectTopFraction';
 export { selectWithoutReplacement } from './selectWithoutReplacement';
-export { selectionMethods, type SelectionMethod } from './selectionMethods';
+export { selectionMethods, UNIQUE_SELECTION_METHODS, type SelectionMethod } from './selectionMethods';
+export { selectPivotal, inclusionProbabilities } from './selectPivotal';
+export { selectHerding, type HerdingOptions, type HerdingResult, type HerdingMeanEmbedding } from './selectHerding';
+export {
+  diversityFrontier,
+  defaultFrontierSizes,
+  type DiversityFrontierInput,
+  type DiversityFrontierResult,
+  type FrontierMetrics,
+  type DistinctSelectionMethod,
+} from './diversityFrontier';
+export {
+  weightEstimators,
+  ESTIMATOR_NAMES,
+  calibrationWeights,
+  rakingWeights,
+  logisticWeights,
+  kdeWeights,
+  type EstimatorName,
+  type WeightEstimatorInput,
+  type WeightEstimatorResult,
+  type ConstraintReport,
+  type CalibrationOptions,
+  type RakingOptions,
+  type LogisticOptions,
+  type MomentSet,
+} from './estimators';
+export { fitWeights, type EstimatorSpec, type FitSettings, type FittedWeights } from './fitWeights';
+export { chooseEstimator, splitRows, AUTO_CANDIDATES, type CandidateScore, type ChooseEstimatorInput, type ChooseEstimatorResult } from './chooseEstimator';
 export {
   alignPool,
   DEFAULT_ALIGN_CONFIG,
+  ESTIMATOR_CHOICES,
+  type EstimatorChoice,
+  type EstimatorReport,
   type AlignConfig,
   type AlignPoolInput,
   type AlignResult,

@@ -32,7 +32,7 @@ export async function startGroupAlignment(groupId: number, input: unknown, db: D
       seed: request.seed,
       size,
       spec: group.definition.reference,
-      config: { selection: request.selection ?? STUDIO_DEFAULT_SELECTION, bandwidth: request.bandwidth ?? STUDIO_DEFAULT_BANDWIDTH },
+      config: { selection: request.selection ?? STUDIO_DEFAULT_SELECTION, bandwidth: request.bandwidth ?? STUDIO_DEFAULT_BANDWIDTH, estimator: request.estimator },
     },
     db,
     {

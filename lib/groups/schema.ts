@@ -5,6 +5,8 @@
  * Safe for client components (zod only).
  */
 import { z } from 'zod';
+import { ESTIMATOR_CHOICES } from '../align/alignPool';
+import { selectionMethods, type SelectionMethod } from '../align/selectionMethods';
 import { targetSpecSchema } from '../targets/schema';
 
 export const PERSONA_AGE_BANDS = ['13-17', '18-24', '25-34', '35-49', '50+', 'unknown'] as const;
@@ -61,7 +63,9 @@ export const groupAlignRequestSchema = z.object({
   seed: z.number().int().min(0).max(2 ** 31 - 1).default(1),
   /** Set size; bounded when the run starts (POPULACE_MAX_SET_SIZE and the group set's size, lib/limits/sizes.ts). */
   size: z.number().int().min(1).optional(),
-  selection: z.enum(['multinomial', 'systematic', 'topFraction', 'withoutReplacement']).optional(),
+  selection: z.enum(Object.keys(selectionMethods) as [SelectionMethod, ...SelectionMethod[]]).optional(),
+  /** Weight estimator (default auto: chosen on held-out reference rows). */
+  estimator: z.enum(ESTIMATOR_CHOICES).optional(),
   bandwidth: z.union([z.number().positive().max(5), z.enum(['scott', 'silverman'])]).optional(),
 });
 export type GroupAlignRequest = z.infer<typeof groupAlignRequestSchema>;

@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { getDb, type Db } from '../../db/client';
 import { listPoolPersonas } from '../../db/queries/pool';
 import { completeRun, deleteRunRow, getRunById, getRunByJobId, getRunsByIds, insertRun, listRunSummaries, setRunJob, setRunStatus } from '../../db/queries/runs';
-import { alignPool, type AlignResult } from '../align';
+import { alignPool, DEFAULT_ALIGN_CONFIG, ESTIMATOR_CHOICES, selectionMethods, type AlignResult, type SelectionMethod } from '../align';
 import { LOCAL_ACTOR, mayDeleteOwned, requireMayDelete, type Actor } from '../audit/actor';
 import { AppError } from '../http/errors';
 import { registerJobKind, startJob, JobCancelledError } from '../jobs';
@@ -21,7 +21,9 @@ export const ALIGNMENT_JOB = 'alignment';
  * unique personas ('withoutReplacement') close to the pool size cannot move far from the raw pool: on the demo pool,
  * k = 884 unique personas left AMW at 0.61 while 1,000 systematic draws reached 0.26.
  */
-export const STUDIO_DEFAULT_SELECTION = 'systematic' as const;
+export const STUDIO_DEFAULT_SELECTION = DEFAULT_ALIGN_CONFIG.selection;
+/** The selection methods a run may name (the engine's registry). */
+export const selectionSchema = z.enum(Object.keys(selectionMethods) as [SelectionMethod, ...SelectionMethod[]]);
 
 export const runRequestSchema = z.object({
   name: z.string().trim().min(1).max(120).default('Alignment run'),
@@ -35,7 +37,8 @@ export const runRequestSchema = z.object({
   config: z
     .object({
       variant: z.enum(['balanced', 'semiRelaxed', 'unbalanced']).optional(),
-      selection: z.enum(['multinomial', 'systematic', 'topFraction', 'withoutReplacement']).optional(),
+      estimator: z.enum(ESTIMATOR_CHOICES).optional(),
+      selection: selectionSchema.optional(),
       epsilonFactor: z.number().positive().max(10).optional(),
       maxIterations: z.number().int().min(1).max(10_000).optional(),
       bandwidth: z.union([z.number().positive().max(5), z.enum(['scott', 'silverman'])]).optional(),
@@ -118,8 +121,8 @@ export function executeRun(
     weights: Array.from(result.weights),
     selection: Array.from(result.selection, (i) => ids[i]!),
     metrics: result.metrics as unknown as Record<string, unknown>,
-    diagnostics: { ...result.diagnostics, ot: { ...result.ot, marginalError: undefined } } as unknown as Record<string, unknown>,
-    trace: Array.from(result.ot.marginalError),
+    diagnostics: { ...result.diagnostics, ot: result.ot ? { ...result.ot, marginalError: undefined } : null, estimator: { choice: result.estimator.choice, used: result.estimator.used.label, candidates: result.estimator.candidates?.map((c) => ({ label: c.label, score: c.score, heldOut: c.heldOut, ess: c.ess, distinct: c.distinct, error: c.error })) ?? null } } as unknown as Record<string, unknown>,
+    trace: result.ot ? Array.from(result.ot.marginalError) : [],
   });
   return result;
 }

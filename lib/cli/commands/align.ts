@@ -1,12 +1,16 @@
 /**
- * `populace align`: global alignment of a persona pool to a human reference (importance weights, OT, selection) and
- * the Raw / RandomSelect / Resample comparison. Writes DIR/weights.csv, DIR/selection.csv and DIR/report.json.
+ * `populace align`: global alignment of a persona pool to a human reference (weights from an estimator chosen by
+ * held-out divergence, or a named one; optional OT; selection) and the Raw / RandomSelect / Resample comparison.
+ * Writes DIR/weights.csv, DIR/selection.csv (one row per draw; repeats allowed by default) and DIR/report.json
+ * (with the estimator's candidate table and, with --frontier, the diversity-fidelity frontier).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CliError, numberOption, parseOptions, type OptionSpec } from '../args';
 import { readTraitCsv, readWeightsCsv, TraitCsvError, writeCsv } from '../../io/traitCsv';
-import { alignPool, type AlignConfig } from '../../align/alignPool';
+import { alignPool, ESTIMATOR_CHOICES, type AlignConfig } from '../../align/alignPool';
+import { diversityFrontier } from '../../align/diversityFrontier';
+import { selectionMethods, type SelectionMethod } from '../../align/selectionMethods';
 import { AlignInputError } from '../../numeric/alignInputError';
 
 export const summary = 'Align a persona pool to a human reference and write weights, selection and a report';
@@ -18,6 +22,10 @@ const specs: OptionSpec[] = [
   { name: 'seed', type: 'string', description: 'seed of every random choice (default 0)' },
   { name: 'size', type: 'string', description: 'number of personas to select (default min(1000, pool size))' },
   { name: 'reference-weights', type: 'string', description: 'CSV id,weight for the reference rows (the target; default uniform)' },
+  { name: 'estimator', type: 'string', description: `weights: ${ESTIMATOR_CHOICES.join(', ')} (default auto: chosen on held-out reference rows)` },
+  { name: 'refine', type: 'string', description: 'OT refinement after a named estimator: none (default), ot' },
+  { name: 'bins', type: 'string', description: 'quantile bins per trait for calibration (0 = moments only, default) and raking (default 5)' },
+  { name: 'frontier', type: 'flag', description: 'also measure distinct sets of several sizes (the diversity-fidelity frontier) into report.json' },
   { name: 'variant', type: 'string', description: 'OT variant: semiRelaxed (default), balanced, unbalanced' },
   { name: 'tau', type: 'string', description: 'KL strength of relaxed marginals (default = epsilon)' },
   { name: 'epsilon', type: 'string', description: 'absolute entropic epsilon (default 0.08 x median cost)' },
@@ -27,7 +35,7 @@ const specs: OptionSpec[] = [
   { name: 'bandwidth', type: 'string', description: 'KDE bandwidth in trait points, or scott / silverman (default 0.2)' },
   { name: 'truncation', type: 'string', description: 'importance-weight tail: psis (default), cap, none' },
   { name: 'candidate-fraction', type: 'string', description: 'share of personas kept by importance weight before OT (default 0.7)' },
-  { name: 'selection', type: 'string', description: 'withoutReplacement (default), systematic, multinomial, topFraction' },
+  { name: 'selection', type: 'string', description: `systematic (default: draws with repeats keep the weights), ${Object.keys(selectionMethods).filter((m) => m !== 'systematic').join(', ')}` },
   { name: 'max-support', type: 'string', description: 'reference support points for the OT solve (default 300)' },
 ];
 
@@ -53,7 +61,10 @@ export async function run(argv: string[]): Promise<number> {
     }
     config.variant = oneOf(opts, 'variant', ['balanced', 'semiRelaxed', 'unbalanced'] as const);
     config.truncation = oneOf(opts, 'truncation', ['psis', 'cap', 'none'] as const);
-    config.selection = oneOf(opts, 'selection', ['withoutReplacement', 'systematic', 'multinomial', 'topFraction'] as const);
+    config.selection = oneOf(opts, 'selection', Object.keys(selectionMethods) as SelectionMethod[]);
+    config.estimator = oneOf(opts, 'estimator', ESTIMATOR_CHOICES);
+    config.refine = oneOf(opts, 'refine', ['none', 'ot'] as const);
+    if (opts.bins !== undefined) config.bins = numberOption(opts, 'bins', 0);
     if (opts.tau !== undefined) config.tau = numberOption(opts, 'tau', 0);
     if (opts.epsilon !== undefined) config.epsilon = numberOption(opts, 'epsilon', 0);
     if (opts['epsilon-factor'] !== undefined) config.epsilonFactor = numberOption(opts, 'epsilon-factor', 0.08);
@@ -75,7 +86,16 @@ export async function run(argv: string[]): Promise<number> {
     const report = {
       metrics: r.metrics,
       diagnostics: r.diagnostics,
-      ot: { ...r.ot, marginalError: Array.from(r.ot.marginalError) },
+      estimator: {
+        choice: r.estimator.choice,
+        used: r.estimator.used.label,
+        candidates: r.estimator.candidates?.map((c) => ({ label: c.label, score: c.score, heldOut: c.heldOut, ess: c.ess, distinct: c.distinct, converged: c.converged, error: c.error })) ?? null,
+        heldOut: r.estimator.heldOut,
+        constraints: r.estimator.constraints,
+      },
+      selection: { method: r.config.selection, draws: r.selection.length, distinct: new Set(r.selection).size },
+      frontier: opts.frontier ? frontierReport(pool.traits, r.weights, reference.traits, targetWeights, r.config.seed) : null,
+      ot: r.ot ? { ...r.ot, marginalError: Array.from(r.ot.marginalError) } : null,
       balance: Object.fromEntries(
         Object.entries(r.balance).map(([k, v]) => [k, { asmd: Array.from(v.asmd), ks: Array.from(v.ks), energy: v.energy, traits: ['E', 'A', 'C', 'N', 'O'] }]),
       ),
@@ -86,6 +106,7 @@ export async function run(argv: string[]): Promise<number> {
     writeFileSync(join(out, 'report.json'), JSON.stringify(report, null, 2) + '\n');
     process.stdout.write(
       `aligned ${pool.ids.length} personas to ${reference.ids.length} reference rows in ${seconds.toFixed(2)} s; selected ${r.selection.length}\n` +
+        `estimator ${r.estimator.used.label}${r.estimator.choice === 'auto' ? ' (chosen on held-out rows)' : ''}; ${r.selection.length} draws, ${new Set(r.selection).size} distinct personas\n` +
         `AMW raw ${r.metrics.raw.amw.toFixed(4)} random ${r.metrics.randomSelect.amw.toFixed(4)} resample ${r.metrics.resample.amw.toFixed(4)}; ESS ${r.diagnostics.ess.toFixed(1)}; k-hat ${r.diagnostics.khat.toFixed(2)}; converged ${r.diagnostics.converged}\n` +
         r.diagnostics.warnings.map((w) => `warning: ${w}\n`).join('') +
         `wrote ${join(out, 'weights.csv')}, ${join(out, 'selection.csv')}, ${join(out, 'report.json')}\n`,
@@ -95,4 +116,18 @@ export async function run(argv: string[]): Promise<number> {
     if (e instanceof TraitCsvError || e instanceof AlignInputError) throw new CliError(e.message);
     throw e;
   }
+}
+
+/** The diversity-fidelity frontier for report.json: metrics of distinct sets of several sizes and of systematic draws. */
+function frontierReport(pool: Parameters<typeof diversityFrontier>[0]['pool'], weights: Float64Array, reference: Parameters<typeof diversityFrontier>[0]['reference'], targetWeights: ArrayLike<number> | undefined, seed: number) {
+  const f = diversityFrontier({ pool, weights, reference, targetWeights, seed });
+  return {
+    method: f.method,
+    sizes: Array.from(f.sizes),
+    distinct: Object.fromEntries(Object.entries(f.distinct).map(([k, v]) => [k, Array.from(v as Float64Array)])),
+    normalisedDivergence: Array.from(f.normalisedDivergence),
+    systematic: Object.fromEntries(Object.entries(f.systematic).map(([k, v]) => [k, Array.from(v as Float64Array)])),
+    systematicDistinct: Array.from(f.systematicDistinct),
+    recommendedSize: f.recommendedSize,
+  };
 }

@@ -154,7 +154,7 @@ describe('exports', () => {
     expect(pool.reference).toBeNull();
     expect(pool.rows.length).toBeGreaterThan(1000);
 
-    const again = await startGroupAlignment(groupId, { seed: 6, bandwidth: 0.7 });
+    const again = await startGroupAlignment(groupId, { seed: 6, bandwidth: 0.7, estimator: 'kde' });
     expect((await waitForJob(again.jobId)).status).toBe('done');
     const later = (await createExport({ source: { kind: 'run', runId: again.runId }, set: 'weights' })).body;
     const { GET } = await import('@/app/api/exports/diff/route');

@@ -34,7 +34,10 @@ describe('full alignment runs', () => {
     expect(run.weights).toHaveLength(pool.length);
     expect(run.weights.reduce((a: number, b: number) => a + b, 0)).toBeCloseTo(1, 9);
     expect(run.selection).toHaveLength(1000);
-    expect(run.trace.length).toBeGreaterThan(0);
+    // The default estimator is chosen on held-out reference rows; the run keeps the candidate table.
+    expect(run.diagnostics.estimator.choice).toBe('auto');
+    expect(run.diagnostics.estimator.candidates.length).toBeGreaterThanOrEqual(5);
+    expect(Array.isArray(run.trace)).toBe(true);
     for (const m of ['amw', 'fd', 'sw', 'mmd'] as const) {
       expect(run.metrics.resample[m]).toBeLessThan(run.metrics.raw[m]);
       expect(run.metrics.resample[m]).toBeLessThan(run.metrics.randomSelect[m]);

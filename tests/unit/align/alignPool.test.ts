@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { alignPool, createPoolDensityCache, importanceSampling, liveReweight } from '@/lib/align';
+import { AUTO_CANDIDATES, alignPool, createPoolDensityCache, importanceSampling, liveReweight } from '@/lib/align';
 import { AlignInputError, createRng, matrixFromRows, selectRows, type Matrix } from '@/lib/numeric';
 import { amw } from '@/lib/stats';
 import { loadBig5Traits } from '../../support/big5';
@@ -54,8 +54,10 @@ describe('alignPool edge cases', () => {
     expect(a.weights.reduce((s, w) => s + w, 0)).toBeCloseTo(1, 12);
     expect(Array.from(a.selection)).toEqual(Array.from(b.selection));
     expect(a.metrics).toEqual(b.metrics);
-    expect(new Set(a.selection).size).toBe(50);
-    const c = alignPool({ pool, reference: ref, config: { seed: 9, size: 50, maxIterations: 1, tolerance: 1e-15 } });
+    expect(a.selection.length).toBe(50);
+    const u = alignPool({ pool, reference: ref, config: { seed: 9, size: 50, selection: 'withoutReplacement' } });
+    expect(new Set(u.selection).size).toBe(50);
+    const c = alignPool({ pool, reference: ref, config: { seed: 9, size: 50, estimator: 'paper', maxIterations: 1, tolerance: 1e-15 } });
     expect(c.diagnostics.converged).toBe(false);
     expect(c.diagnostics.warnings.join(' ')).toMatch(/without reaching the tolerance/);
   });
@@ -66,17 +68,65 @@ describe('alignPool edge cases', () => {
   });
 });
 
+describe('auto: the estimator chosen on held-out reference rows', () => {
+  const ref = synthetic(300, 0, 1);
+  it('measures every candidate, picks the lowest score, reports it, and is deterministic', () => {
+    const pool = synthetic(300, 0.5, 6);
+    const a = alignPool({ pool, reference: ref, config: { seed: 2, size: 100, projections: 20 } });
+    const table = a.estimator.candidates!;
+    expect(a.estimator.choice).toBe('auto');
+    expect(table.map((c) => c.label)).toEqual(AUTO_CANDIDATES.map((c) => c.label));
+    const best = Math.min(...table.map((c) => c.score));
+    expect(table.find((c) => c.label === a.estimator.used.label)!.score).toBe(best);
+    expect(a.estimator.heldOut!.fitRows + a.estimator.heldOut!.heldOutRows).toBe(ref.rows);
+    const b = alignPool({ pool, reference: ref, config: { seed: 2, size: 100, projections: 20 } });
+    expect(b.estimator.used.label).toBe(a.estimator.used.label);
+    expect(Array.from(b.weights)).toEqual(Array.from(a.weights));
+  });
+
+  it('a named estimator skips the choice; paper runs KDE + OT', () => {
+    const pool = synthetic(150, 0.3, 7);
+    const c = alignPool({ pool, reference: ref, config: { estimator: 'calibration', size: 50 } });
+    expect(c.estimator.candidates).toBeNull();
+    expect(c.estimator.used.estimator).toBe('calibration');
+    expect(c.ot).toBeNull();
+    const p = alignPool({ pool, reference: ref, config: { estimator: 'paper', size: 50 } });
+    expect(p.estimator.used).toMatchObject({ estimator: 'kde', refine: 'ot' });
+    expect(p.ot!.iterations).toBeGreaterThan(0);
+  });
+
+  it('too few reference rows to hold some out: falls back to calibration and says so', () => {
+    const pool = synthetic(40, 0.3, 8);
+    const tiny = selectRows(ref, [0, 1, 2, 3, 4, 5]);
+    const r = alignPool({ pool, reference: tiny, config: { size: 10 } });
+    expect(r.estimator.used.estimator).toBe('calibration');
+    expect(r.diagnostics.warnings.join(' ')).toMatch(/too few reference rows/);
+  });
+});
+
 describe('recovery on the human IPIP data (biased pool from one half, reference = other half)', () => {
   it('Resample cuts AMW, FD, SW and MMD well below Raw and RandomSelect', () => {
     const { traits } = loadBig5Traits();
     const { pool, reference } = biasedSplit(traits, { poolSize: 1500, referenceSize: 3000, seed: 1 });
-    const r = alignPool({ pool, reference, config: { seed: 1, size: 400 } });
+    const r = alignPool({ pool, reference, config: { seed: 1, size: 400, estimator: 'paper', selection: 'withoutReplacement' } });
     for (const k of ['amw', 'fd', 'sw', 'mmd'] as const) {
       expect(r.metrics.resample[k], k).toBeLessThan(0.7 * r.metrics.raw[k]);
       expect(r.metrics.resample[k], k).toBeLessThan(0.7 * r.metrics.randomSelect[k]);
       expect(r.metrics.weighted[k], k).toBeLessThan(0.6 * r.metrics.raw[k]);
     }
   });
+
+  it('auto (the default) beats the paper preset and Raw on every metric', () => {
+    const { traits } = loadBig5Traits();
+    const { pool, reference } = biasedSplit(traits, { poolSize: 1500, referenceSize: 3000, seed: 1 });
+    const auto = alignPool({ pool, reference, config: { seed: 1, size: 400 } });
+    const paper = alignPool({ pool, reference, config: { seed: 1, size: 400, estimator: 'paper' } });
+    for (const k of ['amw', 'fd', 'sw', 'mmd', 'maecorr'] as const) {
+      expect(auto.metrics.resample[k], k).toBeLessThan(auto.metrics.raw[k]);
+    }
+    const mean = (m: typeof auto.metrics.raw) => (['amw', 'fd', 'sw', 'mmd', 'maecorr'] as const).reduce((s, k) => s + m[k] / auto.metrics.raw[k], 0) / 5;
+    expect(mean(auto.metrics.resample)).toBeLessThan(mean(paper.metrics.resample));
+  }, 60_000);
 });
 
 describe('live update', () => {

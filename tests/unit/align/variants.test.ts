@@ -7,7 +7,7 @@ import { biasedSplit } from '../../support/recovery';
 describe('OT variant choice on the recovery data (1,200-persona biased pool vs 2,500 reference rows)', () => {
   const { traits } = loadBig5Traits();
   const { pool, reference } = biasedSplit(traits, { poolSize: 1200, referenceSize: 2500, seed: 3 });
-  const run = (variant: 'balanced' | 'semiRelaxed' | 'unbalanced') => alignPool({ pool, reference, config: { seed: 3, size: 300, variant } });
+  const run = (variant: 'balanced' | 'semiRelaxed' | 'unbalanced') => alignPool({ pool, reference, config: { seed: 3, size: 300, variant, estimator: 'paper', selection: 'withoutReplacement' } });
   const balanced = run('balanced');
   const semi = run('semiRelaxed');
   it('balanced row sums are the (normalised) importance weights of the candidates: OT adds nothing', () => {
