@@ -13,7 +13,7 @@ import type { Truncation } from '../stats/importanceWeights';
 import { weightDiagnostics } from '../stats/weightDiagnostics';
 import { chooseEstimator, type CandidateScore } from './chooseEstimator';
 import type { ConstraintReport, EstimatorName } from './estimators';
-import { fitWeights, type EstimatorSpec } from './fitWeights';
+import { fitWeights, type EstimatorSpec, type FitSettings } from './fitWeights';
 import type { OtVariant } from './sinkhorn';
 import { selectionMethods, UNIQUE_SELECTION_METHODS, type SelectionMethod } from './selectionMethods';
 import { TRAIT_RANGE, validateTraitSet } from './traitSpace';
@@ -24,7 +24,7 @@ export type EstimatorChoice = 'auto' | 'paper' | EstimatorName;
 export const ESTIMATOR_CHOICES = ['auto', 'paper', 'calibration', 'raking', 'logistic', 'kde'] as const satisfies readonly EstimatorChoice[];
 
 /** Every setting of the global alignment, with Populace's defaults. The resolved copy is returned in the result. */
-export interface AlignConfig {
+export interface AlignConfig extends FitSettings {
   /** Weight estimator; default 'auto' (see chooseEstimator). 'paper' = KDE at `bandwidth` + OT. */
   estimator: EstimatorChoice;
   /** OT refinement after a named estimator ('paper' always refines; 'auto' chooses); default 'none'. */
@@ -33,42 +33,10 @@ export interface AlignConfig {
   bins: number;
   /** Share of the reference `auto` holds out to measure candidates; default 0.5. */
   heldOutShare: number;
-  /** Seed of every random choice (selection, RandomSelect, sampled medians); default 0. */
-  seed: number;
   /** Size k of the selected set; default min(1000, pool size). */
   size: number;
   /** KDE bandwidth; default 0.2 (trait points on the 1-5 scale, standardise 'none'). */
   bandwidth: BandwidthSpec;
-  /** Scale of the KDE; default 'none'. */
-  standardise: StandardiseMode;
-  /** Importance-weight tail treatment; default 'psis'. */
-  truncation: Truncation;
-  /** Cap for truncation 'cap' (multiple of the mean weight); default sqrt(n). */
-  cap: number | null;
-  /** KDE path; default 'auto'. */
-  kdeMethod: 'exact' | 'binned' | 'auto';
-  /** Fraction of personas kept as OT candidates, by importance weight (the paper's 70% cut); default 0.7. */
-  candidateFraction: number;
-  /** Source mass of the OT step: the importance weights (default) or uniform over candidates. */
-  otSourceMass: 'importance' | 'uniform';
-  /** OT variant; default 'semiRelaxed' (see sinkhorn's doc and the bench's variant table). */
-  variant: OtVariant;
-  /** Absolute epsilon, or null for epsilonFactor x median cost. */
-  epsilon: number | null;
-  /** Default 0.08 (the paper). */
-  epsilonFactor: number;
-  /** KL strength of relaxed marginals, or null for tau = epsilon. */
-  tau: number | null;
-  /** Default 250. */
-  maxIterations: number;
-  /** Default 1e-6 (L1 marginal error). */
-  tolerance: number;
-  /** Per-trait cost weights omega (default all 1). */
-  costWeights: number[] | null;
-  /** Target batch size of a streamed solve; default 10,000. */
-  batchSize: number;
-  /** Reference support points for the OT solve; default 300 (personas are quantised only above a 2^25-entry kernel). */
-  maxSupport: number;
   /** Selection method for the final set; default 'systematic' (draws with repeats keep the weights; the set carries counts). */
   selection: SelectionMethod;
   /** Sliced-Wasserstein directions; default 100 (seeded by metricsSeed). */

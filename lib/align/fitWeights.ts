@@ -25,20 +25,37 @@ export interface EstimatorSpec {
 
 /** The settings of the fit that do not belong to one estimator (a subset of AlignConfig). */
 export interface FitSettings {
+  /** Seed of every random choice (selection, RandomSelect, sampled medians); default 0. */
   seed: number;
+  /** Scale of the KDE; default 'none'. */
   standardise: StandardiseMode;
+  /** Importance-weight tail treatment; default 'psis'. */
   truncation: Truncation;
+  /** Cap for truncation 'cap' (multiple of the mean weight); default sqrt(n). */
   cap: number | null;
+  /** KDE path; default 'auto'. */
   kdeMethod: 'exact' | 'binned' | 'auto';
+  /** Fraction of personas kept as OT candidates, by importance weight (the paper's 70% cut); default 0.7. */
   candidateFraction: number;
+  /** Source mass of the OT step: the importance weights (default) or uniform over candidates. */
+  otSourceMass: 'importance' | 'uniform';
+  /** OT variant; default 'semiRelaxed' (see sinkhorn's doc and the bench's variant table). */
   variant: OtVariant;
+  /** Absolute epsilon, or null for epsilonFactor x median cost. */
   epsilon: number | null;
+  /** Default 0.08 (the paper). */
   epsilonFactor: number;
+  /** KL strength of relaxed marginals, or null for tau = epsilon. */
   tau: number | null;
+  /** Default 250. */
   maxIterations: number;
+  /** Default 1e-6 (L1 marginal error). */
   tolerance: number;
+  /** Per-trait cost weights omega (default all 1). */
   costWeights: number[] | null;
+  /** Target batch size of a streamed solve; default 10,000. */
   batchSize: number;
+  /** Reference support points for the OT solve; default 300 (personas are quantised only above a 2^25-entry kernel). */
   maxSupport: number;
 }
 
@@ -159,7 +176,7 @@ export function fitWeights(
   const candidates = Uint32Array.from(order.slice(0, candCount)).sort();
   const candMass = new Float64Array(candCount);
   let mass = 0;
-  for (let t = 0; t < candCount; t++) mass += candMass[t] = prior[candidates[t]!]!;
+  for (let t = 0; t < candCount; t++) mass += candMass[t] = s.otSourceMass === 'uniform' ? 1 : prior[candidates[t]!]!;
   if (!(mass > 0)) candMass.fill(1);
   const ot = transportWeights(selectRows(pool, candidates), candMass, reference, targetWeights, {
     variant: s.variant,

@@ -123,19 +123,20 @@ async function* readRows(
 }
 
 /**
- * Creates the import's source if it is new; refuses (409) a source that exists with another kind, so posts cannot
- * be filed under a persona source nor personas under the human reference.
+ * Creates the import's source if it is new (id from the options or the file name) and returns an empty report for
+ * it; refuses (409) a source that exists with another kind, so posts cannot be filed under a persona source nor
+ * personas under the human reference.
  */
-function openSource(db: Db, fileName: string, source: Parameters<typeof ensureSource>[0]['source']): void {
-  ensureSource({ db, source });
-  const existing = getSource({ db, id: source.id });
-  if (existing && existing.kind !== source.kind) {
-    throw new AppError(
-      'source_kind_mismatch',
-      `${fileName}: the source "${source.id}" holds ${existing.kind}, not ${source.kind}; choose another source id.`,
-      409,
-    );
+function openSource(db: Db, o: ImportOptions, kind: 'posts' | 'personas'): ImportReport {
+  const file = path.basename(o.fileName);
+  const id = o.sourceId ?? sourceIdFromFile(kind, o.fileName);
+  const name = o.sourceName ?? `${kind === 'posts' ? 'Posts' : 'Personas'} from ${file}`;
+  ensureSource({ db, source: { id, name, kind, licence: o.licence ?? 'unknown: imported by the user', citation: 'user import', origin: file } });
+  const existing = getSource({ db, id });
+  if (existing && existing.kind !== kind) {
+    throw new AppError('source_kind_mismatch', `${o.fileName}: the source "${id}" holds ${existing.kind}, not ${kind}; choose another source id.`, 409);
   }
+  return newReport(file, id);
 }
 
 /**
@@ -236,20 +237,11 @@ function addBad(report: ImportReport, bad: BadRow): void {
 export async function importPosts(o: ImportOptions): Promise<ImportReport> {
   const db = o.db ?? getDb();
   const format = formatOf(o.fileName, o.format);
-  const sourceId = o.sourceId ?? sourceIdFromFile('posts', o.fileName);
-  openSource(db, o.fileName, {
-    id: sourceId,
-    name: o.sourceName ?? `Posts from ${path.basename(o.fileName)}`,
-    kind: 'posts',
-    licence: o.licence ?? 'unknown: imported by the user',
-    citation: 'user import',
-    origin: path.basename(o.fileName),
-  });
-  const report = newReport(path.basename(o.fileName), sourceId);
+  const report = openSource(db, o, 'posts');
   const batchSize = o.batchSize ?? 500;
   let batch: PostRowInput[] = [];
   const flush = () => {
-    const n = insertPostsBatch({ db, sourceId, rows: batch });
+    const n = insertPostsBatch({ db, sourceId: report.sourceId, rows: batch });
     report.imported += n;
     report.skipped += batch.length - n;
     batch = [];
@@ -280,16 +272,7 @@ export async function importPersonas(o: ImportOptions): Promise<ImportReport> {
   const db = o.db ?? getDb();
   const format = formatOf(o.fileName, o.format);
   if (format !== 'jsonl') throw new AppError('unknown_format', `${o.fileName}: personas are imported from JSONL.`, 400);
-  const sourceId = o.sourceId ?? sourceIdFromFile('personas', o.fileName);
-  openSource(db, o.fileName, {
-    id: sourceId,
-    name: o.sourceName ?? `Personas from ${path.basename(o.fileName)}`,
-    kind: 'personas',
-    licence: o.licence ?? 'unknown: imported by the user',
-    citation: 'user import',
-    origin: path.basename(o.fileName),
-  });
-  const report = newReport(path.basename(o.fileName), sourceId);
+  const report = openSource(db, o, 'personas');
   const instruments = new Map<string, ReturnType<typeof loadInstrument> | null>();
   const instrument = (id: string) => {
     if (!instruments.has(id)) {
@@ -323,7 +306,7 @@ export async function importPersonas(o: ImportOptions): Promise<ImportReport> {
       const v = parsed.data;
       const row: ImportedPersonaRow = {
         persona: {
-          sourceId,
+          sourceId: report.sourceId,
           externalId: v.id ?? `line:${r.line}`,
           name: v.name ?? null,
           narrative: v.narrative.trim(),

@@ -23,7 +23,7 @@ function expectCode(f: () => unknown, code: string, message: RegExp) {
   }
 }
 
-describe('alignPool edge cases', () => {
+describe('alignPool edge cases', { timeout: 30_000 }, () => {
   const ref = synthetic(300, 0, 1);
   it('empty pool, one persona, NaN, out of range, constant trait: named errors with plain sentences', () => {
     expectCode(() => alignPool({ pool: { data: new Float64Array(0), rows: 0, cols: 5 }, reference: ref }), 'EMPTY', /The pool is empty: add at least 2 measured personas/);
@@ -68,7 +68,7 @@ describe('alignPool edge cases', () => {
   });
 });
 
-describe('auto: the estimator chosen on held-out reference rows', () => {
+describe('auto: the estimator chosen on held-out reference rows', { timeout: 30_000 }, () => {
   const ref = synthetic(300, 0, 1);
   it('measures every candidate, picks the lowest score, reports it, and is deterministic', () => {
     const pool = synthetic(300, 0.5, 6);
@@ -104,7 +104,7 @@ describe('auto: the estimator chosen on held-out reference rows', () => {
   });
 });
 
-describe('recovery on the human IPIP data (biased pool from one half, reference = other half)', () => {
+describe('recovery on the human IPIP data (biased pool from one half, reference = other half)', { timeout: 60_000 }, () => {
   it('Resample cuts AMW, FD, SW and MMD well below Raw and RandomSelect', () => {
     const { traits } = loadBig5Traits();
     const { pool, reference } = biasedSplit(traits, { poolSize: 1500, referenceSize: 3000, seed: 1 });
