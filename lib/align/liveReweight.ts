@@ -73,19 +73,7 @@ export function liveReweight(input: {
   }
   if (!anyFinite) logTarget.fill(0);
   const iw = importanceWeights({ logTarget, logProposal: cache.logPoolDensity, truncation: cache.truncation });
-  // AMW with the cached sort orders: only the weights need gathering.
-  const per = new Float64Array(d);
-  const pw = new Float64Array(n);
-  const twk = new Float64Array(m);
-  let s = 0;
-  for (let k = 0; k < d; k++) {
-    const pIdx = cache.sortedIndex.subarray(k * n, (k + 1) * n);
-    for (let t = 0; t < n; t++) pw[t] = iw.weights[pIdx[t]!]!;
-    const tIdx = prep.sortedIndex.subarray(k * m, (k + 1) * m);
-    for (let t = 0; t < m; t++) twk[t] = tw[tIdx[t]!]!;
-    per[k] = wasserstein1dSorted(cache.sortedValues.subarray(k * n, (k + 1) * n), pw, prep.sortedValues.subarray(k * m, (k + 1) * m), twk);
-    s += per[k]!;
-  }
+  const { amw, perTrait } = cachedOrderAmw(cache, prep, iw.weights, tw);
   return {
     weights: iw.weights,
     logTargetDensity: logTarget,
@@ -94,13 +82,36 @@ export function liveReweight(input: {
     maxWeightShare: iw.maxWeightShare,
     khat: iw.khat,
     khatWarning: iw.khatWarning,
-    amw: s / d,
-    amwPerTrait: per,
+    amw,
+    amwPerTrait: perTrait,
   };
 }
 
+/**
+ * AMW between the weighted pool and the weighted target with both sides' per-trait sort orders cached: only the
+ * weights are gathered. O(d (n + m)).
+ */
+export function cachedOrderAmw(cache: PoolDensityCache, prep: Pick<PreparedTarget, 'sortedValues' | 'sortedIndex'>, weights: ArrayLike<number>, tw: ArrayLike<number>): { amw: number; perTrait: Float64Array } {
+  const n = cache.pool.rows;
+  const d = cache.pool.cols;
+  const m = tw.length;
+  const per = new Float64Array(d);
+  const pw = new Float64Array(n);
+  const twk = new Float64Array(m);
+  let s = 0;
+  for (let k = 0; k < d; k++) {
+    const pIdx = cache.sortedIndex.subarray(k * n, (k + 1) * n);
+    for (let t = 0; t < n; t++) pw[t] = weights[pIdx[t]!]!;
+    const tIdx = prep.sortedIndex.subarray(k * m, (k + 1) * m);
+    for (let t = 0; t < m; t++) twk[t] = tw[tIdx[t]!]!;
+    per[k] = wasserstein1dSorted(cache.sortedValues.subarray(k * n, (k + 1) * n), pw, prep.sortedValues.subarray(k * m, (k + 1) * m), twk);
+    s += per[k]!;
+  }
+  return { amw: s / d, perTrait: per };
+}
+
 /** Per-target work that does not depend on the target's row weights (cached per target matrix object). */
-interface PreparedTarget {
+export interface PreparedTarget {
   stencils: GridStencils;
   sortedValues: Float64Array;
   sortedIndex: Uint32Array;
@@ -109,7 +120,7 @@ interface PreparedTarget {
 const targetCache = new WeakMap<Matrix, WeakMap<PoolDensityCache, PreparedTarget>>();
 
 /** Stencils of the target rows on the cache's grid and their per-trait sort order; reused while only weights change. */
-function prepareTarget(cache: PoolDensityCache, target: Matrix, order?: Uint32Array): PreparedTarget {
+export function prepareTarget(cache: PoolDensityCache, target: Matrix, order?: Uint32Array): PreparedTarget {
   let byCache = targetCache.get(target);
   const hit = byCache?.get(cache);
   if (hit) return hit;
