@@ -5,6 +5,7 @@
  * Data: db/seed-data/reference/big5-openpsychometrics (IPIP-50 scored to E A C N O). Personas are simulated by a
  * documented biased draw (tests/support/recovery.ts): weights exp(0.8 (zA + zC - zN)).
  */
+import { liveCalibrate } from '../../lib/align/liveCalibrate';
 import { loadBig5Traits } from '../support/big5';
 import { biasedSplit } from '../support/recovery';
 import { alignPool, createPoolDensityCache, importanceSampling, liveReweight, transportWeights, type AlignResult } from '../../lib/align';
@@ -87,6 +88,28 @@ function table1(r: AlignResult) {
   }
 }
 
+/** auto's candidate table: held-out metrics, mean ratio to Raw (the score), ESS and distinct personas of each candidate. */
+function candidates(r: AlignResult) {
+  const t = r.estimator.candidates;
+  if (!t) return;
+  console.log(`  estimator chosen on ${r.estimator.heldOut!.fitRows} fitting / ${r.estimator.heldOut!.heldOutRows} held-out reference rows: ${r.estimator.used.label}`);
+  console.log(`  ${pad('candidate', 34)}${['AMW', 'FD', 'SW', 'MMD', 'MAEcorr', 'score'].map((h) => pad(h, 9)).join('')}${pad('ESS', 9)}distinct`);
+  for (const c of t) {
+    const m = c.heldOut;
+    const mark = c.label === r.estimator.used.label ? ' *' : '';
+    console.log(`  ${pad(c.label + mark, 34)}${[m.amw, m.fd, m.sw, m.mmd, m.maecorr, c.score].map((v) => pad(f4(v), 9)).join('')}${pad(c.ess.toFixed(1), 9)}${c.distinct}${c.error ? ` (${c.error})` : ''}`);
+  }
+}
+
+/** The default run (estimator auto, systematic draws): time, stages, candidates, Table 1, distinct personas. */
+function defaultRun(pool: Matrix, reference: Matrix, label: string): AlignResult {
+  const { r, ms, marks } = timedAlign(pool, reference, { estimator: 'auto', selection: 'systematic' });
+  console.log(`  ${label}: default run (auto estimator + systematic draws) ${(ms / 1000).toFixed(2)} s (${stages(marks)}); ${r.selection.length} draws, ${new Set(r.selection).size} distinct personas; ESS ${r.diagnostics.ess.toFixed(0)}`);
+  candidates(r);
+  table1(r);
+  return r;
+}
+
 function stages(marks: Record<string, number>) {
   return Object.entries(marks)
     .filter(([, v]) => v > 0.5)
@@ -99,6 +122,8 @@ console.log(`# Populace core bench (node ${process.version}, ${traits.rows} scor
 console.log('Trait space: E A C N O on the 1-5 scale; KDE bandwidth 0.20 trait points (standardise none), PSIS; OT semiRelaxed,');
 console.log('tau = epsilon = 0.08 x median cost, 250 iterations max, tolerance 1e-6, <= 300 reference centres (personas kept exact up to a 2^25-entry kernel); size 1000 without replacement.\n');
 
+let paperScaleDefault: AlignResult | null = null;
+
 // 1. Paper scale
 {
   console.log('## 1. Paper scale: 30,738 personas (biased bootstrap of the human sample) vs the 19,718 reference');
@@ -110,6 +135,7 @@ console.log('tau = epsilon = 0.08 x median cost, 250 iterations max, tolerance 1
   console.log(`  OT: ${r.ot!.sourceSupport} x ${r.ot!.targetSupport} supports, epsilon ${f4(r.ot!.epsilon)}, ${r.ot!.iterations} iterations, converged ${r.ot!.converged}, final marginal error ${r.ot!.marginalError[r.ot!.marginalError.length - 1]?.toExponential(2)}`);
   console.log(`  diagnostics: ESS ${r.diagnostics.ess.toFixed(0)}, design effect ${r.diagnostics.designEffect.toFixed(2)}, max weight share ${r.diagnostics.maxWeightShare.toExponential(2)}, k-hat ${r.diagnostics.khat.toFixed(2)} (importance ESS ${r.diagnostics.importanceEss.toFixed(1)})`);
   table1(r);
+  paperScaleDefault = defaultRun(pool, traits, 'same pool');
   console.log('');
 }
 
@@ -253,6 +279,18 @@ console.log('tau = epsilon = 0.08 x median cost, 250 iterations max, tolerance 1
   console.log(`  total ${(ms / 1000).toFixed(2)} s (${stages(marks)}); peak RSS ${(peak / 2 ** 30).toFixed(2)} GB (RSS before the run ${(rssBefore / 2 ** 30).toFixed(2)} GB)`);
   console.log(`  OT ${r.ot!.sourceSupport} x ${r.ot!.targetSupport} supports, ${r.ot!.iterations} iterations, converged ${r.ot!.converged}; ESS ${r.diagnostics.ess.toFixed(0)}`);
   table1(r);
+  const rssBeforeDefault = process.memoryUsage().rss;
+  const d = defaultRun(pool, ref, '1,000,000 x 100,000');
+  const peakDefault = process.resourceUsage().maxRSS * 1024;
+  console.log(`  peak RSS so far ${(peakDefault / 2 ** 30).toFixed(2)} GB (RSS before the default run ${(rssBeforeDefault / 2 ** 30).toFixed(2)} GB)`);
+  if (paperScaleDefault) {
+    // Same generator at both sizes: the figures should not degrade with scale (target: within 10%).
+    const ratio = (k: 'amw' | 'fd' | 'sw' | 'mmd' | 'maecorr', set: 'weighted' | 'resample') =>
+      `${k} ${f4(d.metrics[set][k])} vs ${f4(paperScaleDefault!.metrics[set][k])} (${((d.metrics[set][k] / paperScaleDefault!.metrics[set][k] - 1) * 100).toFixed(0)}%)`;
+    for (const set of ['weighted', 'resample'] as const) {
+      console.log(`  ${set === 'weighted' ? 'weighted pool' : 'k-set'} at 1M vs 30,738 (default run): ${(['amw', 'fd', 'sw', 'mmd', 'maecorr'] as const).map((k) => ratio(k, set)).join(', ')}`);
+    }
+  }
   console.log('');
 }
 
@@ -279,4 +317,17 @@ console.log('tau = epsilon = 0.08 x median cost, 250 iterations max, tolerance 1
   const live = liveReweight({ cache, target: traits });
   const err = idx.map((i, t) => Math.abs(live.logTargetDensity[i]! - exact[t]!)).sort((a, b) => a - b);
   console.log(`  live-grid target log density vs exact (live bandwidth 0.5): |error| median ${f4(err[500]!)}, 95% ${f4(err[950]!)}`);
+  // Calibration weights per edit (not yet the studio's live path): warm-started entropy balancing on the same pool.
+  const ctimes: number[] = [];
+  const sub = selectRows(traits, Array.from({ length: 5000 }, (_, i) => i * 3));
+  let lambda: Float64Array | undefined;
+  for (let rep = 0; rep < 15; rep++) {
+    const shift = (rep % 7) * 0.03;
+    const target = { ...sub, data: sub.data.map((v, j) => (j % 5 === 3 ? Math.min(5, Math.max(1, v + shift)) : v)) };
+    const t = now();
+    lambda = liveCalibrate({ cache, target, initialLambda: lambda }).lambda;
+    ctimes.push(now() - t);
+  }
+  ctimes.sort((a, b) => a - b);
+  console.log(`  calibration weights + ESS + k-hat + AMW per target edit (5,000 respondents, warm start): median ${ctimes[7]!.toFixed(1)} ms, max ${ctimes[14]!.toFixed(1)} ms (15 edits)`);
 }
