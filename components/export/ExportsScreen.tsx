@@ -1,6 +1,10 @@
 'use client';
 
-/** Create an export (run, group or pool; k personas or every persona with its weight), list, download, delete, diff two. */
+/**
+ * Create an export (run, group or pool; k distinct personas, k draws with repeats, or every persona with its weight)
+ * in the format chosen beforehand, see what it holds (rows, distinct personas, draws, how the weights are normalised),
+ * list, download, delete, diff two.
+ */
 import { useRouter } from 'next/navigation';
 import { useState } from 'react';
 import { HelpTip } from '@/components/HelpTip';
@@ -20,9 +24,65 @@ export interface ExportListItem {
   source: { kind: string; run: { id: number; name: string } | null; group: { id: number; name: string } | null };
   set: string;
   selection: { k: number; distinct: number; unique: boolean; seed: number | null; method: string };
+  /** Rows, distinct personas, draws and how the weights are normalised (null for exports made before the manifest said). */
+  summary: { rows: number; distinct: number; draws: number; selection: string; normalisation: string; statement: string } | null;
   rows: number;
   rowsSha256: string;
   files: Record<string, { sha256: string; bytes: number }>;
+}
+
+/** What a new export answered: its id, format and the manifest's set block (rows, distinct, draws, weights). */
+interface Created {
+  id: number;
+  format: (typeof EXPORT_FORMATS)[number];
+  set: { rows: number; distinct: number; draws: number; weights: { normalisation: string; statement: string } } | null;
+}
+
+/** An error of the last request, with the API's code and details (e.g. too_few_distinct: { value, available, repeats }). */
+interface RequestError {
+  message: string;
+  code?: string;
+  details?: { value?: number; available?: number; repeats?: boolean };
+}
+
+const FORMAT_LABELS: Record<(typeof EXPORT_FORMATS)[number], string> = {
+  jsonl: 'JSONL (one JSON object per line)',
+  csv: 'CSV (spreadsheet-safe)',
+  parquet: 'Parquet',
+};
+const FORMAT_NAMES: Record<(typeof EXPORT_FORMATS)[number], string> = { jsonl: 'JSONL', csv: 'CSV', parquet: 'Parquet' };
+
+const number = new Intl.NumberFormat('en-US');
+const count = (n: number, one: string, many = `${one}s`) => `${number.format(n)} ${n === 1 ? one : many}`;
+
+/** The weight normalisation in a few words, for the result line and the list. */
+export function describeNormalisation(normalisation: string): string {
+  switch (normalisation) {
+    case 'recalibrated':
+      return 'weights re-calibrated to the target, summing to 1 over the rows';
+    case 'horvitz-thompson':
+      return 'Horvitz-Thompson weights, summing to 1 over the rows';
+    case 'draws':
+      return 'weight = count / draws, summing to 1 over the rows';
+    case 'pool':
+      return 'the run’s weights, summing to 1 over its pool (every row)';
+    default:
+      return normalisation;
+  }
+}
+
+const SELECTION_WORDS: Record<string, string> = {
+  pivotal: 'k distinct personas (pivotal sampling)',
+  systematic: 'k draws with repeats (systematic)',
+  stored: 'the run’s stored selection',
+  'whole-pool': 'every persona of the pool once',
+};
+
+/** The Set column: every persona with its weight, or how the k personas were chosen. */
+function describeSet(e: ExportListItem): string {
+  if (e.set === 'weights') return 'every persona + weight';
+  if (e.summary) return SELECTION_WORDS[e.summary.selection] ?? e.summary.selection;
+  return `${e.selection.unique ? 'unique' : 'with replacement'} · ${e.selection.method}`;
 }
 
 interface DiffResult {
@@ -54,38 +114,50 @@ export function ExportsScreen({
   const [unique, setUnique] = useState(false);
   const [seed, setSeed] = useState(0);
   const [format, setFormat] = useState<(typeof EXPORT_FORMATS)[number]>('jsonl');
-  const [error, setError] = useState<string | null>(null);
-  const [created, setCreated] = useState<number | null>(null);
+  const [error, setError] = useState<RequestError | null>(null);
+  const [created, setCreated] = useState<Created | null>(null);
   const [busy, setBusy] = useState(false);
   const [a, setA] = useState<number>(exports[1]?.id ?? exports[0]?.id ?? 0);
   const [b, setB] = useState<number>(exports[0]?.id ?? 0);
   const [diff, setDiff] = useState<DiffResult | null>(null);
 
-  async function create() {
+  async function create(override: { unique?: boolean } = {}) {
     setError(null);
+    setCreated(null);
     setBusy(true);
+    const distinct = override.unique ?? unique;
     const source = kind === 'group' ? { kind, groupId } : kind === 'run' ? { kind, runId } : { kind };
     const body: Record<string, unknown> = { source, set, format, seed };
     if (set === 'selection' && size) body.size = Number(size);
-    if (set === 'selection' && unique) body.unique = true;
+    if (set === 'selection' && distinct) body.unique = true;
     try {
       const res = await fetch('/api/exports', { method: 'POST', body: JSON.stringify(body) });
-      const out = await res.json();
-      if (!res.ok) throw new Error(out?.error?.message ?? `HTTP ${res.status}`);
-      setCreated(out.id);
+      const out = await res.json().catch(() => null);
+      if (!res.ok) {
+        setError({ message: out?.error?.message ?? `HTTP ${res.status}`, code: out?.error?.code, details: out?.error?.details });
+        return;
+      }
+      setCreated({ id: out.id, format, set: out.manifest?.set ?? null });
       router.refresh();
     } catch (e) {
-      setError((e as Error).message);
+      setError({ message: (e as Error).message });
     } finally {
       setBusy(false);
     }
+  }
+
+  /** The suggestion of a too_few_distinct answer: the same k drawn with repeats. */
+  function drawWithRepeats(k: number | undefined) {
+    setUnique(false);
+    if (k !== undefined) setSize(String(k));
+    void create({ unique: false });
   }
 
   async function runDiff() {
     setError(null);
     const res = await fetch(`/api/exports/diff?a=${a}&b=${b}`);
     const out = await res.json();
-    if (!res.ok) setError(out?.error?.message ?? `HTTP ${res.status}`);
+    if (!res.ok) setError({ message: out?.error?.message ?? `HTTP ${res.status}` });
     else setDiff(out);
   }
 
@@ -99,7 +171,7 @@ export function ExportsScreen({
           New export
         </h2>
         <div className="mt-2 grid gap-3 text-sm md:grid-cols-3">
-          <fieldset className="space-y-1">
+          <fieldset className="space-y-1" disabled={busy}>
             <legend className="text-xs text-slate-600">From</legend>
             <label className="flex items-center gap-2">
               <input type="radio" name="kind" checked={kind === 'group'} onChange={() => setKind('group')} data-testid="export-kind-group" />
@@ -133,7 +205,7 @@ export function ExportsScreen({
               the whole pool (uniform weights)
             </label>
           </fieldset>
-          <fieldset className="space-y-1">
+          <fieldset className="space-y-1" disabled={busy}>
             <legend className="text-xs text-slate-600">Which personas</legend>
             <label className="flex items-center gap-2">
               <input type="radio" name="set" checked={set === 'selection'} onChange={() => setSet('selection')} />
@@ -151,7 +223,7 @@ export function ExportsScreen({
                 </label>
                 <label className="flex items-center gap-1">
                   <input type="checkbox" checked={unique} onChange={(e) => setUnique(e.target.checked)} data-testid="export-unique" />
-                  unique personas (otherwise drawn with replacement)
+                  unique: k distinct personas (pivotal sampling, weights re-calibrated to the target); off: k draws with repeats
                 </label>
                 <label className="block">
                   seed of a fresh draw
@@ -160,34 +232,67 @@ export function ExportsScreen({
               </div>
             )}
           </fieldset>
-          <fieldset className="space-y-1">
-            <legend className="text-xs text-slate-600">Format</legend>
+          <fieldset className="space-y-1" disabled={busy}>
+            <legend className="text-xs text-slate-600">Format of the file (choose before exporting)</legend>
             {EXPORT_FORMATS.map((f) => (
               <label key={f} className="flex items-center gap-2">
-                <input type="radio" name="format" checked={format === f} onChange={() => setFormat(f)} data-testid={`export-format-${f}`} />
-                {f === 'jsonl' ? 'JSONL (one JSON object per line)' : f === 'csv' ? 'CSV (spreadsheet-safe)' : 'Parquet'}
+                <input type="radio" name="format" value={f} checked={format === f} onChange={() => setFormat(f)} data-testid={`export-format-${f}`} />
+                {FORMAT_LABELS[f]}
               </label>
             ))}
+            <p className="text-[11px] text-slate-500">Every format is stored with the export; the list below offers each for download.</p>
             <button
               type="button"
-              className="mt-2 rounded bg-teal-700 px-3 py-1.5 text-sm font-medium text-white hover:bg-teal-800 disabled:opacity-50"
+              className="mt-2 inline-flex items-center gap-2 rounded bg-teal-700 px-3 py-1.5 text-sm font-medium text-white hover:bg-teal-800 disabled:opacity-60"
               onClick={() => void create()}
               disabled={busy || !mayChange}
+              aria-busy={busy}
               data-testid="create-export"
             >
-              Create export
+              {busy && <span className="h-3 w-3 animate-spin rounded-full border-2 border-white border-t-transparent" aria-hidden="true" />}
+              {busy ? `Exporting ${FORMAT_NAMES[format]}…` : `Export as ${FORMAT_NAMES[format]}`}
             </button>
             <ReadOnlyNote what="creating an export" />
           </fieldset>
         </div>
+        <p className="sr-only" role="status" aria-live="polite">
+          {busy ? 'Export running' : created ? `Export ${created.id} created` : ''}
+        </p>
         {error && (
-          <p className="mt-2 text-sm text-red-700" role="alert" data-testid="export-error">
-            {error}
-          </p>
+          <div className="mt-2 text-sm text-red-700" role="alert" data-testid="export-error" data-code={error.code}>
+            <p>{error.message}</p>
+            {error.code === 'too_few_distinct' && error.details?.repeats && mayChange && (
+              <button
+                type="button"
+                className="mt-1 rounded border border-red-300 px-2 py-0.5 text-xs text-red-800 hover:bg-red-50"
+                onClick={() => drawWithRepeats(error.details?.value)}
+                disabled={busy}
+                data-testid="export-draw-with-repeats"
+              >
+                Draw {error.details.value !== undefined ? number.format(error.details.value) : 'k'} with repeats instead
+              </button>
+            )}
+          </div>
         )}
         {created !== null && (
-          <p className="mt-2 text-sm text-emerald-800" data-testid="export-created" data-export-id={created}>
-            Export {created} created: download it below.
+          <p className="mt-2 text-sm text-emerald-800" data-testid="export-created" data-export-id={created.id}>
+            Export {created.id} created
+            {created.set ? (
+              <>
+                : <span data-testid="export-created-summary">{count(created.set.rows, 'row')} · {count(created.set.distinct, 'distinct persona')} · {count(created.set.draws, 'draw')} · {describeNormalisation(created.set.weights.normalisation)}</span>
+                .{' '}
+              </>
+            ) : (
+              '. '
+            )}
+            <a className="underline" href={`/api/exports/${created.id}/download?format=${created.format}`} download data-testid="export-created-download">
+              Download {FORMAT_NAMES[created.format]}
+            </a>{' '}
+            ·{' '}
+            <a className="underline" href={`/api/exports/${created.id}/download?format=manifest`} download>
+              manifest
+            </a>
+            {created.set && <span className="mt-0.5 block text-xs text-slate-600">{created.set.weights.statement}</span>}
           </p>
         )}
       </section>
@@ -198,7 +303,8 @@ export function ExportsScreen({
         </h2>
         <p className="text-xs text-slate-500">
           Each export keeps a manifest (Populace version, target and group, engine config and seed, reference and persona licences,
-          metrics, diagnostics, review summary, a sha256 of every row and of each file). Each file is stored when the export is made,
+          metrics, diagnostics, review summary, a sha256 of every row and of each file, and the set: rows, distinct personas, draws,
+          how the weights are normalised, and the personas’ own demographics next to the target’s filters, which shape traits only). Each file is stored when the export is made,
           so a download answers exactly those bytes (their sha256 is in the x-content-sha256 header), even after its personas were
           reviewed. Deleting an export is recorded in the audit log.
         </p>
@@ -213,10 +319,13 @@ export function ExportsScreen({
                 Rows
                 <HelpTip term="rows" />
               </th>
+              <th className="px-2 py-1 text-right">Distinct</th>
               <th className="px-2 py-1 text-right">
-                k
+                Draws
                 <HelpTip term="count" />
               </th>
+              <th className="px-2 py-1">Weights</th>
+              <th className="px-2 py-1">Format</th>
               <th className="px-2 py-1">Download</th>
               <th className="px-2 py-1">Rows sha256</th>
               <th className="px-2 py-1">
@@ -233,14 +342,19 @@ export function ExportsScreen({
                   {e.createdBy && <span className="block text-[10px] text-slate-500">by {e.createdBy}</span>}
                 </td>
                 <td className="px-2 py-1">{describeSource(e)}</td>
-                <td className="px-2 py-1">{e.set === 'weights' ? 'every persona + weight' : `${e.selection.unique ? 'unique' : 'with replacement'} · ${e.selection.method}`}</td>
+                <td className="px-2 py-1">{describeSet(e)}</td>
                 <td className="px-2 py-1 text-right tabular-nums">{e.rows}</td>
-                <td className="px-2 py-1 text-right tabular-nums">{e.selection.k}</td>
+                <td className="px-2 py-1 text-right tabular-nums">{e.summary?.distinct ?? e.selection.distinct}</td>
+                <td className="px-2 py-1 text-right tabular-nums">{e.summary?.draws ?? e.selection.k}</td>
+                <td className="px-2 py-1" title={e.summary?.statement}>
+                  {e.summary ? describeNormalisation(e.summary.normalisation) : 'not stated (older export)'}
+                </td>
+                <td className="px-2 py-1 uppercase">{e.format}</td>
                 <td className="px-2 py-1">
                   {[...EXPORT_FORMATS, 'manifest' as const].map((f) => (
                     <a
                       key={f}
-                      className={`mr-2 underline ${f === e.format ? 'font-semibold text-teal-800' : 'text-teal-700'}`}
+                      className="mr-2 text-teal-700 underline"
                       href={`/api/exports/${e.id}/download?format=${f}`}
                       download
                       data-testid={`download-${e.id}-${f}`}
@@ -259,7 +373,7 @@ export function ExportsScreen({
             ))}
             {exports.length === 0 && (
               <tr>
-                <td colSpan={9} className="px-2 py-2 text-slate-500">
+                <td colSpan={12} className="px-2 py-2 text-slate-500">
                   No exports yet.
                 </td>
               </tr>
@@ -307,10 +421,7 @@ export function ExportsScreen({
                 <ul>{diff.removed.slice(0, 20).map((x) => <li key={x.personaId}>persona {x.personaId} · weight {x.weight.toExponential(3)} · ×{x.count}</li>)}</ul>
               </div>
               <div>
-                <h3 className="font-semibold">
-                  Reweighted (|Δw| &gt; 1e-9)
-                  <HelpTip term="weight" />
-                </h3>
+                <h3 className="font-semibold">Reweighted (|Δw| &gt; 1e-9, exported weights)</h3>
                 <ul>
                   {diff.reweighted.slice(0, 20).map((x) => (
                     <li key={x.personaId}>

@@ -29,7 +29,10 @@ export const exportRequestSchema = z.object({
    * POPULACE_MAX_SET_SIZE, the pool size for a unique set, 10 times the pool size for a draw with replacement.
    */
   size: z.number().int().min(1).optional(),
-  /** Draw k distinct personas (weighted, without replacement) instead of with replacement (systematic). */
+  /**
+   * Draw k distinct personas (pivotal sampling with inclusion probabilities min(1, c w); the set's weights are then
+   * re-calibrated to the target's moments) instead of k draws with repeats (systematic resampling, with counts).
+   */
   unique: z.boolean().default(false),
   /** Seed of a fresh draw. */
   seed: z.number().int().min(0).max(2 ** 31 - 1).default(0),
@@ -81,7 +84,11 @@ export const exportRowSchema = z.object({
   C: z.number().nullable(),
   N: z.number().nullable(),
   O: z.number().nullable(),
-  /** Weight of the persona in its run (sums to 1 over the run's pool); uniform for a pool export. */
+  /**
+   * The persona's weight in the exported set; how it is normalised is stated in the manifest (set.weights): a set of
+   * k draws has weight count / k (sums to 1 over the rows), a unique set its re-calibrated set weight (sums to 1 over
+   * the rows), an export of every persona its weight in the run (sums to 1 over the run's pool, = the rows).
+   */
   weight: z.number(),
   /** How many times the persona is in the selection (multiplicity of a draw with replacement; 0 = not selected). */
   count: z.number().int().min(0),
@@ -104,6 +111,83 @@ export const manifestRowSchema = z.object({
 export type ManifestRow = z.infer<typeof manifestRowSchema>;
 
 export const MANIFEST_SCHEMA = 'populace-export-manifest/1';
+
+/** How the `weight` column of an export is normalised (see the manifest's set.weights.statement). */
+export const WEIGHT_NORMALISATIONS = ['draws', 'recalibrated', 'horvitz-thompson', 'pool'] as const;
+export type WeightNormalisation = (typeof WEIGHT_NORMALISATIONS)[number];
+
+/** How the set's personas were chosen. */
+export const SET_SELECTIONS = ['stored', 'systematic', 'pivotal', 'whole-pool'] as const;
+export type SetSelection = (typeof SET_SELECTIONS)[number];
+
+const demographicCountSchema = z.object({ value: z.string(), personas: z.number().int(), weight: z.number() });
+export type DemographicCount = z.infer<typeof demographicCountSchema>;
+
+/** One balanced quantity of a re-calibration: target, achieved with the set weights, and before (HT weights). */
+const recalibrationConstraintSchema = z.object({
+  name: z.string(),
+  target: z.number(),
+  achieved: z.number(),
+  before: z.number(),
+  gap: z.number(),
+  holds: z.boolean(),
+});
+
+/**
+ * What the exported set is: rows, distinct personas, draws, how the personas were chosen, how the weights are
+ * normalised (with the re-calibration report of a unique set), and the personas' own demographics next to the
+ * target's filters. Added to manifests after schema 1 was published, so older manifests may lack it.
+ */
+export const exportSetSchema = z.object({
+  /** Rows in the file (one per persona). */
+  rows: z.number().int(),
+  /** Personas in the selection (rows with count > 0). */
+  distinct: z.number().int(),
+  /** Draws in the selection: the sum of the count column (k). */
+  draws: z.number().int(),
+  selection: z.object({ method: z.enum(SET_SELECTIONS), statement: z.string() }),
+  weights: z.object({
+    normalisation: z.enum(WEIGHT_NORMALISATIONS),
+    /** Sum of the weight column over the rows. */
+    sum: z.number(),
+    statement: z.string(),
+    /** A unique set's re-calibration to the target (null when none was made; `reason` says why). */
+    recalibration: z
+      .object({
+        method: z.string(),
+        moments: z.string(),
+        converged: z.boolean(),
+        /** Kish effective sample size of the set weights. */
+        ess: z.number(),
+        constraints: z.array(recalibrationConstraintSchema),
+        warnings: z.array(z.string()),
+      })
+      .nullable(),
+    reason: z.string().nullable(),
+  }),
+  demographics: z.object({
+    /** The target's reference filters (run or group), with a description; null for a pool export. */
+    target: z
+      .object({
+        filters: z.record(z.string(), z.unknown()),
+        description: z.string(),
+        /** A group's persona-side filters (which personas retrieval could return). */
+        personaFilters: z.record(z.string(), z.unknown()).nullable(),
+      })
+      .nullable(),
+    /** The exported personas (rows with count > 0), counted and summed by weight. */
+    personas: z.object({
+      gender: z.array(demographicCountSchema),
+      ageBand: z.array(demographicCountSchema),
+      /** The 10 most frequent countries. */
+      country: z.array(demographicCountSchema),
+      /** The other countries together. */
+      otherCountries: z.object({ values: z.number().int(), personas: z.number().int(), weight: z.number() }),
+    }),
+    statement: z.string(),
+  }),
+});
+export type ExportSet = z.infer<typeof exportSetSchema>;
 
 export const manifestSchema = z.object({
   schema: z.literal(MANIFEST_SCHEMA),
@@ -133,6 +217,7 @@ export const manifestSchema = z.object({
     decisions: z.number().int(),
   }),
   selection: z.object({ k: z.number().int(), distinct: z.number().int(), unique: z.boolean(), seed: z.number().int().nullable(), method: z.string() }),
+  set: exportSetSchema.optional(),
   columns: z.array(z.string()),
   rows: z.array(manifestRowSchema),
   /** sha256 of the row hashes joined by newlines, in row order. */

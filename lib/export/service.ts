@@ -1,7 +1,10 @@
 /**
  * Exports of persona sets: resolve what to export (a run, a group's latest run, or the pool), draw k personas when
- * asked (seeded; unique or with replacement), build rows and the manifest (provenance, licences, metrics,
- * diagnostics, review summary, a hash of every row and of every format's file), and store the manifest with the bytes
+ * asked (seeded: k distinct personas by pivotal sampling with their weights re-calibrated to the target, or k draws
+ * with repeats by systematic resampling with weight = count / k, so the weight column sums to 1 over the rows either
+ * way), build rows and the manifest (provenance, licences, metrics, diagnostics, review summary, the set block: rows,
+ * distinct personas, draws, how the weights are normalised, the personas' demographics next to the target's filters;
+ * a hash of every row and of every format's file), and store the manifest with the bytes
  * of every format's file. A download answers the stored bytes (an export is an immutable file, whatever happened to
  * its personas since); exports made before files were stored, and the CLI's --from-manifest, re-render the same
  * bytes from the manifest instead.
@@ -23,16 +26,20 @@ import { listPoolPersonas } from '../../db/queries/pool';
 import { getRunById } from '../../db/queries/runs';
 import type { AlignmentRun } from '../../db/schema';
 import { DEFAULT_ALIGN_CONFIG } from '../align/alignPool';
+import { horvitzThompsonWeights, recalibrateSet } from '../align/recalibrateSet';
+import { selectPivotal } from '../align/selectPivotal';
 import { selectSystematic } from '../align/selectSystematic';
-import { selectWithoutReplacement } from '../align/selectWithoutReplacement';
 import { coverageOfRun, getGroup } from '../groups/service';
 import { LOCAL_ACTOR, mayDeleteOwned, requireMayDelete, type Actor } from '../audit/actor';
 import { AppError } from '../http/errors';
-import { checkSetSize } from '../limits/sizes';
+import type { PersonaFilters } from '../groups/schema';
+import { checkSetSize, MAX_SET_SIZE_ENV, maxSetSize, setSizeLimit, sizeLimitError } from '../limits/sizes';
 import { AlignInputError } from '../numeric/alignInputError';
+import type { Matrix } from '../numeric/matrix';
 import { createRng } from '../numeric/rng';
 import { STUDIO_DEFAULT_SELECTION } from '../studio/runs';
-import { targetSpecSchema } from '../targets/schema';
+import { targetSpecSchema, type TargetSpec } from '../targets/schema';
+import { buildTarget, describeFilters } from '../targets/service';
 import { diffManifests } from './diff';
 import { CONTENT_TYPES, renderRows, rowHash, sha256Hex } from './formats';
 import { parseManifestText, populaceVersion, rowsDigest } from './manifest';
@@ -44,8 +51,12 @@ import {
   type ExportFormat,
   type ExportManifest,
   type ExportRequest,
+  type DemographicCount,
   type ExportRow,
+  type ExportSet,
   type ManifestRow,
+  type SetSelection,
+  type WeightNormalisation,
 } from './schema';
 
 interface Resolved {
@@ -89,22 +100,165 @@ function resolveSource(request: ExportRequest, db: Db): Resolved {
   return { run, group, personaIds: run.personaIds, weights: run.weights, selection: run.selection ?? [] };
 }
 
-/** Counts per persona id of the set (stored selection or a fresh seeded draw) and how it was made. */
-function drawCounts(request: ExportRequest, r: Resolved): { counts: Map<number, number>; k: number; method: string; seed: number | null } {
+const fmt = new Intl.NumberFormat('en-US');
+const plural = (n: number, one: string, many = `${one}s`) => `${fmt.format(n)} ${n === 1 ? one : many}`;
+
+/** What the set is drawn from, for messages: "run 3's pool" or "the pool". */
+function poolLabel(r: Resolved): string {
+  return r.run ? `run ${r.run.id}'s pool` : 'the pool';
+}
+
+/**
+ * The one rule for a set of k distinct personas that cannot be given: 422 `too_few_distinct` naming how many personas
+ * are available (a positive weight) and, when the size allows it, suggesting k draws with repeats instead. A size over
+ * POPULACE_MAX_SET_SIZE is refused first (size_limit), as for every set.
+ */
+export function checkDistinctSize(k: number, available: number, poolSize: number, label: string): void {
+  const ceiling = maxSetSize();
+  if (k > ceiling) throw sizeLimitError('size', k, ceiling, MAX_SET_SIZE_ENV);
+  if (k <= available) return;
+  const repeats = k <= setSizeLimit({ poolSize, distinct: false, poolLabel: label }).limit;
+  throw new AppError(
+    'too_few_distinct',
+    `Cannot give ${plural(k, 'distinct persona')}: ${label} has ${fmt.format(available)} with a positive weight. ` +
+      (repeats ? `Ask for at most ${fmt.format(available)}, or turn off "unique" to draw ${fmt.format(k)} with repeats.` : `Ask for at most ${fmt.format(available)}.`),
+    422,
+    { field: 'size', value: k, available, limit: available, repeats },
+  );
+}
+
+interface DrawnSet {
+  /** Times each persona id is in the selection. */
+  counts: Map<number, number>;
+  /** Draws: the sum of the counts. */
+  k: number;
+  /** The manifest's selection.method sentence (kept from schema 1). */
+  method: string;
+  selection: SetSelection;
+  selectionStatement: string;
+  seed: number | null;
+  /** Set weights of a unique draw by persona id (sum 1), else null. */
+  setWeights: Map<number, number> | null;
+  recalibration: ExportSet['weights']['recalibration'];
+  /** Why a unique set was not re-calibrated. */
+  reason: string | null;
+}
+
+/** Trait scores of personas as a k x 5 matrix, or null when one has no scores. */
+function traitMatrix(db: Db, ids: number[]): Matrix | null {
+  const byId = new Map(listExportPersonas({ db, ids }).map((p) => [p.id, p]));
+  const data = new Float64Array(ids.length * 5);
+  for (let r = 0; r < ids.length; r++) {
+    const p = byId.get(ids[r]!);
+    if (!p || p.E === null || p.A === null || p.C === null || p.N === null || p.O === null) return null;
+    data.set([p.E, p.A, p.C, p.N, p.O], r * 5);
+  }
+  return { data, rows: ids.length, cols: 5 };
+}
+
+/**
+ * k distinct personas by pivotal sampling on the run's weights, with set weights: the Horvitz-Thompson weights
+ * w_i / pi_i re-calibrated to the target's moments (recalibrateSet), or the Horvitz-Thompson weights normalised when
+ * there is no target, one persona, or the re-calibration refuses the set (the reason is kept).
+ */
+function drawUnique(request: ExportRequest, r: Resolved, k: number, spec: TargetSpec | null, db: Db): DrawnSet {
+  // An export of every persona carries the run's weights: the set's weights are not needed.
+  const weigh = request.set === 'selection';
+  const res = selectPivotal({ weights: r.weights, size: k, rng: createRng(request.seed) });
+  const ids = Array.from(res.indices, (i) => r.personaIds[i]!);
+  const counts = new Map(ids.map((id) => [id, 1]));
+  const ht = horvitzThompsonWeights(r.weights, res.inclusionProbabilities!, res.indices);
+  let weights: Float64Array | null = null;
+  let recalibration: DrawnSet['recalibration'] = null;
+  let reason: string | null = null;
+  if (!weigh) reason = null;
+  else if (!spec) reason = 'a pool export has no target to re-calibrate to (every persona weighs the same).';
+  else if (k < 2) reason = 'a set of one persona has weight 1; there is nothing to re-calibrate.';
+  else {
+    const set = traitMatrix(db, ids);
+    if (!set) reason = 'a persona of the set has no trait scores any more, so the set cannot be compared with the target.';
+    else {
+      const target = buildTarget(spec, db);
+      try {
+        const rc = recalibrateSet({
+          pool: set,
+          indices: Uint32Array.from({ length: k }, (_, i) => i),
+          baseWeights: ht,
+          reference: { data: target.data, rows: target.n, cols: 5 },
+        });
+        weights = rc.weights;
+        recalibration = {
+          method: 'entropy balancing (calibration) from the Horvitz-Thompson weights',
+          moments: rc.moments,
+          converged: rc.converged,
+          ess: rc.diagnostics.ess,
+          constraints: rc.constraints.map((c, i) => ({ name: c.name, target: c.target, achieved: c.achieved, before: rc.baseConstraints[i]?.achieved ?? c.achieved, gap: c.gap, holds: c.holds })),
+          warnings: rc.warnings,
+        };
+      } catch (e) {
+        if (!(e instanceof AlignInputError)) throw e;
+        reason = `the re-calibration refused the set: ${e.message}`;
+      }
+    }
+  }
+  if (!weights) {
+    let total = 0;
+    for (const b of ht) total += b;
+    weights = Float64Array.from(ht, (b) => b / total);
+  }
+  const setWeights = new Map(ids.map((id, i) => [id, weights![i]!]));
+  return {
+    counts,
+    k,
+    method: !weigh
+      ? 'pivotal sampling (Deville-Tille)'
+      : recalibration
+        ? 'pivotal sampling (Deville-Tille), weights re-calibrated to the target'
+        : 'pivotal sampling (Deville-Tille), Horvitz-Thompson weights',
+    selection: 'pivotal',
+    selectionStatement: `${plural(k, 'distinct persona')} drawn from ${poolLabel(r)} by pivotal sampling (seed ${request.seed}): persona i is in the set with probability min(1, c w_i), so personas with large weights are always in it and the rest in proportion to their weight.`,
+    seed: request.seed,
+    setWeights,
+    recalibration,
+    reason,
+  };
+}
+
+/** The set to export (stored selection, a fresh seeded draw, or the whole pool): counts per persona and how it was made. */
+function drawSet(request: ExportRequest, r: Resolved, spec: TargetSpec | null, db: Db): DrawnSet {
   const counts = new Map<number, number>();
   const fresh = request.size !== undefined || request.unique;
+  const none = { setWeights: null, recalibration: null, reason: null };
   if (!fresh && r.selection) {
     for (const id of r.selection) counts.set(id, (counts.get(id) ?? 0) + 1);
-    return { counts, k: r.selection.length, method: `stored selection of run ${r.run!.id}`, seed: r.run!.seed };
+    const k = r.selection.length;
+    const used = (r.run!.config as { request?: { config?: { selection?: string } } } | null)?.request?.config?.selection ?? STUDIO_DEFAULT_SELECTION;
+    return {
+      ...none,
+      counts,
+      k,
+      method: `stored selection of run ${r.run!.id}`,
+      selection: 'stored',
+      selectionStatement: `The stored selection of run ${r.run!.id}: ${plural(k, 'draw')} (${used}, seed ${r.run!.seed}) of ${plural(counts.size, 'distinct persona')}.`,
+      seed: r.run!.seed,
+    };
   }
   if (!fresh) {
     for (const id of r.personaIds) counts.set(id, 1);
-    return { counts, k: r.personaIds.length, method: 'whole pool', seed: null };
+    return {
+      ...none,
+      counts,
+      k: r.personaIds.length,
+      method: 'whole pool',
+      selection: 'whole-pool',
+      selectionStatement: `Every persona of the pool once (${plural(r.personaIds.length, 'persona')}).`,
+      seed: null,
+    };
   }
   const k = request.size ?? (r.selection?.length || r.personaIds.length);
   try {
-    const input = { weights: r.weights, size: k, rng: createRng(request.seed) };
-    const res = request.unique ? selectWithoutReplacement(input) : selectSystematic(input);
+    if (request.unique) return drawUnique(request, r, k, spec, db);
+    const res = selectSystematic({ weights: r.weights, size: k, rng: createRng(request.seed) });
     for (const i of res.indices) {
       const id = r.personaIds[i]!;
       counts.set(id, (counts.get(id) ?? 0) + 1);
@@ -114,10 +268,102 @@ function drawCounts(request: ExportRequest, r: Resolved): { counts: Map<number, 
     throw e;
   }
   return {
+    ...none,
     counts,
     k,
-    method: request.unique ? 'weighted draw without replacement (Efraimidis-Spirakis)' : 'systematic resampling (with replacement)',
+    method: 'systematic resampling (with replacement)',
+    selection: 'systematic',
+    selectionStatement: `${plural(k, 'draw')} with repeats from ${poolLabel(r)} by systematic resampling (seed ${request.seed}): ${plural(counts.size, 'distinct persona')}, each drawn about k w_i times.`,
     seed: request.seed,
+  };
+}
+
+/** Counts and weight sums of the rows by a demographic field, most frequent first (ties by value). */
+function tally(rows: ExportRow[], field: 'gender' | 'ageBand' | 'country'): DemographicCount[] {
+  const m = new Map<string, DemographicCount>();
+  for (const row of rows) {
+    const value = row[field] || 'unknown';
+    const e = m.get(value) ?? { value, personas: 0, weight: 0 };
+    e.personas++;
+    e.weight += row.weight;
+    m.set(value, e);
+  }
+  return [...m.values()].sort((a, b) => b.personas - a.personas || (a.value < b.value ? -1 : a.value > b.value ? 1 : 0));
+}
+
+/** A group's persona filters in words, or null when it sets none. */
+function describePersonaFilters(f: Partial<PersonaFilters> | undefined): string | null {
+  if (!f) return null;
+  const parts: string[] = [];
+  if (f.countries?.length) parts.push(`countries ${f.countries.join(', ')}`);
+  if (f.ageBands?.length) parts.push(`age bands ${f.ageBands.join(', ')}`);
+  if (f.genders?.length) parts.push(`genders ${f.genders.join(', ')}`);
+  if (f.occupationContains) parts.push(`occupation containing "${f.occupationContains}"`);
+  if (f.sources?.length) parts.push(`sources ${f.sources.join(', ')}`);
+  return parts.length ? parts.join('; ') : null;
+}
+
+/** The manifest's set block: what the rows are, how the weights are normalised, and whose demographics they carry. */
+function setBlock(request: ExportRequest, r: Resolved, draw: DrawnSet, rows: ExportRow[], spec: TargetSpec | null): ExportSet {
+  const selected = rows.filter((x) => x.count > 0);
+  let sum = 0;
+  for (const row of rows) sum += row.weight;
+  const n = rows.length;
+  let normalisation: WeightNormalisation;
+  let statement: string;
+  if (request.set === 'weights') {
+    normalisation = 'pool';
+    statement = r.run
+      ? `weight = the persona's weight in run ${r.run.id}, summing to 1 over its pool of ${plural(n, 'persona')} (every row is exported); count = times in the selection (${draw.selectionStatement.replace(/\.$/, '')}).`
+      : `weight = 1/${fmt.format(n)}: every persona of the pool weighs the same, summing to 1 over the ${plural(n, 'row')}.`;
+  } else if (draw.setWeights) {
+    normalisation = draw.recalibration ? 'recalibrated' : 'horvitz-thompson';
+    statement = draw.recalibration
+      ? `weight = the set weight of each of the ${plural(draw.k, 'distinct persona')}: the Horvitz-Thompson weights w_i / pi_i re-calibrated by entropy balancing to the target's ${
+          draw.recalibration.moments === 'all' ? 'means, variances and covariances' : draw.recalibration.moments === 'meansAndVariances' ? 'means and variances' : 'means'
+        }${draw.recalibration.converged ? '' : ' (approximately: see recalibration.warnings)'}; they sum to 1 over the ${plural(n, 'row')}.`
+      : `weight = the Horvitz-Thompson weight w_i / pi_i, normalised to sum to 1 over the ${plural(n, 'row')}; not re-calibrated: ${draw.reason}`;
+  } else {
+    normalisation = 'draws';
+    statement =
+      draw.selection === 'whole-pool'
+        ? `weight = 1/${fmt.format(n)}: every persona of the pool once, summing to 1 over the ${plural(n, 'row')}.`
+        : `weight = count / ${fmt.format(draw.k)} draws: each draw counts 1/${fmt.format(draw.k)}, so the weights sum to 1 over the ${plural(n, 'row')}. Weighting the rows by weight and repeating each row count times describe the same set: use one, not both.`;
+  }
+  const countries = tally(selected, 'country');
+  const others = countries.slice(10);
+  const group = r.group?.definition as { personas?: { filters?: Partial<PersonaFilters> } } | undefined;
+  const targetDescription = spec ? describeFilters(spec) : '';
+  const demographicsStatement = spec
+    ? `The target (${targetDescription}) shapes the personas' Big Five traits through the weights; it does not select or balance the personas' own gender, age or country, which are counted here as they are.` +
+      (r.group
+        ? ((f) => (f ? ` The group's persona filters (${f}) decided which personas retrieval could return.` : ' The group sets no persona filters, so retrieval could return any persona.'))(
+            describePersonaFilters(group?.personas?.filters),
+          )
+        : '')
+    : 'A pool export has no target: these are the personas\' own demographics.';
+  return {
+    rows: n,
+    distinct: selected.length,
+    draws: draw.k,
+    selection: { method: draw.selection, statement: draw.selectionStatement },
+    weights: { normalisation, sum, statement, recalibration: request.set === 'weights' ? null : draw.recalibration, reason: request.set === 'weights' ? null : draw.reason },
+    demographics: {
+      target: spec
+        ? {
+            filters: spec.filters as unknown as Record<string, unknown>,
+            description: targetDescription,
+            personaFilters: r.group ? ((group?.personas?.filters ?? null) as Record<string, unknown> | null) : null,
+          }
+        : null,
+      personas: {
+        gender: tally(selected, 'gender'),
+        ageBand: tally(selected, 'ageBand'),
+        country: countries.slice(0, 10),
+        otherCountries: { values: others.length, personas: others.reduce((a, c) => a + c.personas, 0), weight: others.reduce((a, c) => a + c.weight, 0) },
+      },
+      statement: demographicsStatement,
+    },
   };
 }
 
@@ -171,26 +417,29 @@ export function prepareExport(input: unknown, db: Db = getDb()): { rows: ExportR
     throw new AppError('bad_request', 'An export of every persona with its weight takes no size or unique option.', 400);
   }
   const r = resolveSource(request, db);
-  if (request.size !== undefined) {
-    checkSetSize({
-      field: 'size',
-      value: request.size,
-      poolSize: r.personaIds.length,
-      distinct: request.unique,
-      poolLabel: r.run ? `run ${r.run.id}'s pool` : 'the pool',
-    });
+  const cfg = (r.run?.config ?? null) as { request?: { spec?: unknown; config?: Record<string, unknown>; size?: number }; targetDescription?: string; targetN?: number } | null;
+  const spec = cfg?.request?.spec ? targetSpecSchema.parse(cfg.request.spec) : null;
+  if (request.unique) {
+    const k = request.size ?? (r.selection?.length || r.personaIds.length);
+    const available = r.weights.filter((w) => w > 0).length;
+    checkDistinctSize(k, available, r.personaIds.length, poolLabel(r));
+  } else if (request.size !== undefined) {
+    checkSetSize({ field: 'size', value: request.size, poolSize: r.personaIds.length, distinct: false, poolLabel: poolLabel(r) });
   }
-  const draw = drawCounts(request, r);
+  const draw = drawSet(request, r, spec, db);
   const entries =
     request.set === 'weights'
       ? r.personaIds.map((id, i) => ({ personaId: id, weight: r.weights[i]!, count: draw.counts.get(id) ?? 0 }))
-      : r.personaIds.map((id, i) => ({ personaId: id, weight: r.weights[i]!, count: draw.counts.get(id) ?? 0 })).filter((e) => e.count > 0);
+      : r.personaIds
+          .filter((id) => (draw.counts.get(id) ?? 0) > 0)
+          .map((id) => {
+            const count = draw.counts.get(id)!;
+            return { personaId: id, weight: draw.setWeights ? draw.setWeights.get(id)! : count / draw.k, count };
+          });
   const rows = buildRows(db, entries);
   const hashes = rows.map(rowHash);
   const rowsSha256 = rowsDigest(hashes);
 
-  const cfg = (r.run?.config ?? null) as { request?: { spec?: unknown; config?: Record<string, unknown>; size?: number }; targetDescription?: string; targetN?: number } | null;
-  const spec = cfg?.request?.spec ? targetSpecSchema.parse(cfg.request.spec) : null;
   const ref = spec ? getReferenceWithSource({ db, referenceSetId: spec.referenceSetId }) : undefined;
   const sourceCounts = new Map<string, number>();
   for (const row of rows) sourceCounts.set(row.sourceId, (sourceCounts.get(row.sourceId) ?? 0) + 1);
@@ -236,6 +485,7 @@ export function prepareExport(input: unknown, db: Db = getDb()): { rows: ExportR
     coverage,
     review: { byStatus, ...reviewSummaryFor({ db, ids: rows.map((x) => x.personaId) }) },
     selection: { k: draw.k, distinct: rows.filter((x) => x.count > 0).length, unique: request.unique, seed: draw.seed, method: draw.method },
+    set: setBlock(request, r, draw, rows, spec),
     columns: [...EXPORT_COLUMNS],
     rows: rows.map((x, i) => ({ personaId: x.personaId, weight: x.weight, count: x.count, sha256: hashes[i]! })),
     rowsSha256,
@@ -349,6 +599,10 @@ export function listExports(db: Db = getDb(), actor: Actor = LOCAL_ACTOR) {
       source: m.source,
       set: m.request.set,
       selection: m.selection,
+      /** Rows, distinct personas, draws, selection and weight normalisation (null for exports made before the set block). */
+      summary: m.set
+        ? { rows: m.set.rows, distinct: m.set.distinct, draws: m.set.draws, selection: m.set.selection.method, normalisation: m.set.weights.normalisation, statement: m.set.weights.statement }
+        : null,
       rows: m.rows.length,
       rowsSha256: m.rowsSha256,
       files: m.files,

@@ -1,6 +1,6 @@
 /**
- * `populace export`: writes a persona set (a run's selection, a group's latest set, or the pool; k personas unique
- * or drawn with replacement, or every persona with its weight) as JSONL, CSV or Parquet, with its manifest beside it
+ * `populace export`: writes a persona set (a run's selection, a group's latest set, or the pool; k distinct personas
+ * with re-calibrated weights or k draws with repeats, or every persona with its weight) as JSONL, CSV or Parquet, with its manifest beside it
  * (FILE.manifest.json); re-renders the same bytes from a manifest; diffs two exports.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -20,8 +20,8 @@ const specs: OptionSpec[] = [
   { name: 'group', type: 'string', description: "export this group's latest aligned set" },
   { name: 'pool', type: 'flag', description: 'export the whole pool (uniform weights)' },
   { name: 'weights', type: 'flag', description: 'every persona of the run with its weight (instead of the selected set)' },
-  { name: 'size', type: 'string', description: 'draw K personas afresh (default: the run\'s stored selection)' },
-  { name: 'unique', type: 'flag', description: 'draw distinct personas (weighted, without replacement)' },
+  { name: 'size', type: 'string', description: 'draw K personas afresh, with repeats unless --unique (default: the run\'s stored selection)' },
+  { name: 'unique', type: 'flag', description: 'draw K distinct personas (pivotal sampling; weights re-calibrated to the target)' },
   { name: 'seed', type: 'string', description: 'seed of a fresh draw (default 0)' },
   { name: 'format', type: 'string', description: 'jsonl (default), csv or parquet' },
   { name: 'out', type: 'string', description: 'output file; the manifest goes to FILE.manifest.json' },
@@ -93,8 +93,10 @@ async function main(argv: string[]): Promise<number> {
   const out = String(o.out);
   writeFileSync(out, bytes);
   writeFileSync(`${out}.manifest.json`, JSON.stringify(created.manifest, null, 2) + '\n');
+  const set = created.manifest.set;
   process.stdout.write(
-    `${out}: export ${created.id}, ${created.manifest.rows.length} rows (k = ${created.manifest.selection.k}), ${created.manifest.request.format}, sha256 ${sha256Hex(bytes)}\n` +
+    `${out}: export ${created.id}, ${created.manifest.rows.length} rows, ${set?.distinct ?? created.manifest.selection.distinct} distinct personas, ${created.manifest.selection.k} draws, ${created.manifest.request.format}, sha256 ${sha256Hex(bytes)}\n` +
+      (set ? `weights: ${set.weights.statement}\n` : '') +
       `${out}.manifest.json: manifest\n`,
   );
   return 0;
