@@ -26,8 +26,9 @@ export const GROUP_HELP = {
   },
   weight: {
     name: 'Weight',
-    definition: 'The persona’s weight in its alignment run (the OT plan’s row sum); sums to 1 over the run’s pool.',
-    formula: 'w_i = Σ_j P_ij',
+    definition:
+      'In a weight export: the persona’s weight in its alignment run (from the run’s estimator, e.g. calibration or KDE + OT), summing to 1 over the pool. In a set export: count / k for draws with repeats, or the re-calibrated set weight for distinct personas; either sums to 1 over the exported rows.',
+    formula: 'w_i = count_i / k (draws); w_i ∝ (w_i / π_i) exp(λ · f(x_i)) (distinct: Horvitz–Thompson start, calibrated)',
     reading: 'Uniform 1/n for a pool export.',
   },
   rows: {
