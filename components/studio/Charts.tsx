@@ -338,17 +338,32 @@ export const TraitScatter = memo(function TraitScatter({
 });
 
 /** The Sinkhorn marginal-error trace of the last full run. */
-export const SinkhornTrace = memo(function SinkhornTrace({ trace, tolerance, converged }: { trace: number[]; tolerance?: number; converged?: boolean }) {
+export const SinkhornTrace = memo(function SinkhornTrace({
+  trace,
+  tolerance,
+  converged,
+  estimator = null,
+}: {
+  trace: number[];
+  tolerance?: number;
+  converged?: boolean;
+  /** The last run's estimator label, when there is a last run. */
+  estimator?: string | null;
+}) {
   const rows = trace.map((err, i) => ({ iteration: i + 1, err: Math.max(err, 1e-16) }));
   return (
     <ChartCard
       title="Sinkhorn convergence (last full run)"
-      caption={`Marginal error per iteration (log scale)${converged === undefined ? '' : converged ? ': converged' : ': did not converge'}.`}
+      caption={`Marginal error per iteration (log scale)${converged === undefined || trace.length === 0 ? '' : converged ? ': converged' : ': did not converge'}.`}
       help="sinkhorn"
       testId="chart-trace"
     >
       {rows.length === 0 ? (
-        <p className="text-xs text-slate-500">Run a full alignment to see its convergence trace.</p>
+        <p className="text-xs text-slate-500">
+          {estimator
+            ? `The last run weighted the pool by ${estimator} without optimal transport, so there is no Sinkhorn trace; the paper’s method (KDE + OT) has one.`
+            : 'Run a full alignment to see its convergence trace.'}
+        </p>
       ) : (
         <div className="h-44">
           <ResponsiveContainer width="100%" height="100%">

@@ -1,8 +1,10 @@
 'use client';
 
 import Link from 'next/link';
-import { memo, type ReactNode, useState } from 'react';
+import { Fragment, memo, type ReactNode, useState } from 'react';
+import type { EstimatorChoice } from '@/lib/align/alignPool';
 import { ReadOnlyNote, useMayChange } from '../Access';
+import { ESTIMATOR_OPTIONS, estimatorPlan } from './estimatorChoices';
 
 export interface RunSummary {
   id: number;
@@ -19,6 +21,33 @@ export interface RunSummary {
   targetDescription: string | null;
 }
 
+/** What "Run alignment" sends (the target and the KDE bandwidth are added by the studio). */
+export interface RunOptions {
+  name: string;
+  seed: number;
+  size?: number;
+  selection: string;
+  estimator: EstimatorChoice;
+}
+
+/** Selections whose sets hold each persona at most once. */
+const DISTINCT_SELECTIONS = new Set(['pivotal', 'topFraction', 'withoutReplacement', 'herding']);
+const fmt = (n: number) => n.toLocaleString('en-US');
+
+/** How many unique personas a run can draw: the pool, and with the paper's method only its OT candidates (the top 70%). */
+function distinctNote(poolSize: number, estimator: EstimatorChoice): string {
+  const note = `A set of unique personas holds at most the ${fmt(poolSize)} personas of the pool, and only those with a positive weight`;
+  if (estimator !== 'paper') return `${note}.`;
+  return `${note}: the paper’s method gives a weight only to its top 70% (${fmt(Math.max(1, Math.round(0.7 * poolSize)))} personas), so a larger k is cut to that many.`;
+}
+
+/** The estimator a stored run used, in a few words ("calibration (moments), chosen by auto"). */
+function usedEstimator(r: RunSummary): string | null {
+  const e = (r.diagnostics as { estimator?: { choice?: string; used?: string } } | null)?.estimator;
+  if (!e?.used) return null;
+  return e.choice === 'auto' ? `${e.used}, chosen by auto` : `${e.used}, named`;
+}
+
 /** "Run alignment" with its options, the progress of the running job, and the saved runs. */
 function RunsPanelView({
   runs,
@@ -26,32 +55,50 @@ function RunsPanelView({
   running,
   error,
   job,
+  poolSize,
+  bandwidth,
 }: {
   runs: RunSummary[];
-  onRun: (b: { name: string; seed: number; size?: number; selection: string }) => void;
+  onRun: (b: RunOptions) => void;
   running: boolean;
   error: string | null;
   job: ReactNode;
+  /** Personas in the pool (measured, not rejected), when known: the most a set of distinct personas can hold. */
+  poolSize: number | null;
+  /** The studio's KDE bandwidth (sent with the run; used by the kde and paper estimators). */
+  bandwidth: number | string;
 }) {
   const [name, setName] = useState('Studio run');
   const [seed, setSeed] = useState(1);
   const [size, setSize] = useState<string>('');
   const [selection, setSelection] = useState('systematic');
+  const [estimator, setEstimator] = useState<EstimatorChoice>('auto');
   const [compare, setCompare] = useState<number[]>([]);
+  const [formError, setFormError] = useState<string | null>(null);
   const mayChange = useMayChange();
+  const option = ESTIMATOR_OPTIONS.find((o) => o.value === estimator)!;
   return (
     <section className="rounded-lg border border-slate-200 bg-white p-3" data-testid="runs-panel">
       <h3 className="text-sm font-semibold">Full alignment runs</h3>
       <p className="text-xs text-slate-500">
-        A full run computes importance weights against the current target, refines them with entropic optimal transport,
-        selects k personas, and saves config, seed, weights, selection, metrics and the convergence trace. Rejected
-        personas never enter a run.
+        A full run weights the pool against the current target with the estimator chosen below (optimal transport refines
+        the weights only for the paper’s method), selects k personas, measures the diversity-fidelity frontier of its weights,
+        and saves config, seed, weights, selection, metrics and the estimator’s candidate table. Rejected personas never enter
+        a run.
       </p>
       <form
         className="mt-2 flex flex-wrap items-end gap-2 text-xs"
         onSubmit={(e) => {
           e.preventDefault();
-          onRun({ name, seed, size: size === '' ? undefined : Number(size), selection });
+          const k = size === '' ? undefined : Number(size);
+          if (k !== undefined && poolSize !== null && DISTINCT_SELECTIONS.has(selection) && k > poolSize) {
+            setFormError(
+              `Only ${fmt(poolSize)} distinct personas are available (the pool), so a set of ${fmt(k)} unique personas cannot be drawn: lower k to at most ${fmt(poolSize)}, or choose draws with repeats.`,
+            );
+            return;
+          }
+          setFormError(null);
+          onRun({ name, seed, size: k, selection, estimator });
         }}
       >
         <label className="flex flex-col">
@@ -71,15 +118,52 @@ function RunsPanelView({
           <select className="rounded border border-slate-300 px-1 py-0.5" value={selection} onChange={(e) => setSelection(e.target.value)} data-testid="run-selection">
             <option value="systematic">Systematic draws by weight (repeats allowed)</option>
             <option value="multinomial">Random draws by weight (repeats allowed)</option>
-            <option value="withoutReplacement">Unique personas, drawn by weight</option>
+            <option value="pivotal">Unique personas, drawn by weight (pivotal sampling)</option>
             <option value="topFraction">Top personas by weight (paper's cut)</option>
+          </select>
+        </label>
+        <label className="flex flex-col">
+          Weight estimator
+          <select
+            className="rounded border border-slate-300 px-1 py-0.5"
+            value={estimator}
+            onChange={(e) => setEstimator(e.target.value as EstimatorChoice)}
+            data-testid="run-estimator"
+          >
+            {ESTIMATOR_OPTIONS.map((o) => (
+              <option key={o.value} value={o.value}>
+                {o.name}
+              </option>
+            ))}
           </select>
         </label>
         <button type="submit" className="rounded bg-teal-700 px-3 py-1 text-white disabled:opacity-50" disabled={running || !mayChange} data-testid="run-alignment">
           Run alignment
         </button>
       </form>
+      <p className="mt-1 text-xs text-slate-600" data-testid="estimator-explanation">
+        <span className="font-medium">{option.name}:</span> {option.explanation}
+      </p>
+      <p className="mt-1 text-xs text-slate-800" data-testid="estimator-plan">
+        {estimatorPlan(estimator, bandwidth)} The live view above always uses KDE importance weights.
+        {DISTINCT_SELECTIONS.has(selection) && poolSize !== null ? ` ${distinctNote(poolSize, estimator)}` : ''}
+      </p>
+      <details className="mt-1 text-xs text-slate-600">
+        <summary className="cursor-pointer">What each estimator does</summary>
+        <ul className="mt-1 list-disc pl-5">
+          {ESTIMATOR_OPTIONS.map((o) => (
+            <li key={o.value}>
+              <span className="font-medium">{o.name}:</span> {o.explanation}
+            </li>
+          ))}
+        </ul>
+      </details>
       <ReadOnlyNote what="running an alignment" />
+      {formError ? (
+        <p className="mt-1 text-xs text-red-700" data-testid="run-form-error">
+          {formError}
+        </p>
+      ) : null}
       {error ? <p className="mt-1 text-xs text-red-700">{error}</p> : null}
       {job ? <div className="mt-2">{job}</div> : null}
       <table className="mt-3 w-full text-xs" data-testid="runs-list">
@@ -89,38 +173,61 @@ function RunsPanelView({
             <th className="px-2 py-1">Run</th>
             <th className="px-2 py-1">Status</th>
             <th className="px-2 py-1">Target</th>
+            <th className="px-2 py-1">Estimator</th>
             <th className="px-2 py-1 text-right">k</th>
             <th className="px-2 py-1 text-right">Resample AMW</th>
             <th className="px-2 py-1">Created</th>
           </tr>
         </thead>
         <tbody>
-          {runs.map((r) => (
-            <tr key={r.id} className="border-t border-slate-100" data-testid={`run-${r.id}`}>
-              <td className="px-2 py-1">
-                <input
-                  type="checkbox"
-                  aria-label={`Compare run ${r.id}`}
-                  checked={compare.includes(r.id)}
-                  disabled={r.status !== 'done'}
-                  onChange={(e) => setCompare(e.target.checked ? [...compare, r.id].slice(-2) : compare.filter((x) => x !== r.id))}
-                />
-              </td>
-              <td className="px-2 py-1">
-                #{r.id} {r.name}
-              </td>
-              <td className="px-2 py-1">{r.status}</td>
-              <td className="px-2 py-1 text-slate-600">{r.targetDescription ?? '—'}</td>
-              <td className="px-2 py-1 text-right tabular-nums">{r.selectionSize ?? '—'}</td>
-              <td className="px-2 py-1 text-right tabular-nums">
-                {(r.metrics as { resample?: { amw?: number } } | null)?.resample?.amw?.toFixed(4) ?? '—'}
-              </td>
-              <td className="px-2 py-1 text-slate-600">{r.createdAt.replace('T', ' ').slice(0, 19)}</td>
-            </tr>
-          ))}
+          {runs.map((r) => {
+            const warnings = (r.diagnostics as { warnings?: string[] } | null)?.warnings ?? [];
+            return (
+              <Fragment key={r.id}>
+                <tr className="border-t border-slate-100" data-testid={`run-${r.id}`}>
+                  <td className="px-2 py-1">
+                    <input
+                      type="checkbox"
+                      aria-label={`Compare run ${r.id}`}
+                      checked={compare.includes(r.id)}
+                      disabled={r.status !== 'done'}
+                      onChange={(e) => setCompare(e.target.checked ? [...compare, r.id].slice(-2) : compare.filter((x) => x !== r.id))}
+                    />
+                  </td>
+                  <td className="whitespace-nowrap px-2 py-1">
+                    {r.status === 'done' ? (
+                      <Link href={`/studio/runs?run=${r.id}`} className="text-teal-800 underline" title="Estimator, candidate table and frontier">
+                        #{r.id} {r.name}
+                      </Link>
+                    ) : (
+                      <>
+                        #{r.id} {r.name}
+                      </>
+                    )}
+                  </td>
+                  <td className="px-2 py-1">{r.status}</td>
+                  <td className="px-2 py-1 text-slate-600">{r.targetDescription ?? '—'}</td>
+                  <td className="px-2 py-1 text-slate-600">{usedEstimator(r) ?? '—'}</td>
+                  <td className="px-2 py-1 text-right tabular-nums">{r.selectionSize ?? '—'}</td>
+                  <td className="px-2 py-1 text-right tabular-nums">
+                    {(r.metrics as { resample?: { amw?: number } } | null)?.resample?.amw?.toFixed(4) ?? '—'}
+                  </td>
+                  <td className="px-2 py-1 text-slate-600">{r.createdAt.replace('T', ' ').slice(0, 19)}</td>
+                </tr>
+                {warnings.length ? (
+                  <tr data-testid={`run-${r.id}-warnings`}>
+                    <td />
+                    <td colSpan={7} className="px-2 pb-1 text-[11px] text-amber-800">
+                      {warnings.join(' ')}
+                    </td>
+                  </tr>
+                ) : null}
+              </Fragment>
+            );
+          })}
           {runs.length === 0 ? (
             <tr>
-              <td colSpan={7} className="px-2 py-1 text-slate-500">
+              <td colSpan={8} className="px-2 py-1 text-slate-500">
                 No runs yet.
               </td>
             </tr>

@@ -13,7 +13,7 @@ import { CorrelationDiffMap, LovePlot, MarginalsChart, SinkhornTrace, TraitScatt
 import { CoveragePanel } from './CoveragePanel';
 import { DiagnosticsBar } from './DiagnosticsBar';
 import { MetricsTable, type RunMetrics } from './MetricsTable';
-import { RunsPanel, type RunSummary } from './RunsPanel';
+import { RunsPanel, type RunOptions, type RunSummary } from './RunsPanel';
 import { SavedTargets, type SavedTarget } from './SavedTargets';
 import { TargetPicker, type TargetOptions } from './TargetPicker';
 import { NEUTRAL_EDITS, TraitSliders } from './TraitSliders';
@@ -162,8 +162,8 @@ export function Studio({ options, initialRuns }: { options: TargetOptions; initi
   const spec: TargetSpec = useMemo(() => ({ referenceSetId: 'big5', filters, preset, edits }), [filters, preset, edits]);
 
   const runMutation = useMutation({
-    mutationFn: ({ selection, ...body }: { name: string; seed: number; size?: number; selection: string }) =>
-      postJson<{ jobId: number }>('/api/runs', { ...body, spec, config: { bandwidth, selection } }),
+    mutationFn: ({ selection, estimator, ...body }: RunOptions) =>
+      postJson<{ jobId: number }>('/api/runs', { ...body, spec, config: { bandwidth, selection, estimator } }),
     onSuccess: (r) => setJobId(r.jobId),
   });
 
@@ -176,7 +176,7 @@ export function Studio({ options, initialRuns }: { options: TargetOptions; initi
     setEdits(t.spec.edits);
   }, []);
   const runMutate = runMutation.mutate;
-  const onRun = useCallback((b: { name: string; seed: number; size?: number; selection: string }) => runMutate(b), [runMutate]);
+  const onRun = useCallback((b: RunOptions) => runMutate(b), [runMutate]);
   const jobPanel = useMemo(
     () =>
       jobId ? (
@@ -299,11 +299,14 @@ export function Studio({ options, initialRuns }: { options: TargetOptions; initi
           running={runMutation.isPending}
           error={runMutation.error ? (runMutation.error as Error).message : null}
           job={jobPanel}
+          poolSize={data?.pool.n ?? null}
+          bandwidth={bandwidth}
         />
         <SinkhornTrace
           trace={(lastRun?.trace as number[] | undefined) ?? []}
           converged={(lastRun?.diagnostics as { converged?: boolean } | undefined)?.converged}
           tolerance={(lastRun?.config as { ot?: { tolerance?: number } } | undefined)?.ot?.tolerance}
+          estimator={(lastRun?.diagnostics as { estimator?: { used?: string } } | undefined)?.estimator?.used ?? null}
         />
         <p className="text-xs text-slate-500">
           Compare two saved runs on the <Link href="/studio/runs" className="underline">runs page</Link>.

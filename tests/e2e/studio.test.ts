@@ -2,6 +2,7 @@ import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { baseURL, useBrowserSession } from './browser-session';
 import { StudioPage } from './pages/studio-page';
+import { StudioRunsPage } from './pages/studio-runs-page';
 
 describe.skipIf(!baseURL)('alignment studio', () => {
   const browser = useBrowserSession();
@@ -48,15 +49,56 @@ describe.skipIf(!baseURL)('alignment studio', () => {
     await expect.poll(() => page.getByRole('dialog', { name: /ESS/ }).innerText()).toMatch(/\(Σ w_i\)² \/ Σ w_i²/);
   });
 
+  it('says which estimator the full run will use', async () => {
+    expect(await studio.estimatorPlan()).toMatch(/fit 6 candidate estimators \(calibration \(moments\), .*paper \(kde 0\.2 \+ OT\)\) on half of the target/);
+    await studio.chooseEstimator('raking');
+    expect(await studio.estimatorPlan()).toMatch(/weight the pool by raking on each trait’s quintiles/);
+    await studio.chooseEstimator('paper');
+    expect(await studio.estimatorPlan()).toMatch(/KDE importance weights with bandwidth 0\.50 trait points and refine them with entropic optimal transport/);
+    await studio.chooseEstimator('auto');
+  });
+
   it('runs a full alignment with progress and lists it', async () => {
     await studio.runAlignment('e2e run');
     await expect.poll(() => studio.runRow('e2e run').count(), { timeout: 60_000 }).toBe(1);
-    await expect.poll(async () => studio.runRow('e2e run').innerText(), { timeout: 60_000 }).toMatch(/done/);
+    // The run fits six candidate estimators and measures the frontier: about 20-30 s on the demo pool.
+    await expect.poll(async () => studio.runRow('e2e run').innerText(), { timeout: 100_000 }).toMatch(/done/);
     await expect.poll(() => studio.metricCell('metrics-run-resample-amw'), { timeout: 30_000 }).toMatch(/^\d\.\d{4}$/);
     const resample = Number(await studio.metricCell('metrics-run-resample-amw'));
     const raw = Number(await studio.metricCell('metrics-run-raw-amw'));
     expect(resample).toBeLessThan(raw);
+    // The runs table names the estimator and that auto chose it.
+    expect(await studio.runRow('e2e run').innerText()).toMatch(/, chosen by auto/);
     await browser.screenshot('studio-after-run.png');
+    expect(browser.errors).toEqual([]);
+  });
+
+  it('shows the run’s estimator, candidate table and diversity-fidelity frontier on the runs page', async () => {
+    const id = await studio.runId('e2e run');
+    const runs = new StudioRunsPage(page, baseURL);
+    await runs.open(id);
+    expect(await runs.heading()).toContain(`#${id} e2e run`);
+
+    const estimator = await runs.estimator();
+    expect(estimator.choice).toBe('auto');
+    expect(estimator.used).toBeTruthy();
+    expect(estimator.text).toContain(`Weights from ${estimator.used}`);
+    expect(estimator.text).toMatch(/Chosen by auto/);
+
+    expect(await runs.candidateHeaders()).toEqual(['Estimator', 'AMW', 'FD', 'SW', 'MMD', 'MAEcorr', 'Mean ratio to Raw (score)', 'ESS', 'Distinct personas']);
+    const labels = await runs.candidateLabels();
+    expect(labels).toHaveLength(6);
+    expect(labels).toContain('paper (kde 0.2 + OT)');
+    expect(await runs.winnerLabel()).toBe(estimator.used);
+    expect(await runs.scoreDefinition()).toMatch(/^Score = mean ratio to Raw: the mean over AMW, FD, SW, MMD and MAEcorr/);
+
+    const chart = await runs.frontierChart();
+    expect(chart.points).toBeGreaterThanOrEqual(2 * 8 + 1); // distinct sets, systematic draws, the run's own set
+    expect(chart.text).toContain('distinct personas in the set (count, log scale)');
+    expect(chart.text).toContain('mean ratio to Raw (unitless)');
+    expect(chart.legend).toEqual(['Distinct sets (pivotal sampling)', 'Systematic draws (at their distinct count)', 'This run’s set']);
+    expect(await runs.frontierSentence()).toMatch(/^1,000 draws use \d+ distinct personas \(AMW \d\.\d\d\); 1,000 distinct personas reach AMW \d\.\d\d; recommended k = [\d,]+\.$/);
+    await browser.screenshot('studio-run-page.png');
     expect(browser.errors).toEqual([]);
   });
 });

@@ -1,9 +1,10 @@
 import Link from 'next/link';
 import { AppError } from '@/lib/http/errors';
-import { compareRuns, listRuns } from '@/lib/studio/runs';
+import { compareRuns, getRunSummary, listRuns, type RunView } from '@/lib/studio/runs';
 import { requirePageAccess } from '@/lib/auth/dal';
 import { actorFromPage } from '@/lib/audit/actor';
 import { DeleteButton } from '@/components/DeleteButton';
+import { RunDetails } from '@/components/studio/RunDetails';
 
 export const dynamic = 'force-dynamic';
 
@@ -11,8 +12,9 @@ type Metrics = Record<string, { amw: number; fd: number; sw: number; mmd: number
 const ROWS = ['raw', 'randomSelect', 'resample'] as const;
 const ROW_LABEL = { raw: 'Raw (whole pool)', randomSelect: 'RandomSelect', resample: 'Resample (aligned set)' };
 const COLS = ['amw', 'fd', 'sw', 'mmd', 'maecorr'] as const;
+const COL_NAME = { amw: 'AMW', fd: 'FD', sw: 'SW', mmd: 'MMD', maecorr: 'MAEcorr' } as const;
 
-function RunColumn({ run, testId }: { run: ReturnType<typeof compareRuns>['a']; testId: string }) {
+function RunColumn({ run, testId }: { run: RunView; testId: string }) {
   const m = run.metrics as Metrics | null;
   const d = run.diagnostics as Record<string, unknown> | null;
   const cfg = run.config as { targetDescription?: string; request?: { size?: number; config?: Record<string, unknown> } } | null;
@@ -25,14 +27,17 @@ function RunColumn({ run, testId }: { run: ReturnType<typeof compareRuns>['a']; 
         {run.status} · seed {run.seed} · {run.createdAt.replace('T', ' ').slice(0, 19)}
       </p>
       <p className="mt-1 text-xs">Target: {cfg?.targetDescription ?? '—'}</p>
-      <p className="text-xs">Selected set: {run.selectionSize} personas</p>
+      <p className="text-xs">
+        Selected set: {run.selectionSize.toLocaleString('en-US')} {run.distinctSize === run.selectionSize ? 'distinct personas' : `draws of ${run.distinctSize.toLocaleString('en-US')} distinct personas`}
+        {typeof cfg?.request?.config?.selection === 'string' ? ` (${cfg.request.config.selection})` : ''}
+      </p>
       <table className="mt-2 w-full text-xs">
         <thead className="bg-slate-100">
           <tr>
             <th className="px-1 py-1 text-left">Set</th>
             {COLS.map((c) => (
-              <th key={c} className="px-1 py-1 text-right uppercase">
-                {c === 'maecorr' ? 'MAEcorr' : c}
+              <th key={c} className="px-1 py-1 text-right">
+                {COL_NAME[c]}
               </th>
             ))}
           </tr>
@@ -58,22 +63,34 @@ function RunColumn({ run, testId }: { run: ReturnType<typeof compareRuns>['a']; 
           </div>
         ))}
       </dl>
+      {Array.isArray(d?.warnings) && d.warnings.length ? (
+        <ul className="mt-2 list-disc pl-4 text-xs text-amber-800" data-testid={`${testId}-warnings`}>
+          {(d.warnings as string[]).map((w) => (
+            <li key={w}>{w}</li>
+          ))}
+        </ul>
+      ) : null}
+      {run.status === 'done' ? <RunDetails diagnostics={run.diagnostics} testId={`${testId}-details`} /> : null}
     </section>
   );
 }
 
-export default async function RunsPage({ searchParams }: { searchParams: Promise<{ a?: string; b?: string }> }) {
+export default async function RunsPage({ searchParams }: { searchParams: Promise<{ a?: string; b?: string; run?: string }> }) {
   const actor = actorFromPage(await requirePageAccess());
   const sp = await searchParams;
   const runs = listRuns(undefined, actor);
   let comparison: ReturnType<typeof compareRuns> | null = null;
+  let single: RunView | null = null;
   let error: string | null = null;
-  if (sp.a && sp.b) {
-    try {
-      comparison = compareRuns(Number(sp.a), Number(sp.b));
-    } catch (e) {
-      error = e instanceof AppError ? e.message : String(e);
+  try {
+    if (sp.a && sp.b) comparison = compareRuns(Number(sp.a), Number(sp.b));
+    else if (sp.run) single = getRunSummary(Number(sp.run));
+    else {
+      const latest = runs.find((r) => r.status === 'done');
+      if (latest) single = getRunSummary(latest.id);
     }
+  } catch (e) {
+    error = e instanceof AppError ? e.message : String(e);
   }
   return (
     <div className="space-y-4">
@@ -90,19 +107,40 @@ export default async function RunsPage({ searchParams }: { searchParams: Promise
             <RunColumn run={comparison.b} testId="compare-b" />
           </div>
         </>
+      ) : single ? (
+        <>
+          <p className="text-sm text-slate-600">
+            {sp.run ? 'Run' : 'The latest finished run'} with its estimator, candidate table and diversity-fidelity frontier. Choose
+            another run below, or tick two runs in the studio to compare them.
+          </p>
+          <RunColumn run={single} testId="run-view" />
+        </>
       ) : (
-        <p className="text-sm text-slate-600">Pick two runs to compare.</p>
+        <p className="text-sm text-slate-600">No finished run yet: run an alignment in the studio.</p>
       )}
       <ul className="space-y-1 text-sm" data-testid="saved-runs">
-        {runs.map((r) => (
-          <li key={r.id} className="flex flex-wrap items-center gap-2" data-testid={`run-row-${r.id}`}>
-            <span>
-              #{r.id} {r.name} · {r.status} · {r.targetDescription ?? ''}
-              {r.createdBy ? <span className="text-xs text-slate-500"> · by {r.createdBy}</span> : null}
-            </span>
-            <DeleteButton url={`/api/runs/${r.id}`} what={`run ${r.id}`} allowed={r.mayDelete} testId={`delete-run-${r.id}`} />
-          </li>
-        ))}
+        {runs.map((r) => {
+          const est = (r.diagnostics as { estimator?: { choice?: string; used?: string } } | null)?.estimator;
+          return (
+            <li key={r.id} className="flex flex-wrap items-center gap-2" data-testid={`run-row-${r.id}`}>
+              <span>
+                {r.status === 'done' ? (
+                  <Link href={`/studio/runs?run=${r.id}`} className="text-teal-800 underline" data-testid={`open-run-${r.id}`}>
+                    #{r.id} {r.name}
+                  </Link>
+                ) : (
+                  <>
+                    #{r.id} {r.name}
+                  </>
+                )}{' '}
+                · {r.status} · {r.targetDescription ?? ''}
+                {est?.used ? <span className="text-xs text-slate-600"> · {est.used}{est.choice === 'auto' ? ' (auto)' : ' (named)'}</span> : null}
+                {r.createdBy ? <span className="text-xs text-slate-500"> · by {r.createdBy}</span> : null}
+              </span>
+              <DeleteButton url={`/api/runs/${r.id}`} what={`run ${r.id}`} allowed={r.mayDelete} testId={`delete-run-${r.id}`} />
+            </li>
+          );
+        })}
       </ul>
       <p className="text-xs text-slate-500">
         A run that exports refer to is kept until those exports are deleted (Exports screen); a run still computing is cancelled

@@ -65,6 +65,23 @@ export class StudioPage {
   }
 
   runRow(name: string) {
-    return this.page.getByTestId('runs-list').locator('tr', { hasText: name });
+    return this.page.getByTestId('runs-list').locator('tr[data-testid^="run-"]:not([data-testid$="-warnings"])', { hasText: name });
+  }
+
+  /** The id of a listed run ("#12 name"). */
+  async runId(name: string): Promise<number> {
+    const m = /#(\d+)/.exec(await this.runRow(name).innerText());
+    if (!m) throw new Error(`run "${name}" is not listed`);
+    return Number(m[1]);
+  }
+
+  /** Chooses the weight estimator of the next run. */
+  async chooseEstimator(value: string): Promise<void> {
+    await this.page.getByTestId('run-estimator').selectOption(value);
+  }
+
+  /** The sentence saying which estimator the next full run will use. */
+  async estimatorPlan(): Promise<string> {
+    return this.page.getByTestId('estimator-plan').innerText();
   }
 }
