@@ -1,14 +1,14 @@
 import { AlignInputError } from '../numeric/alignInputError';
 import { selectRows, type Matrix } from '../numeric/matrix';
 import { createRng } from '../numeric/rng';
-import { paperMetricsBatch, PAPER_METRICS, type PaperMetrics } from '../stats/metrics';
+import { meanRatio, paperMetricsBatch, type PaperMetrics } from '../stats/metrics';
 import { fitWeights, type EstimatorSpec, type FitSettings } from './fitWeights';
 import { selectionMethods, UNIQUE_SELECTION_METHODS, type SelectionMethod } from './selectionMethods';
 
 /**
  * The candidates `auto` measures, in order (ties keep the earlier one): entropy balancing of means, variances and
  * covariances, the same plus per-trait decile shares, raking on quintiles, degree-2 logistic odds, KDE at bandwidth
- * 0.5, and the paper's KDE (0.2) + OT.
+ * 0.5, and the paper's KDE (0.2) + OT (left out above AUTO_PAPER_MAX_POOL personas, see chooseEstimator).
  */
 export const AUTO_CANDIDATES: readonly EstimatorSpec[] = [
   { estimator: 'calibration', refine: 'none', bins: 0, label: 'calibration (moments)' },
@@ -25,7 +25,7 @@ export interface CandidateScore {
   spec: EstimatorSpec;
   /** The k-set's five metrics against the held-out part of the reference. */
   heldOut: PaperMetrics;
-  /** Mean over the five metrics of heldOut / raw (the whole pool against the same held-out part); < 1 is better than Raw. */
+  /** Mean over the five metrics of heldOut / raw (the pool against the same held-out part); < 1 is better than Raw. */
   score: number;
   /** Kish ESS of the weights fitted on the fitting part. */
   ess: number;
@@ -35,6 +35,18 @@ export interface CandidateScore {
   /** Why the candidate could not be measured, or null. */
   error: string | null;
 }
+
+/**
+ * A choice on more pool rows than this leaves the paper's KDE + OT out of the default candidates (listed, not
+ * measured). Measured on 32 biased pools drawn from the BIG5 sample (the five selection mechanisms of the recovery
+ * bench, 1,000 to 30,000 personas, two seeds) and on the demo pool and a 30,738-persona pool grown from it: the paper
+ * candidate never won the choice (best rank 3 of 6), while its fit took 20-40% of the choice's time up to 5,000
+ * personas, about half at 10,000 and 50-65% at the 20,000-row cap.
+ */
+export const AUTO_PAPER_MAX_POOL = 5_000;
+
+/** Default caps on the rows the choice uses (see chooseEstimator): pool rows, fitting rows, held-out rows. */
+export const CHOICE_ROWS = { pool: 20_000, fit: 20_000, heldOut: 10_000 } as const;
 
 export interface ChooseEstimatorInput {
   pool: Matrix;
@@ -49,16 +61,24 @@ export interface ChooseEstimatorInput {
   metricsSeed: number;
   projections: number;
   candidates?: readonly EstimatorSpec[];
+  /**
+   * Caps on the rows used for the choice (default CHOICE_ROWS: 20,000 pool rows, 20,000 fitting rows, 10,000
+   * held-out rows); a larger pool or part is replaced by a seeded uniform subsample of that many rows.
+   */
+  maxRows?: { pool?: number; fit?: number; heldOut?: number };
   onProgress?: (fraction: number) => void;
 }
 
 export interface ChooseEstimatorResult {
   best: EstimatorSpec;
   table: CandidateScore[];
-  /** The whole pool's metrics against the held-out part (the denominators of the scores). */
+  /** The (subsampled) pool's metrics against the held-out part (the denominators of the scores). */
   raw: PaperMetrics;
+  /** Reference rows in the fitting part and the held-out part of the split (before any subsampling). */
   fitRows: number;
   heldOutRows: number;
+  /** Rows the choice actually used: pool rows the candidates were fitted on, fitting rows, held-out rows. */
+  choiceRows: { pool: number; fit: number; heldOut: number };
 }
 
 /** Splits row indices 0..m-1 into a seeded random part of `share` and the rest (both sorted). */
@@ -75,17 +95,51 @@ export function splitRows(m: number, share: number, seed: number): { fit: Uint32
   return { heldOut: idx.slice(0, h).sort(), fit: idx.slice(h).sort() };
 }
 
+/**
+ * A seeded uniform subsample of `count` of the row indices `rows` (all of them, unchanged, when count >= their
+ * number), sorted. Partial Fisher-Yates: O(rows.length) memory, O(count log count) time.
+ * @example subsampleRows(Uint32Array.of(0, 1, 2, 3), 2, 7).length === 2
+ */
+export function subsampleRows(rows: Uint32Array, count: number, seed: number): Uint32Array {
+  if (count >= rows.length) return rows;
+  const idx = Uint32Array.from(rows);
+  const rng = createRng(seed);
+  for (let i = 0; i < count; i++) {
+    const j = i + Math.floor(rng.next() * (idx.length - i));
+    const t = idx[i]!;
+    idx[i] = idx[j]!;
+    idx[j] = t;
+  }
+  return idx.slice(0, count).sort();
+}
+
+const NO_METRICS: PaperMetrics = { amw: NaN, fd: NaN, sw: NaN, mmd: NaN, maecorr: NaN };
 const pick = (w: Float64Array | undefined, rows: Uint32Array) => (w ? Float64Array.from(rows, (i) => w[i]!) : undefined);
+const allRows = (n: number) => Uint32Array.from({ length: n }, (_, i) => i);
+
+function rowCap(value: number | undefined, fallback: number, name: string, least: number): number {
+  const v = value ?? fallback;
+  if (!(Number.isInteger(v) && v >= least)) throw new AlignInputError('BAD_PARAMETER', `The cap on ${name} rows of auto must be a whole number of at least ${least}, got ${v}.`);
+  return v;
+}
 
 /**
  * `auto`: chooses the weight estimator by held-out divergence. The reference is split (seeded) into a fitting part
  * and a held-out part (default half each); every candidate is fitted to the fitting part, its k-set is selected
  * with the run's selection method and seed, and the set is measured against the held-out part with the paper's
- * five metrics (AMW, FD, SW, MMD, MAEcorr). Each metric is divided by the whole pool's value against the same
+ * five metrics (AMW, FD, SW, MMD, MAEcorr). Each metric is divided by the (unweighted) pool's value against the same
  * held-out part, and the candidate with the lowest mean ratio wins (ties: the earlier candidate). This guards against
  * estimators that only match what they were fitted to (method.md, "Beyond the paper"). A candidate that throws is
- * listed with its error and skipped.
- * Complexity: one fit and one k-set measurement per candidate (6 by default) on half the reference.
+ * listed with its error and skipped. With the default candidates, more than AUTO_PAPER_MAX_POOL (5,000) pool rows in
+ * the choice list the paper's KDE + OT with an explanation instead of measuring it (see that constant).
+ * Bounded cost: the choice uses at most 20,000 pool rows, 20,000 fitting rows and 10,000 held-out rows (`maxRows`,
+ * CHOICE_ROWS); a larger pool or part is replaced by a seeded uniform subsample (seeded from settings.seed), the
+ * candidates are fitted on the pool subsample, their k-sets are drawn from it and Raw is that subsample. The rows
+ * used are returned in `choiceRows`. Only the choice is subsampled: the chosen estimator is then fitted on the whole
+ * pool and reference (alignPool). Inputs within the caps are used whole, so the choice is unchanged there.
+ * Complexity: one fit and one k-set measurement per candidate (6 by default, 5 above 5,000 personas) on at most
+ * 20,000 x 20,000 rows, so about constant beyond that size; O(n + m) for the split and the subsamples. Raw and the
+ * k-sets are measured in one batch (shared held-out projections).
  * @example chooseEstimator({ pool, reference, size: 200, selection: 'systematic', settings, metricsSeed: 0, projections: 50 }).table.length === 6
  */
 export function chooseEstimator(input: ChooseEstimatorInput): ChooseEstimatorResult {
@@ -97,44 +151,67 @@ export function chooseEstimator(input: ChooseEstimatorInput): ChooseEstimatorRes
   if (reference.rows < 8) {
     throw new AlignInputError('BAD_PARAMETER', `auto needs at least 8 reference rows to hold some out, got ${reference.rows}; name an estimator instead.`);
   }
-  const { fit, heldOut } = splitRows(reference.rows, share, settings.seed ^ 0x5eed);
+  const caps = input.maxRows ?? {};
+  const maxPool = rowCap(caps.pool, CHOICE_ROWS.pool, 'pool', 2);
+  const maxFit = rowCap(caps.fit, CHOICE_ROWS.fit, 'fitting', 2);
+  const maxHeldOut = rowCap(caps.heldOut, CHOICE_ROWS.heldOut, 'held-out', 2);
+  const split = splitRows(reference.rows, share, settings.seed ^ 0x5eed);
+  const fit = subsampleRows(split.fit, maxFit, settings.seed ^ 0xf17);
+  const heldOut = subsampleRows(split.heldOut, maxHeldOut, settings.seed ^ 0x0de);
+  const poolRows = subsampleRows(allRows(pool.rows), maxPool, settings.seed ^ 0x9001);
+  const choicePool = poolRows.length === pool.rows ? pool : selectRows(pool, poolRows);
+  // Default candidates only: more than AUTO_PAPER_MAX_POOL pool rows in the choice skip the paper's KDE + OT.
+  const skipped = (spec: EstimatorSpec) =>
+    input.candidates === undefined && choicePool.rows > AUTO_PAPER_MAX_POOL && spec.estimator === 'kde' && spec.refine === 'ot';
   const fitRef = selectRows(reference, fit);
   const outRef = selectRows(reference, heldOut);
   const fitW = pick(input.targetWeights, fit);
   const outW = pick(input.targetWeights, heldOut);
   const metricOpts = { seed: input.metricsSeed, projections: input.projections };
-  const [raw] = paperMetricsBatch([{ a: pool }], outRef, outW, metricOpts);
   const progress = input.onProgress ?? (() => undefined);
   const table: CandidateScore[] = [];
   const sets: { a: Matrix }[] = [];
   const measured: number[] = [];
   candidates.forEach((spec, c) => {
+    if (skipped(spec)) {
+      const error = `Not measured: with more than ${AUTO_PAPER_MAX_POOL.toLocaleString('en-US')} personas auto leaves the paper's KDE + OT out (it costs the most and never won in measurements); choose the estimator 'paper' to use it.`;
+      table.push({ label: spec.label, spec, heldOut: NO_METRICS, score: Infinity, ess: 0, distinct: 0, converged: false, error });
+      progress((c + 1) / candidates.length);
+      return;
+    }
     try {
-      const f = fitWeights(pool, fitRef, fitW, spec, settings, (x) => progress((c + 0.8 * x) / candidates.length));
+      const f = fitWeights(choicePool, fitRef, fitW, spec, settings, (x) => progress((c + 0.8 * x) / candidates.length));
       const positive = f.weights.reduce((k, w) => k + (w > 0 ? 1 : 0), 0);
       const size = UNIQUE_SELECTION_METHODS.has(input.selection) ? Math.min(input.size, positive) : input.size;
       const rng = createRng(settings.seed).fork();
-      const set = selectionMethods[input.selection]({ weights: f.weights, size, rng, points: pool }).indices;
-      sets.push({ a: selectRows(pool, set) });
+      const set = selectionMethods[input.selection]({ weights: f.weights, size, rng, points: choicePool }).indices;
+      sets.push({ a: selectRows(choicePool, set) });
       measured.push(table.length);
-      table.push({ label: spec.label, spec, heldOut: raw!, score: Infinity, ess: f.priorEss, distinct: new Set(set).size, converged: f.converged, error: null });
+      table.push({ label: spec.label, spec, heldOut: NO_METRICS, score: Infinity, ess: f.priorEss, distinct: new Set(set).size, converged: f.converged, error: null });
     } catch (e) {
-      table.push({ label: spec.label, spec, heldOut: raw!, score: Infinity, ess: 0, distinct: 0, converged: false, error: (e as Error).message });
+      table.push({ label: spec.label, spec, heldOut: NO_METRICS, score: Infinity, ess: 0, distinct: 0, converged: false, error: (e as Error).message });
     }
     progress((c + 1) / candidates.length);
   });
-  const metrics = sets.length ? paperMetricsBatch(sets, outRef, outW, metricOpts) : [];
+  // One batch for Raw and every k-set: the held-out part's projections and sorts are shared.
+  const [raw, ...metrics] = paperMetricsBatch([{ a: choicePool }, ...sets], outRef, outW, metricOpts);
+  for (const row of table) if (row.error !== null) row.heldOut = raw!;
   metrics.forEach((m, j) => {
     const row = table[measured[j]!]!;
     row.heldOut = m;
-    let sum = 0;
-    for (const k of PAPER_METRICS) sum += raw![k] > 0 ? m[k] / raw![k] : m[k] > 0 ? 2 : 1;
-    row.score = sum / PAPER_METRICS.length;
+    row.score = meanRatio(m, raw!);
   });
   let best = -1;
   table.forEach((row, i) => {
     if (row.error === null && (best < 0 || row.score < table[best]!.score)) best = i;
   });
   if (best < 0) throw new AlignInputError('BAD_PARAMETER', `No candidate estimator could be fitted: ${table.map((t) => `${t.label}: ${t.error}`).join('; ')}`);
-  return { best: table[best]!.spec, table, raw: raw!, fitRows: fit.length, heldOutRows: heldOut.length };
+  return {
+    best: table[best]!.spec,
+    table,
+    raw: raw!,
+    fitRows: split.fit.length,
+    heldOutRows: split.heldOut.length,
+    choiceRows: { pool: choicePool.rows, fit: fit.length, heldOut: heldOut.length },
+  };
 }

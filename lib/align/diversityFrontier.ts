@@ -2,7 +2,7 @@ import { AlignInputError } from '../numeric/alignInputError';
 import { selectRows, type Matrix } from '../numeric/matrix';
 import { createRng } from '../numeric/rng';
 import { assertMatrix } from '../numeric/validate';
-import { PAPER_METRICS, paperMetricsBatch, type PaperMetrics } from '../stats/metrics';
+import { meanRatio, PAPER_METRICS, paperMetricsBatch, type PaperMetrics } from '../stats/metrics';
 import { selectHerding } from './selectHerding';
 import { checkSelectionInput } from './selectionInput';
 import { selectionMethods } from './selectionMethods';
@@ -29,6 +29,11 @@ export interface DiversityFrontierInput {
   method?: DistinctSelectionMethod;
   /** Sliced-Wasserstein directions; default 100 (as paperMetrics). */
   projections?: number;
+  /**
+   * Denominators of the normalised divergence: the metrics of the set every ratio is taken against. Default: the
+   * unweighted pool (Raw) against the same reference, computed in the same batch.
+   */
+  baseline?: PaperMetrics;
   /** Relative slack of the recommendedSize rule; default 0.1 (within 10% of the best). */
   slack?: number;
   /**
@@ -65,6 +70,8 @@ export interface DiversityFrontierResult {
   systematicDistinct: Float64Array;
   /** Metrics of the whole pool under its weights: the fidelity any selection from these weights approaches. */
   weighted: PaperMetrics;
+  /** The denominators of the normalised divergence (the unweighted pool unless given). */
+  baseline: PaperMetrics;
   /** The largest size whose normalisedDivergence is at most (1 + slack) times the smallest one. */
   recommendedSize: number;
   /** Personas with a positive weight (the largest possible distinct set). */
@@ -85,9 +92,10 @@ export interface DiversityFrontierResult {
  * averaged over `replicates` independent draws (3; 1 for the deterministic herding and topFraction). Herding runs
  * once at the largest size and its prefixes are the smaller sets (greedy sets are nested). Every draw has its own
  * fork of createRng(seed).
- * Normalised divergence r_k = mean over the five metrics of M(S_k) / M(weighted pool) (metrics where the weighted
- * pool scores 0 are left out): 1 means the set is as close to the reference as the weights themselves, so the
- * five metrics count alike whatever their scale.
+ * Normalised divergence r_k = mean over the five metrics of M(S_k) / M(baseline), the baseline being the unweighted
+ * pool (Raw) unless given (metrics where it scores 0 are left out): 1 means the set is as far from the reference as
+ * the raw pool, and the five metrics count alike whatever their scale. (Not the weighted pool: weights that match the
+ * target's correlations exactly leave its MAEcorr near 1e-15, and that ratio would drown the other four.)
  * recommendedSize: the largest k with r_k <= (1 + slack) min_k' r_k' (slack 0.1): the most distinct personas that
  * give up at most 10% of relative fidelity against the best size. More distinct personas give more different voices
  * to a simulation, and differences below the slack are within the draw-to-draw noise: on a 1,263-persona pool drawn
@@ -149,12 +157,15 @@ export function diversityFrontier(input: DiversityFrontierInput): DiversityFront
     }
   });
   items.push({ a: pool, aWeights: Float64Array.from(weights) });
+  if (!input.baseline) items.push({ a: pool });
   const metrics = paperMetricsBatch(items, reference, input.targetWeights, { seed, projections: input.projections });
+  const baseline = input.baseline ?? metrics.pop()!;
   const weighted = metrics[metrics.length - 1]!;
   const distinct = averageColumns(metrics.slice(0, L * distinctReplicates), L, distinctReplicates);
   const systematic = averageColumns(metrics.slice(L * distinctReplicates, L * (distinctReplicates + replicates)), L, replicates);
-  const normalisedDivergence = normalise(distinct, weighted, L);
-  const systematicNormalisedDivergence = normalise(systematic, weighted, L);
+  const at = (m: FrontierMetrics, s: number): PaperMetrics => ({ amw: m.amw[s]!, fd: m.fd[s]!, sw: m.sw[s]!, mmd: m.mmd[s]!, maecorr: m.maecorr[s]! });
+  const normalisedDivergence = Float64Array.from(sizes, (_, s) => meanRatio(at(distinct, s), baseline));
+  const systematicNormalisedDivergence = Float64Array.from(sizes, (_, s) => meanRatio(at(systematic, s), baseline));
   let best = Infinity;
   for (const r of normalisedDivergence) best = Math.min(best, r);
   let recommendedSize = sizes[0]!;
@@ -170,6 +181,7 @@ export function diversityFrontier(input: DiversityFrontierInput): DiversityFront
     systematicNormalisedDivergence,
     systematicDistinct,
     weighted,
+    baseline,
     recommendedSize,
     positiveCount,
     replicates: { distinct: distinctReplicates, systematic: replicates },
@@ -223,24 +235,3 @@ function checkSizes(sizes: ArrayLike<number>, positiveCount: number): Uint32Arra
   return Uint32Array.from([...out].sort((x, y) => x - y));
 }
 
-/**
- * Mean over the metrics of value / (the weighted pool's value); metrics where the weighted pool scores 0 are left out,
- * and when it scores 0 on all of them the plain mean of the values is used.
- */
-function normalise(m: FrontierMetrics, weighted: PaperMetrics, count: number): Float64Array {
-  const out = new Float64Array(count);
-  let used = 0;
-  for (const name of PAPER_METRICS) {
-    const base = weighted[name];
-    if (!(base > 0)) continue;
-    used++;
-    const col = m[name];
-    for (let s = 0; s < count; s++) out[s] = out[s]! + col[s]! / base;
-  }
-  if (used === 0) {
-    for (const name of PAPER_METRICS) for (let s = 0; s < count; s++) out[s] = out[s]! + m[name][s]! / PAPER_METRICS.length;
-    return out;
-  }
-  for (let s = 0; s < count; s++) out[s] = out[s]! / used;
-  return out;
-}

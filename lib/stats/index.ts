@@ -19,4 +19,4 @@ export { maeCorr, maeCorrFromMoments } from './maeCorr';
 export { asmd, asmdFromMoments } from './asmd';
 export { ksStatistic } from './ksStatistic';
 export { energyDistance } from './energyDistance';
-export { metricRegistry, paperMetrics, paperMetricsBatch, PAPER_METRICS, type MetricName, type PaperMetrics } from './metrics';
+export { meanRatio, metricRegistry, paperMetrics, paperMetricsBatch, PAPER_METRICS, type MetricName, type PaperMetrics } from './metrics';

@@ -40,6 +40,24 @@ export interface PaperMetrics {
 export const PAPER_METRICS = ['amw', 'fd', 'sw', 'mmd', 'maecorr'] as const;
 
 /**
+ * Mean over the five metrics of m / base (e.g. a set against Raw, the unweighted pool): 1 = as far from the reference
+ * as the base, below 1 closer; the five count alike whatever their scale. Metrics where the base scores 0 are left
+ * out; when it scores 0 on all, the plain mean of m.
+ * @example meanRatio({ amw: 1, fd: 2, sw: 1, mmd: 1, maecorr: 1 }, { amw: 2, fd: 4, sw: 2, mmd: 2, maecorr: 2 }) === 0.5
+ */
+export function meanRatio(m: PaperMetrics, base: PaperMetrics): number {
+  let sum = 0;
+  let used = 0;
+  for (const k of PAPER_METRICS) {
+    if (!(base[k] > 0)) continue;
+    sum += m[k] / base[k];
+    used++;
+  }
+  if (used === 0) return PAPER_METRICS.reduce((a, k) => a + m[k], 0) / PAPER_METRICS.length;
+  return sum / used;
+}
+
+/**
  * Computes the five headline metrics AMW, FD, SW, MMD and MAEcorr between a and b (weights optional).
  * Settings: SW 100 directions (seed from input, default 0); MMD RBF with the median heuristic.
  * Complexity dominated by SW, O(100 (n + m) log(n + m)).

@@ -20,7 +20,7 @@ import {
   type SelectionMethod,
 } from '../align';
 import type { Matrix } from '../numeric/matrix';
-import { PAPER_METRICS, type PaperMetrics } from '../stats/metrics';
+import { meanRatio, PAPER_METRICS, type PaperMetrics } from '../stats/metrics';
 import { LOCAL_ACTOR, mayDeleteOwned, requireMayDelete, type Actor } from '../audit/actor';
 import { AppError } from '../http/errors';
 import { registerJobKind, startJob, JobCancelledError } from '../jobs';
@@ -246,12 +246,6 @@ function estimatorReport(result: AlignResult): StoredEstimator {
   };
 }
 
-/** Mean over the five metrics of value / raw value (a metric where Raw is 0 counts 1 when the set is 0 too, else 2), as chooseEstimator scores. */
-export function ratioToRaw(m: PaperMetrics, raw: PaperMetrics): number {
-  let sum = 0;
-  for (const k of PAPER_METRICS) sum += raw[k] > 0 ? m[k] / raw[k] : m[k] > 0 ? 2 : 1;
-  return sum / PAPER_METRICS.length;
-}
 
 /**
  * The diversity-fidelity frontier of a run's weights (diversityFrontier with pivotal distinct sets, one replicate per
@@ -259,10 +253,7 @@ export function ratioToRaw(m: PaperMetrics, raw: PaperMetrics): number {
  * metric seed and projections, so the ratios share their denominators (Raw) with the run's own metrics and the
  * weighted pool matches the run's `weighted` row. About 5 s on the demo pool (1,263 personas, 19,718 reference rows)
  * on an idle core. A failure is stored as its message and does not fail the run.
- * Why not diversityFrontier's own normalisedDivergence and recommendedSize: they divide by the weighted pool's
- * metrics, and weights that match the target's correlations exactly (calibration, auto's usual winner on the demo
- * pool) leave the weighted pool's MAEcorr near 1e-15, so that ratio reached 1e14 and drowned the other four metrics.
- * Raw never scores 0 on a real pool, and it is the scale of the candidate table's score.
+ * The ratios use the run's own Raw row as denominators (the scale of the candidate table's score).
  */
 export function runFrontier({ pool, reference, result }: { pool: Matrix; reference: Matrix; result: AlignResult }): StoredFrontier | { error: string } {
   const started = Date.now();
@@ -275,28 +266,22 @@ export function runFrontier({ pool, reference, result }: { pool: Matrix; referen
     if (k <= positiveCount && !sizes.includes(k)) sizes.push(k);
     const replicates = 1;
     const seed = result.config.metricsSeed;
-    const f = diversityFrontier({ pool, weights, reference, sizes, seed, replicates, method: 'pivotal', projections: result.config.projections });
     const raw = result.metrics.raw;
+    const f = diversityFrontier({ pool, weights, reference, sizes, seed, replicates, method: 'pivotal', projections: result.config.projections, baseline: raw, slack: RECOMMEND_SLACK });
     const columns = (m: FrontierMetrics) => Object.fromEntries(PAPER_METRICS.map((name) => [name, Array.from(m[name])])) as FrontierColumns;
-    const at = (m: FrontierColumns, s: number): PaperMetrics => ({ amw: m.amw[s]!, fd: m.fd[s]!, sw: m.sw[s]!, mmd: m.mmd[s]!, maecorr: m.maecorr[s]! });
     const distinct = columns(f.distinct);
     const systematic = columns(f.systematic);
     const outSizes = Array.from(f.sizes);
-    const ratio = outSizes.map((_, s) => ratioToRaw(at(distinct, s), raw));
-    const best = Math.min(...ratio);
-    let recommendedSize = outSizes[0]!;
-    outSizes.forEach((size, s) => {
-      if (ratio[s]! <= (1 + RECOMMEND_SLACK) * best) recommendedSize = size;
-    });
+    const recommendedSize = f.recommendedSize;
     return {
       method: 'pivotal',
       sizes: outSizes,
       seed,
       replicates,
       distinct,
-      ratioToRaw: ratio,
+      ratioToRaw: Array.from(f.normalisedDivergence),
       systematic,
-      systematicRatioToRaw: outSizes.map((_, s) => ratioToRaw(at(systematic, s), raw)),
+      systematicRatioToRaw: Array.from(f.systematicNormalisedDivergence),
       systematicDistinct: Array.from(f.systematicDistinct),
       raw,
       weighted: f.weighted,
@@ -306,7 +291,7 @@ export function runFrontier({ pool, reference, result }: { pool: Matrix; referen
         size: result.selection.length,
         distinct: new Set(result.selection).size,
         repeats: !UNIQUE_SELECTION_METHODS.has(result.config.selection),
-        ratioToRaw: ratioToRaw(result.metrics.resample, raw),
+        ratioToRaw: meanRatio(result.metrics.resample, raw),
         amw: result.metrics.resample.amw,
       },
       seconds: (Date.now() - started) / 1000,
