@@ -2,6 +2,7 @@ import { AlignInputError } from '../../numeric/alignInputError';
 import type { Matrix } from '../../numeric/matrix';
 import { balanceReport, failedConstraintsSentence } from './balanceReport';
 import { estimatorResult } from './estimatorResult';
+import { backtrack } from './lineSearch';
 import { denseFeatures, featureMeans, momentFeatures, type MomentFeatureSet } from './momentFeatures';
 import { pseudoSolve } from './pseudoSolve';
 import { binOf, quantileBins } from './quantileBins';
@@ -36,19 +37,26 @@ const DUAL_NOISE = 1e-12;
  * as progress.
  * Symbols: pool x (n x d), reference y (m x d), b base weights (n), v target weights (m), p features (2d + d(d-1)/2 =
  * 20 for d = 5 with moments 'all', plus d (B - 1) bin shares with `bins` B).
- * Solver: damped Newton with an Armijo backtracking line search; the Newton system is solved by eigen-decomposition
- * (pseudo-inverse, so collinear features on the pool do no harm). Warm start from `calibration.initialLambda`.
- * Pools larger than `hessianRows`: the dual is first solved on an every-k-th-row subsample, then on every row with the
- * subsample's Hessian refined by BFGS updates (the gradient is always exact, so the solution is the same).
- * Infeasible targets (outside what reweighting the pool can reach: lambda runs off past `lambdaLimit`, the weights
- * collapse onto a few personas and stop improving, or the iteration cap is hit) fall back to the ridge-penalised dual with rho = `fallbackRidge` (0.01), whose solution always exists and
- * trades balance against dispersion; each constraint is then reported with its gap, and `converged` is false with a
- * warning naming the constraints that miss. `ridge` > 0 asks for the penalised dual from the start.
+ * Solver: damped Newton with an Armijo line search (interpolating backtracking); the Newton system is solved by
+ * eigen-decomposition (pseudo-inverse, so collinear features on the pool do no harm; tridiagonal QL, about 1 ms for
+ * the 65 features of moments + deciles). Warm start from `calibration.initialLambda`. Five traits with every moment
+ * (with or without bins) take a fused pass with the features in registers; other shapes a general loop.
+ * Pools larger than `hessianRows`: the dual is first solved on an every-k-th-row subsample, then on every row with
+ * Hessians from a weight-proportional systematic sample of about `hessianRows` rows (Horvitz-Thompson weighted; every
+ * row once a full step fails to halve the gradient). The gradient is always exact, so the solution is the same.
+ * Infeasible targets (outside what reweighting the pool can reach) are detected by a certificate: for any weights that
+ * meet the constraints, phi >= -KL(w | b) >= log min_i b_i, so once phi falls below log min_i b_i exact balancing is
+ * proved impossible (usually within a few steps); also when lambda runs off past `lambdaLimit`, the weights collapse
+ * onto a few personas and stop improving, or the iteration cap is hit. They fall back to the ridge-penalised dual with
+ * rho = `fallbackRidge` (0.01), whose solution always exists and trades balance against dispersion; each constraint
+ * is then reported with its gap, and `converged` is false with a warning naming the constraints that miss. `ridge` > 0
+ * asks for the penalised dual from the start.
  * converged = the Newton solver met `gradientTolerance` and every constraint holds within `tolerance` target SDs.
  * Defaults: moments 'all', bins 0, ridge 0, fallbackRidge 0.01, tolerance 1e-6, gradientTolerance 1e-10,
  * maxIterations 100 (per phase), hessianRows 32768, lambdaLimit 1000.
- * Complexity: O(n p) per dual evaluation (one fused pass, features computed on the fly: O(n) memory), O(min(n,
- * hessianRows) p^2 + p^3) per Hessian; typically 5-15 Newton steps, about 6 passes over all rows for a large pool.
+ * Complexity: O(n p) per dual evaluation (one fused pass, features computed on the fly: O(n) memory), O(n + min(n,
+ * hessianRows) p_row^2 + p^3) per Hessian (p_row = 20 moments + one bin per trait: bins are sparse); typically 5-20
+ * Newton steps, about 10-15 passes over all rows for a large pool.
  * Numerical notes: exponents are shifted by their maximum (log domain), so no weight overflows; weights are never
  * NaN (a failure returns the base weights with a warning). `parameters` returns lambda (one per feature, in
  * `constraints` order; 0 for the last bin of each column and for features without spread in the pool).
@@ -204,10 +212,17 @@ class DualProblem {
   private readonly q: number;
   private readonly scores: Float64Array;
   private smax = 0;
+  /** sum_i b_i exp(s_i - smax) at the last evaluated lambda. */
+  private z = 1;
   /** E_w[raw_j] for every feature j at the last evaluated lambda. */
   private readonly featureMean: Float64Array;
-  /** Per-row bin index of every column (n x d), when there are bins. */
-  private readonly binIndex: Uint8Array | null;
+  /**
+   * Per-row raw feature index of the bin each column falls in (n x d; -1 for a column without bins), when there are
+   * bins.
+   */
+  private readonly binFeature: Int32Array | null;
+  /** log of the smallest positive base weight: below it, phi certifies that exact balancing has no solution. */
+  private readonly logBaseMin: number;
   private readonly compactOf: Int32Array;
   /** Active dense features: their raw indices (compact index = position, dense features come first). */
   private readonly denseActive: Int32Array;
@@ -236,14 +251,17 @@ class DualProblem {
     let anyBins = false;
     for (let k = 0; k < d; k++) if (fs.cuts[k]!.length > 0) anyBins = true;
     if (anyBins) {
-      this.binIndex = new Uint8Array(n * d);
+      this.binFeature = new Int32Array(n * d);
       for (let i = 0; i < n; i++) {
         for (let k = 0; k < d; k++) {
           const c = fs.cuts[k]!;
-          if (c.length > 0) this.binIndex[i * d + k] = binOf(c, data[i * d + k]!);
+          this.binFeature[i * d + k] = c.length > 0 ? fs.binOffset[k]! + binOf(c, data[i * d + k]!) : -1;
         }
       }
-    } else this.binIndex = null;
+    } else this.binFeature = null;
+    let baseMin = Infinity;
+    for (let i = 0; i < n; i++) if (base[i]! > 0 && base[i]! < baseMin) baseMin = base[i]!;
+    this.logBaseMin = Math.log(baseMin);
     this.coef = new Float64Array(fs.p);
   }
 
@@ -265,14 +283,14 @@ class DualProblem {
       linear += a * this.targetRaw[j]!;
       penalty += lambda[c]! * lambda[c]!;
     }
-    if (d === 5 && dense === 20 && this.binIndex === null) {
-      const { smax, z } = fivePass(data, n, base, fs.centre, coef, scores, featureMean);
+    if (d === 5 && dense === 20) {
+      const { smax, z } = fivePass(data, n, base, fs.centre, coef, this.binFeature, scores, featureMean);
       this.smax = smax;
+      this.z = z;
       return smax + Math.log(z) - linear + 0.5 * rho * penalty;
     }
     const centre = fs.centre;
-    const binIndex = this.binIndex;
-    const binOffset = fs.binOffset;
+    const binFeature = this.binFeature;
     const raw = new Float64Array(Math.max(dense, 1));
     const sums = new Float64Array(p);
     let smax = -Infinity;
@@ -282,7 +300,12 @@ class DualProblem {
       denseFeatures(d, dense, centre, data, o, raw);
       let s = 0;
       for (let j = 0; j < dense; j++) s += coef[j]! * raw[j]!;
-      if (binIndex !== null) for (let k = 0; k < d; k++) s += coef[binOffset[k]! + binIndex[o + k]!] ?? 0;
+      if (binFeature !== null) {
+        for (let k = 0; k < d; k++) {
+          const j = binFeature[o + k]!;
+          if (j >= 0) s += coef[j]!;
+        }
+      }
       scores[i] = s;
       const b = base[i]!;
       if (b === 0) continue;
@@ -296,16 +319,16 @@ class DualProblem {
       const e = b * Math.exp(s - smax);
       z += e;
       for (let j = 0; j < dense; j++) sums[j] = sums[j]! + e * raw[j]!;
-      if (binIndex !== null) {
+      if (binFeature !== null) {
         for (let k = 0; k < d; k++) {
-          if (binOffset[k]! >= p) continue;
-          const j = binOffset[k]! + binIndex[o + k]!;
-          sums[j] = sums[j]! + e;
+          const j = binFeature[o + k]!;
+          if (j >= 0) sums[j] = sums[j]! + e;
         }
       }
     }
     for (let j = 0; j < p; j++) featureMean[j] = sums[j]! / z;
     this.smax = smax;
+    this.z = z;
     return smax + Math.log(z) - linear + 0.5 * rho * penalty;
   }
 
@@ -321,76 +344,88 @@ class DualProblem {
   }
 
   /**
-   * Hessian Cov_w(f~) + rho I at the last evaluated lambda, from rows 0, k, 2k, ... (k = ceil(n / hessianRows)); all
-   * rows when that subsample's Kish ESS is below 20 q + 100. O(min(n, hessianRows) q^2).
+   * Hessian Cov_w(f~) + rho I at the last evaluated lambda. Up to hessianRows rows: every row. Above: a systematic
+   * sample with inclusion probability pi_i = min(1, hessianRows w_i / sum w) (Horvitz-Thompson weights w_i / pi_i),
+   * about hessianRows rows: the rows that carry the weight enter exactly and the light ones are thinned, so the
+   * estimate stays accurate however concentrated the weights are. O(n + hessianRows q^2).
    */
-  hessian(rho: number): Float64Array {
-    const n = this.n;
+  hessian(rho: number, sampled = true): Float64Array {
     const q = this.q;
-    const stride = n > this.hessianRows ? Math.ceil(n / this.hessianRows) : 1;
-    let h = this.accumulateHessian(stride);
-    if (stride > 1 && h.ess < 20 * q + 100) h = this.accumulateHessian(1);
-    const m = h.matrix;
+    const m = this.accumulateHessian(sampled && this.n > this.hessianRows ? this.hessianRows / this.z : Infinity);
     for (let c = 0; c < q; c++) m[c * q + c] = m[c * q + c]! + rho;
     return m;
   }
 
-  /** Cov_w(f~) over rows i = 0, stride, 2 stride, ... (standardised, q x q) and the subsample's Kish ESS. */
-  private accumulateHessian(stride: number): { matrix: Float64Array; ess: number } {
+  /**
+   * Cov_w(f~) (standardised, q x q) over the rows with inclusion probability min(1, scale w_i), taken by systematic
+   * sampling (fixed start 1/2, so deterministic) and weighted by w_i / pi_i; scale Infinity = every row.
+   */
+  private accumulateHessian(scale: number): Float64Array {
     const { fs, d, n, data, base, scores, q, compactOf, denseActive } = this;
     const smax = this.smax;
     const centre = fs.centre;
-    const binIndex = this.binIndex;
+    const binFeature = this.binFeature;
     const nd = denseActive.length;
     const dense = fs.dense;
-    const idx = new Int32Array(q);
-    const val = new Float64Array(q);
+    const binIdx = new Int32Array(d);
     const raw = new Float64Array(Math.max(fs.dense, 1));
     const second = new Float64Array(q * q);
     const firstSums = new Float64Array(q);
+    // Dense features of up to HESSIAN_BLOCK rows wait in `block` and enter the dense-dense block of `second` together.
+    const block = new Float64Array(HESSIAN_BLOCK * nd);
+    // Dense-bin block, bin-major: cross[(c - nd) nd + a] = sum of w v_a over the rows in bin feature c.
+    const cross = binFeature === null ? new Float64Array(0) : new Float64Array((q - nd) * nd);
+    const blockWeight = new Float64Array(HESSIAN_BLOCK);
+    let filled = 0;
     let ws = 0;
-    let ws2 = 0;
-    for (let i = 0; i < n; i += stride) {
+    let pending = 0.5;
+    for (let i = 0; i < n; i++) {
       const b = base[i]!;
       if (b === 0) continue;
-      const w = b * Math.exp(scores[i]! - smax);
+      let w = b * Math.exp(scores[i]! - smax);
       if (w === 0) continue;
+      const pi = scale * w;
+      if (pi < 1) {
+        pending += pi;
+        if (pending < 1) continue;
+        pending -= 1;
+        w = 1 / scale;
+      }
       ws += w;
-      ws2 += w * w;
       const o = i * d;
       denseFeatures(d, dense, centre, data, o, raw);
-      for (let c = 0; c < nd; c++) val[c] = raw[denseActive[c]!]!;
-      if (binIndex === null) {
-        // Dense features only: compact index = position.
-        for (let a = 0; a < nd; a++) {
-          const va = w * val[a]!;
-          firstSums[a] = firstSums[a]! + va;
-          const row = a * q;
-          for (let c = a; c < nd; c++) second[row + c] = second[row + c]! + va * val[c]!;
-        }
-        continue;
+      const at = filled * nd;
+      for (let c = 0; c < nd; c++) {
+        const v = raw[denseActive[c]!]!;
+        block[at + c] = v;
+        firstSums[c] = firstSums[c]! + w * v;
       }
-      let cnt = nd;
-      for (let c = 0; c < nd; c++) idx[c] = c;
-      for (let k = 0; k < d; k++) {
-        if (fs.cuts[k]!.length === 0) continue;
-        const c = compactOf[fs.binOffset[k]! + binIndex[o + k]!]!;
-        if (c >= 0) {
-          idx[cnt] = c;
-          val[cnt++] = 1;
+      if (binFeature !== null) {
+        // Bin indicators (value 1) of the row, in ascending compact order (columns ascending).
+        let cnt = 0;
+        for (let k = 0; k < d; k++) {
+          const j = binFeature[o + k]!;
+          if (j < 0) continue;
+          const c = compactOf[j]!;
+          if (c >= 0) binIdx[cnt++] = c;
+        }
+        for (let t = 0; t < cnt; t++) {
+          const cb = binIdx[t]!;
+          firstSums[cb] = firstSums[cb]! + w;
+          const co = (cb - nd) * nd;
+          for (let a = 0; a < nd; a++) cross[co + a] = cross[co + a]! + w * block[at + a]!;
+          const row = cb * q;
+          for (let u = t; u < cnt; u++) second[row + binIdx[u]!] = second[row + binIdx[u]!]! + w;
         }
       }
-      for (let a = 0; a < cnt; a++) {
-        const ia = idx[a]!;
-        const va = w * val[a]!;
-        firstSums[ia] = firstSums[ia]! + va;
-        const row = ia * q;
-        for (let c = a; c < cnt; c++) {
-          const pos = row + idx[c]!;
-          second[pos] = second[pos]! + va * val[c]!;
-        }
+      blockWeight[filled++] = w;
+      if (filled === HESSIAN_BLOCK) {
+        addDenseBlock(second, q, block, blockWeight, HESSIAN_BLOCK, nd);
+        filled = 0;
       }
     }
+    if (filled > 0) addDenseBlock(second, q, block, blockWeight, filled, nd);
+    for (let c = nd; c < q && binFeature !== null; c++) for (let a = 0; a < nd; a++) second[a * q + c] = cross[(c - nd) * nd + a]!;
     const matrix = new Float64Array(q * q);
     for (let a = 0; a < q; a++) {
       const sa = fs.invScale[this.active[a]!]!;
@@ -402,14 +437,14 @@ class DualProblem {
         matrix[c * q + a] = v;
       }
     }
-    return { matrix, ess: ws2 > 0 ? (ws * ws) / ws2 : 0 };
+    return matrix;
   }
 
   /**
    * Damped Newton on phi from lambda0; on return the stored scores belong to the returned lambda.
    * Pools larger than hessianRows: first solve the dual on the every-k-th-row subsample (exact Newton, cheap), then
-   * continue on every row from that lambda with the subsample's Hessian, refined by BFGS updates from the exact
-   * gradients (recomputed from the subsample after a damped step). Smaller pools: exact Newton throughout.
+   * continue on every row from that lambda, each step with the exact gradient and a Hessian from a weight-proportional
+   * sample of about hessianRows rows (see hessian). Smaller pools: exact Newton throughout.
    */
   solve(
     lambda0: Float64Array,
@@ -425,26 +460,22 @@ class DualProblem {
       return { converged: true, reason: 'converged', iterations: 0, lambda: Float64Array.from(lambda0), gradientMax: 0 };
     }
     const large = this.n > this.hessianRows;
-    const exact = !large;
     let lambda = Float64Array.from(lambda0);
-    let hessian: Float64Array | null = null;
     let warmIterations = 0;
     if (large) {
       const sub = this.subsample();
       const warm = sub.solve(lambda0, rho, maxIterations, Math.max(gradientTolerance, 1e-6), lambdaLimit);
       warmIterations = warm.iterations;
-      if (warm.converged) {
-        lambda = Float64Array.from(warm.lambda);
-        hessian = sub.hessian(rho);
-      }
+      if (warm.converged) lambda = Float64Array.from(warm.lambda);
       onProgress?.(0.3);
     }
     let phi = this.evaluate(lambda, rho);
     let phiBefore = Infinity;
     let gradientMax = Infinity;
-    let previousLambda: Float64Array | null = null;
-    let previousGradient: Float64Array | null = null;
     let previousGradientMax = Infinity;
+    // Sampled Hessians until a full Newton step fails to halve the largest gradient component; every row from then on.
+    let sampled = large;
+    let fullStep = false;
     let idle = 0;
     for (let it = 0; ; it++) {
       const iterations = warmIterations + it;
@@ -453,15 +484,17 @@ class DualProblem {
       for (let c = 0; c < q; c++) gradientMax = Math.max(gradientMax, Math.abs(gradient[c]!));
       if (!Number.isFinite(gradientMax) || !Number.isFinite(phi)) return { converged: false, reason: 'stalled', iterations, lambda, gradientMax };
       if (gradientMax <= gradientTolerance) return { converged: true, reason: 'converged', iterations, lambda, gradientMax };
+      // Certificate of infeasibility: for any w meeting the constraints, phi(lambda) >= -KL(w | b) >= log min_i b_i
+      // (weak duality), so a dual value below that bound proves that exact balancing has no solution.
+      if (rho === 0 && phi < this.logBaseMin - DUAL_NOISE * Math.max(1, Math.abs(phi))) return { converged: false, reason: 'diverging', iterations, lambda, gradientMax };
       if (it >= maxIterations) return { converged: false, reason: 'iterations', iterations, lambda, gradientMax };
+      if (sampled && fullStep && gradientMax > 0.5 * previousGradientMax) sampled = false;
       // No progress: neither phi nor the gradient improves (the weights sit on a few extreme personas).
       idle = gradientMax < 0.5 * previousGradientMax || phiBefore - phi > 1e3 * DUAL_NOISE * Math.max(1, Math.abs(phi)) ? 0 : idle + 1;
       if (idle >= 3) return { converged: false, reason: 'stalled', iterations, lambda, gradientMax };
       previousGradientMax = gradientMax;
       phiBefore = phi;
-      if (exact || hessian === null) hessian = this.hessian(rho);
-      else if (previousLambda && previousGradient && !bfgsUpdate(hessian, lambda, previousLambda, gradient, previousGradient, q)) hessian = this.hessian(rho);
-      const step = pseudoSolve(hessian, gradient, q).x;
+      const step = pseudoSolve(this.hessian(rho, sampled), gradient, q).x;
       let slope = 0;
       for (let c = 0; c < q; c++) {
         step[c] = -step[c]!;
@@ -485,15 +518,13 @@ class DualProblem {
           accepted = true;
           break;
         }
-        alpha /= 2;
+        alpha = backtrack(alpha, phi, phiTrial, slope);
       }
       if (!accepted) {
         this.evaluate(lambda, rho);
         return { converged: false, reason: 'stalled', iterations, lambda, gradientMax };
       }
-      previousLambda = lambda;
-      previousGradient = gradient;
-      if (alpha < 1) hessian = null;
+      fullStep = alpha === 1;
       lambda = Float64Array.from(trial);
       onProgress?.(Math.min(0.95, (large ? 0.3 : 0) + (it + 1) / 20));
       let lmax = 0;
@@ -536,41 +567,11 @@ class DualProblem {
 }
 
 /**
- * BFGS update of a Hessian approximation in place from a step s = lambda - previous and the gradient change y:
- * H + y y^T / (y.s) - (H s)(H s)^T / (s.H s). Returns false (H unchanged) when the curvature condition fails.
- */
-function bfgsUpdate(h: Float64Array, lambda: Float64Array, previous: Float64Array, gradient: Float64Array, previousGradient: Float64Array, q: number): boolean {
-  const s = new Float64Array(q);
-  const y = new Float64Array(q);
-  let ys = 0;
-  let ss = 0;
-  let yy = 0;
-  for (let c = 0; c < q; c++) {
-    s[c] = lambda[c]! - previous[c]!;
-    y[c] = gradient[c]! - previousGradient[c]!;
-    ys += s[c]! * y[c]!;
-    ss += s[c]! * s[c]!;
-    yy += y[c]! * y[c]!;
-  }
-  const hs = new Float64Array(q);
-  let shs = 0;
-  for (let a = 0; a < q; a++) {
-    let v = 0;
-    for (let c = 0; c < q; c++) v += h[a * q + c]! * s[c]!;
-    hs[a] = v;
-    shs += s[a]! * v;
-  }
-  if (!(ys > 1e-12 * Math.sqrt(ss * yy)) || !(shs > 0)) return false;
-  for (let a = 0; a < q; a++) {
-    for (let c = 0; c < q; c++) h[a * q + c] = h[a * q + c]! + (y[a]! * y[c]!) / ys - (hs[a]! * hs[c]!) / shs;
-  }
-  return true;
-}
-
-/**
- * The fused pass of DualProblem.evaluate for the common case (five traits, every moment, no bins), written out with
- * scalar locals so the 20 features, the score and the 20 running sums stay in registers (several times faster than the
- * general loop). Same arithmetic: s_i = coef . raw_i, online log-sum-exp of log b_i + s_i, E_w[raw] into `means`.
+ * The fused pass of DualProblem.evaluate for the common case (five traits, every moment, optional bins), written out
+ * with scalar locals so the 20 features, the score and the 20 running sums stay in registers (several times faster
+ * than the general loop). Same arithmetic: s_i = coef . raw_i, online log-sum-exp of log b_i + s_i, E_w[raw] into
+ * `means`. Bins: each row adds the coefficient of the bin it falls in per column (`binFeature`, n x 5 raw feature
+ * indices, -1 = no bins) and its weight to that bin's running sum.
  */
 function fivePass(
   data: Float64Array,
@@ -578,9 +579,12 @@ function fivePass(
   base: Float64Array,
   centre: Float64Array,
   coef: Float64Array,
+  binFeature: Int32Array | null,
   scores: Float64Array,
   means: Float64Array,
 ): { smax: number; z: number } {
+  const p = means.length;
+  const binSums = new Float64Array(p);
   const c0 = centre[0]!, c1 = centre[1]!, c2 = centre[2]!, c3 = centre[3]!, c4 = centre[4]!;
   const a0 = coef[0]!, a1 = coef[1]!, a2 = coef[2]!, a3 = coef[3]!, a4 = coef[4]!;
   const a5 = coef[5]!, a6 = coef[6]!, a7 = coef[7]!, a8 = coef[8]!, a9 = coef[9]!;
@@ -600,7 +604,8 @@ function fivePass(
       a0 * u0 + a1 * u1 + a2 * u2 + a3 * u3 + a4 * u4 +
       a5 * q0 + a6 * q1 + a7 * q2 + a8 * q3 + a9 * q4 +
       a10 * p01 + a11 * p02 + a12 * p03 + a13 * p04 + a14 * p12 +
-      a15 * p13 + a16 * p14 + a17 * p23 + a18 * p24 + a19 * p34;
+      a15 * p13 + a16 * p14 + a17 * p23 + a18 * p24 + a19 * p34 +
+      (binFeature === null ? 0 : binScore(coef, binFeature, o));
     scores[i] = s;
     const b = base[i]!;
     if (b === 0) continue;
@@ -609,6 +614,7 @@ function fivePass(
       z *= r;
       s0 *= r; s1 *= r; s2 *= r; s3 *= r; s4 *= r; s5 *= r; s6 *= r; s7 *= r; s8 *= r; s9 *= r;
       s10 *= r; s11 *= r; s12 *= r; s13 *= r; s14 *= r; s15 *= r; s16 *= r; s17 *= r; s18 *= r; s19 *= r;
+      if (binFeature !== null) for (let j = 20; j < p; j++) binSums[j] = binSums[j]! * r;
       smax = s;
     }
     const e = b * Math.exp(s - smax);
@@ -617,8 +623,53 @@ function fivePass(
     s5 += e * q0; s6 += e * q1; s7 += e * q2; s8 += e * q3; s9 += e * q4;
     s10 += e * p01; s11 += e * p02; s12 += e * p03; s13 += e * p04; s14 += e * p12;
     s15 += e * p13; s16 += e * p14; s17 += e * p23; s18 += e * p24; s19 += e * p34;
+    if (binFeature !== null) {
+      for (let k = 0; k < 5; k++) {
+        const j = binFeature[o + k]!;
+        if (j >= 0) binSums[j] = binSums[j]! + e;
+      }
+    }
   }
   const sums = [s0, s1, s2, s3, s4, s5, s6, s7, s8, s9, s10, s11, s12, s13, s14, s15, s16, s17, s18, s19];
   for (let j = 0; j < 20; j++) means[j] = sums[j]! / z;
+  for (let j = 20; j < p; j++) means[j] = binSums[j]! / z;
   return { smax, z };
+}
+
+/** Rows added to the Hessian's dense block together (fewer loads and stores of its entries per multiply-add). */
+const HESSIAN_BLOCK = 4;
+
+/**
+ * Upper triangle of the leading nd x nd block of `second` (row stride q) += sum_t w_t v_t v_t^T over the first
+ * `count` rows v_t of `block` (nd wide).
+ */
+function addDenseBlock(second: Float64Array, q: number, block: Float64Array, w: Float64Array, count: number, nd: number): void {
+  if (count === 4) {
+    const w0 = w[0]!, w1 = w[1]!, w2 = w[2]!, w3 = w[3]!;
+    const o1 = nd, o2 = 2 * nd, o3 = 3 * nd;
+    for (let a = 0; a < nd; a++) {
+      const h0 = w0 * block[a]!, h1 = w1 * block[o1 + a]!, h2 = w2 * block[o2 + a]!, h3 = w3 * block[o3 + a]!;
+      const r = a * q;
+      for (let c = a; c < nd; c++) second[r + c] = second[r + c]! + h0 * block[c]! + h1 * block[o1 + c]! + h2 * block[o2 + c]! + h3 * block[o3 + c]!;
+    }
+    return;
+  }
+  for (let t = 0; t < count; t++) {
+    const o = t * nd;
+    for (let a = 0; a < nd; a++) {
+      const h = w[t]! * block[o + a]!;
+      const r = a * q;
+      for (let c = a; c < nd; c++) second[r + c] = second[r + c]! + h * block[o + c]!;
+    }
+  }
+}
+
+/** Sum of the coefficients of the bins row o / 5 falls in (one per column with bins). */
+function binScore(coef: Float64Array, binFeature: Int32Array, o: number): number {
+  let s = 0;
+  for (let k = 0; k < 5; k++) {
+    const j = binFeature[o + k]!;
+    if (j >= 0) s += coef[j]!;
+  }
+  return s;
 }

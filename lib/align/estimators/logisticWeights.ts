@@ -2,12 +2,15 @@ import { AlignInputError } from '../../numeric/alignInputError';
 import type { Matrix } from '../../numeric/matrix';
 import { balanceReport, failedConstraintsSentence } from './balanceReport';
 import { estimatorResult } from './estimatorResult';
-import { featureRow, momentFeatures, type MomentFeatureSet } from './momentFeatures';
+import { backtrack } from './lineSearch';
+import { denseFeatures, momentFeatures, type MomentFeatureSet } from './momentFeatures';
 import { pseudoSolve } from './pseudoSolve';
 import { numberOption, prepareEstimatorInput, type WeightEstimatorInput, type WeightEstimatorResult } from './weightEstimatorInput';
 
 const ARMIJO = 1e-4;
 const LOSS_NOISE = 1e-12;
+/** Default Newton stopping rule on the largest gradient component (see LogisticOptions.gradientTolerance). */
+const DEFAULT_GRADIENT_TOLERANCE = 1e-8;
 
 /**
  * Classifier density ratio: fits P(reference | x) by L2-penalised logistic regression on standardised degree-2
@@ -18,16 +21,23 @@ const LOSS_NOISE = 1e-12;
  * degree 1: x_k), each centred and scaled by its mean and SD over both sets together. Model eta = beta_0 + beta . z,
  * p = 1 / (1 + exp(-eta)). Loss (minimised, mean over the C = n + m case weights):
  *   L(beta) = (1 / C) sum_i c_i [log(1 + exp(eta_i)) - y_i eta_i] + (alpha / 2) |beta_{1..}|^2   (intercept unpenalised).
- * Solver: Newton (iteratively reweighted least squares) with an Armijo line search, from beta_0 = log(m / n),
- * stopping when every gradient component is below `logistic.gradientTolerance` (1e-10). Weights:
+ * Solver: Newton (iteratively reweighted least squares) with an Armijo line search (interpolating backtracking), from
+ * beta_0 = log(m / n), the intercept-only optimum, stopping when every gradient component is below
+ * `logistic.gradientTolerance` (1e-8; Newton converges quadratically, so one more step would change the weights by
+ * less than about 1e-5 relative, far below what a selection can resolve). Each step is one fused pass over both sets
+ * for the loss, the gradient and the Hessian, the Hessian from at most `logistic.hessianRows` (65536) rows split
+ * between the two sets (every k-th row of a larger set; the gradient uses every row, so the solution is the same; a
+ * subsampled Hessian whose full step cuts the largest gradient component by less than 4 is replaced by the full one).
+ * Weights:
  * w_i = b_i exp(eta_i) x n / m, normalised to sum 1 (the odds, computed in the log domain), optionally clipped at
  * `maxWeightRatio` times the mean weight (the largest weights are lowered to a common cap, which is chosen so that
  * after renormalising no weight exceeds the ratio; Ionides 2008).
- * Defaults: penalty alpha 1e-3, degree 2, no clipping, maxIterations 100, tolerance (balance checks) 0.1.
+ * Defaults: penalty alpha 1e-3, degree 2, no clipping, maxIterations 100, gradientTolerance 1e-8, hessianRows 65536,
+ * tolerance (balance checks) 0.1.
  * converged = the Newton solver met its gradient tolerance and the sets are not (almost) perfectly separable (mean
  * unpenalised loss >= 1e-6); `constraints` reports the means, variances and
  * covariances after weighting as checks (logistic weights do not impose them).
- * Complexity O((n + m) q^2) per Newton step (q features) plus O(q^3); typically 5-10 steps.
+ * Complexity O((n + m) q + min(n + m, hessianRows) q^2 + q^3) per Newton step (q features); typically 5-8 steps.
  * Reference: Rosenbaum & Rubin (1983) Biometrika 70(1) for propensity scores; balance's `ipw`
  * (facebookresearch/balance); Sugiyama, Suzuki & Kanamori (2012) Density Ratio Estimation in Machine Learning.
  * @example logisticWeights({ pool: x, reference: x }).weights // all 1/n: the classifier cannot tell the sets apart
@@ -40,7 +50,8 @@ export function logisticWeights(input: WeightEstimatorInput): WeightEstimatorRes
   const degree = o.degree ?? 2;
   if (degree !== 1 && degree !== 2) throw new AlignInputError('BAD_PARAMETER', `The option logistic.degree must be 1 or 2; got ${String(degree)}.`);
   const maxWeightRatio = o.maxWeightRatio === undefined ? undefined : numberOption(o.maxWeightRatio, 0, 'logistic.maxWeightRatio', { min: 1, exclusiveMin: true });
-  const gradientTolerance = numberOption(o.gradientTolerance, 1e-10, 'logistic.gradientTolerance', { min: 0, exclusiveMin: true });
+  const gradientTolerance = numberOption(o.gradientTolerance, DEFAULT_GRADIENT_TOLERANCE, 'logistic.gradientTolerance', { min: 0, exclusiveMin: true });
+  const hessianRows = numberOption(o.hessianRows, 65536, 'logistic.hessianRows', { integer: true, min: 1 });
   const tolerance = input.tolerance ?? 0.1;
   const maxIterations = input.maxIterations ?? 100;
   const warnings: string[] = [];
@@ -56,27 +67,41 @@ export function logisticWeights(input: WeightEstimatorInput): WeightEstimatorRes
   );
   const active: number[] = [];
   for (let j = 0; j < fs.p; j++) if (fs.invScale[j]! > 0) active.push(j);
-  const model = new LogisticModel(fs, Int32Array.from(active), [
-    { x: pool, caseWeights: scaled(base, n), label: 0 },
-    { x: reference, caseWeights: scaled(target, m), label: 1 },
-  ]);
+  const model = new LogisticModel(
+    fs,
+    Int32Array.from(active),
+    [
+      { x: pool, caseWeights: scaled(base, n), label: 0 },
+      { x: reference, caseWeights: scaled(target, m), label: 1 },
+    ],
+    hessianRows,
+  );
   const P = active.length + 1;
   let beta = new Float64Array(P);
   beta[0] = Math.log(m / n);
-  let loss = model.loss(beta, penalty);
+  let current = model.evaluate(beta, penalty);
   let converged = false;
   let iterations = 0;
   let gradientMax = Infinity;
+  let previousGradientMax = Infinity;
+  let fullStep = false;
   for (;;) {
-    const { gradient, hessian } = model.derivatives(beta, penalty);
     gradientMax = 0;
-    for (let c = 0; c < P; c++) gradientMax = Math.max(gradientMax, Math.abs(gradient[c]!));
+    for (let c = 0; c < P; c++) gradientMax = Math.max(gradientMax, Math.abs(current.gradient[c]!));
     if (!Number.isFinite(gradientMax)) break;
     if (gradientMax <= gradientTolerance) {
       converged = true;
       break;
     }
     if (iterations >= maxIterations) break;
+    // A subsampled Hessian whose full Newton step cut the largest gradient component by less than 4 is replaced by the
+    // full one from here on (near the optimum an accurate Hessian cuts it far more).
+    if (model.subsampled && fullStep && gradientMax > 0.25 * previousGradientMax) {
+      model.useEveryRow();
+      current = model.evaluate(beta, penalty);
+    }
+    previousGradientMax = gradientMax;
+    const { gradient, hessian, loss } = current;
     const step = pseudoSolve(hessian, gradient, P).x;
     let slope = 0;
     for (let c = 0; c < P; c++) {
@@ -95,22 +120,24 @@ export function logisticWeights(input: WeightEstimatorInput): WeightEstimatorRes
     const trial = new Float64Array(P);
     while (alpha >= 1e-10) {
       for (let c = 0; c < P; c++) trial[c] = beta[c]! + alpha * step[c]!;
-      const lt = model.loss(trial, penalty);
-      if (Number.isFinite(lt) && lt <= loss + ARMIJO * alpha * slope + LOSS_NOISE * Math.max(1, Math.abs(loss))) {
-        loss = lt;
+      // The trial's derivatives come with its loss (one pass); a full Newton step is accepted almost always.
+      const t = model.evaluate(trial, penalty);
+      if (Number.isFinite(t.loss) && t.loss <= loss + ARMIJO * alpha * slope + LOSS_NOISE * Math.max(1, Math.abs(loss))) {
+        current = t;
         accepted = true;
         break;
       }
-      alpha /= 2;
+      alpha = backtrack(alpha, loss, t.loss, slope);
     }
     if (!accepted) break;
+    fullStep = alpha === 1;
     beta = Float64Array.from(trial);
     iterations++;
     input.onProgress?.(Math.min(0.95, iterations / 20));
   }
   // Near-perfect separation: the unpenalised loss vanishes and the odds become extreme (with alpha = 0 the gradient
   // can meet its tolerance only because beta has run off toward infinity).
-  const fitLoss = model.loss(beta, 0);
+  const fitLoss = current.fitLoss;
   if (fitLoss < 1e-6) {
     converged = false;
     warnings.push(
@@ -158,96 +185,132 @@ function scaled(w: Float64Array, size: number): Float64Array {
   return out;
 }
 
-/** log(1 + exp(x)) without overflow. */
-function softplus(x: number): number {
-  return x > 0 ? x + Math.log1p(Math.exp(-x)) : Math.log1p(Math.exp(x));
-}
-
 interface LabelledPart {
   x: Matrix;
   caseWeights: Float64Array;
   label: 0 | 1;
 }
 
-/** The penalised logistic loss over labelled parts, with features computed on the fly. */
+/** Loss, gradient and (approximate) Hessian of the penalised logistic loss at one beta. */
+interface LogisticEvaluation {
+  /** Penalised mean loss. */
+  loss: number;
+  /** Mean loss without the penalty. */
+  fitLoss: number;
+  gradient: Float64Array;
+  hessian: Float64Array;
+}
+
+/** Rows accumulated together into the Hessian (fewer loads and stores of its entries per multiply-add). */
+const BLOCK = 4;
+
+/**
+ * The penalised logistic loss over labelled parts, with features computed on the fly (no (n + m) x q design matrix
+ * is stored). One fused pass gives the loss, the exact gradient and the Hessian. A part with more than
+ * hessianRows / (number of parts) rows contributes every k-th row to the Hessian (its own k, rows scaled by k), so a
+ * small pool next to a large reference keeps all its rows there; this only changes the path of Newton's method, not
+ * its solution (the gradient always uses every row).
+ */
 class LogisticModel {
   private readonly total: number;
-  private readonly row: Float64Array;
+  private readonly raw: Float64Array;
   private readonly z: Float64Array;
+  /** Hessian subsampling stride of each part. */
+  private strides: number[];
+  /** Design rows and curvature weights waiting to be added to the Hessian. */
+  private readonly block: Float64Array;
+  private readonly blockWeight: Float64Array;
 
   constructor(
     private readonly fs: MomentFeatureSet,
     private readonly active: Int32Array,
     private readonly parts: LabelledPart[],
+    hessianRows: number,
   ) {
     let t = 0;
     for (const part of parts) for (let i = 0; i < part.caseWeights.length; i++) t += part.caseWeights[i]!;
     this.total = t;
-    this.row = new Float64Array(fs.p);
-    this.z = new Float64Array(active.length + 1);
+    const P = active.length + 1;
+    this.raw = new Float64Array(Math.max(fs.dense, 1));
+    this.z = new Float64Array(P);
+    const budget = Math.max(1, Math.floor(hessianRows / parts.length));
+    this.strides = parts.map((part) => (part.x.rows > budget ? Math.ceil(part.x.rows / budget) : 1));
+    this.block = new Float64Array(BLOCK * P);
+    this.blockWeight = new Float64Array(BLOCK);
   }
 
-  /** z = [1, standardised active features] of row i of x. */
-  private design(x: Matrix, i: number): Float64Array {
-    const { fs, active, row, z } = this;
-    featureRow(fs, x.data, i * x.cols, row);
-    z[0] = 1;
+  /** Some part contributes only every k-th row to the Hessian. */
+  get subsampled(): boolean {
+    return this.strides.some((k) => k > 1);
+  }
+
+  /** From now on every row enters the Hessian. */
+  useEveryRow(): void {
+    this.strides = this.strides.map(() => 1);
+  }
+
+  /** out[at .. at + q] = [1, standardised active features] of the row at data[offset ..] (dense features only). */
+  private design(data: Float64Array, offset: number, out: Float64Array, at: number): void {
+    const { fs, active, raw } = this;
+    denseFeatures(fs.d, fs.dense, fs.centre, data, offset, raw);
+    out[at] = 1;
     for (let c = 0; c < active.length; c++) {
       const j = active[c]!;
-      z[c + 1] = (row[j]! - fs.mean[j]!) * fs.invScale[j]!;
+      out[at + c + 1] = (raw[j]! - fs.mean[j]!) * fs.invScale[j]!;
     }
-    return z;
-  }
-
-  private eta(beta: Float64Array, z: Float64Array): number {
-    let e = 0;
-    for (let c = 0; c < z.length; c++) e += beta[c]! * z[c]!;
-    return e;
   }
 
   /** Linear predictor at every row of x. O(rows q). */
   linearPredictor(beta: Float64Array, x: Matrix): Float64Array {
     const out = new Float64Array(x.rows);
-    for (let i = 0; i < x.rows; i++) out[i] = this.eta(beta, this.design(x, i));
+    const P = beta.length;
+    const z = this.z;
+    for (let i = 0; i < x.rows; i++) {
+      this.design(x.data, i * x.cols, z, 0);
+      let e = 0;
+      for (let c = 0; c < P; c++) e += beta[c]! * z[c]!;
+      out[i] = e;
+    }
     return out;
   }
 
-  loss(beta: Float64Array, penalty: number): number {
-    let s = 0;
-    for (const part of this.parts) {
-      for (let i = 0; i < part.x.rows; i++) {
-        const c = part.caseWeights[i]!;
-        if (c === 0) continue;
-        const e = this.eta(beta, this.design(part.x, i));
-        s += c * (softplus(e) - part.label * e);
-      }
-    }
-    let r = 0;
-    for (let c = 1; c < beta.length; c++) r += beta[c]! * beta[c]!;
-    return s / this.total + 0.5 * penalty * r;
-  }
-
-  derivatives(beta: Float64Array, penalty: number): { gradient: Float64Array; hessian: Float64Array } {
+  /** Loss, gradient and Hessian at beta in one pass: O((n + m) q + (Hessian rows) q^2). */
+  evaluate(beta: Float64Array, penalty: number): LogisticEvaluation {
     const P = beta.length;
     const gradient = new Float64Array(P);
     const hessian = new Float64Array(P * P);
-    for (const part of this.parts) {
-      for (let i = 0; i < part.x.rows; i++) {
-        const c = part.caseWeights[i]!;
+    const { block, blockWeight } = this;
+    let filled = 0;
+    let s = 0;
+    this.parts.forEach((part, index) => {
+      const { data, cols, rows } = part.x;
+      const label = part.label;
+      const cw = part.caseWeights;
+      const stride = this.strides[index]!;
+      for (let i = 0; i < rows; i++) {
+        const c = cw[i]!;
         if (c === 0) continue;
-        const z = this.design(part.x, i);
-        const e = this.eta(beta, z);
-        const p = e >= 0 ? 1 / (1 + Math.exp(-e)) : Math.exp(e) / (1 + Math.exp(e));
-        const g = c * (p - part.label);
-        const h = c * p * (1 - p);
-        for (let a = 0; a < P; a++) {
-          const za = z[a]!;
-          gradient[a] = gradient[a]! + g * za;
-          const hz = h * za;
-          for (let b = a; b < P; b++) hessian[a * P + b] = hessian[a * P + b]! + hz * z[b]!;
+        const at = filled * P;
+        this.design(data, i * cols, block, at);
+        let e = 0;
+        for (let a = 0; a < P; a++) e += beta[a]! * block[at + a]!;
+        // softplus(e) - label e, and p = sigmoid(e), from one exponential.
+        const x = Math.exp(-Math.abs(e));
+        const p = e >= 0 ? 1 / (1 + x) : x / (1 + x);
+        s += c * ((e > 0 ? e : 0) + Math.log1p(x) - label * e);
+        const g = c * (p - label);
+        for (let a = 0; a < P; a++) gradient[a] = gradient[a]! + g * block[at + a]!;
+        if (i % stride !== 0) continue;
+        blockWeight[filled++] = c * p * (1 - p) * stride;
+        if (filled === BLOCK) {
+          addBlock(hessian, block, blockWeight, BLOCK, P);
+          filled = 0;
         }
       }
-    }
+    });
+    if (filled > 0) addBlock(hessian, block, blockWeight, filled, P);
+    let r = 0;
+    for (let c = 1; c < P; c++) r += beta[c]! * beta[c]!;
     for (let a = 0; a < P; a++) {
       gradient[a] = gradient[a]! / this.total + (a > 0 ? penalty * beta[a]! : 0);
       for (let b = a; b < P; b++) {
@@ -256,7 +319,30 @@ class LogisticModel {
         hessian[b * P + a] = v;
       }
     }
-    return { gradient, hessian };
+    const fitLoss = s / this.total;
+    return { loss: fitLoss + 0.5 * penalty * r, fitLoss, gradient, hessian };
+  }
+}
+
+/** Upper triangle of H += sum_t w_t z_t z_t^T over the first `count` rows z_t of `block` (row-major, P wide). */
+function addBlock(h: Float64Array, block: Float64Array, w: Float64Array, count: number, P: number): void {
+  if (count === BLOCK) {
+    const w0 = w[0]!, w1 = w[1]!, w2 = w[2]!, w3 = w[3]!;
+    const o1 = P, o2 = 2 * P, o3 = 3 * P;
+    for (let a = 0; a < P; a++) {
+      const h0 = w0 * block[a]!, h1 = w1 * block[o1 + a]!, h2 = w2 * block[o2 + a]!, h3 = w3 * block[o3 + a]!;
+      const r = a * P;
+      for (let b = a; b < P; b++) h[r + b] = h[r + b]! + h0 * block[b]! + h1 * block[o1 + b]! + h2 * block[o2 + b]! + h3 * block[o3 + b]!;
+    }
+    return;
+  }
+  for (let t = 0; t < count; t++) {
+    const o = t * P;
+    for (let a = 0; a < P; a++) {
+      const hz = w[t]! * block[o + a]!;
+      const r = a * P;
+      for (let b = a; b < P; b++) h[r + b] = h[r + b]! + hz * block[o + b]!;
+    }
   }
 }
 

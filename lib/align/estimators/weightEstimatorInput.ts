@@ -33,8 +33,9 @@ export interface CalibrationOptions {
   /** Newton stops when every component of the dual gradient is below this (standardised units); default 1e-10. */
   gradientTolerance?: number;
   /**
-   * Rows used for the Newton Hessian (a deterministic every-k-th-row subsample above it; the gradient always uses every
-   * row); default 32768. The subsample only changes the path, not the solution.
+   * Rows used for the Newton Hessian; default 32768. Above it the dual is first solved on an every-k-th-row subsample,
+   * then every Newton step takes its Hessian from a weight-proportional sample of about this many rows (the gradient
+   * always uses every row). The subsamples only change the path, not the solution.
    */
   hessianRows?: number;
   /** Exact balancing gives up (and falls back to the ridge) when some |lambda_j| exceeds this; default 1000. */
@@ -55,8 +56,14 @@ export interface LogisticOptions {
   degree?: 1 | 2;
   /** Clip weights at this multiple of the mean weight (repeated until none exceeds it); default none. Must be > 1. */
   maxWeightRatio?: number;
-  /** Newton stops when every gradient component is below this; default 1e-10. */
+  /** Newton stops when every gradient component is below this; default 1e-8. */
   gradientTolerance?: number;
+  /**
+   * Rows used for the Newton Hessian, half for each set: a set with more than hessianRows / 2 rows contributes every
+   * k-th row (k = ceil(rows / (hessianRows / 2))); default 65536. The gradient always uses every row, so this changes
+   * the path, not the solution.
+   */
+  hessianRows?: number;
 }
 
 /**

@@ -52,6 +52,35 @@ describe('calibrationWeights against scipy (entropy-balancing dual, trust-exact)
     expect(maxRelativeError(r.weights, b.weights)).toBeLessThan(1e-9);
   });
 
+  it('every moment plus quartile-bin shares (the five-trait pass with bins): weights within 1e-9 relative, lambda within 1e-7', () => {
+    const a = fx.calibration.allBins4;
+    const r = calibrationWeights({
+      pool: mat(a.pool, a.n),
+      reference: mat(a.reference, a.m),
+      baseWeights: a.baseWeights,
+      targetWeights: a.targetWeights,
+      calibration: { bins: 4, gradientTolerance: 1e-12 },
+    });
+    expect(r.converged).toBe(true);
+    expect(r.warnings).toEqual([]);
+    expect(r.constraints.length).toBe(20 + 5 * 4);
+    expect(maxRelativeError(r.weights, a.weights)).toBeLessThan(1e-9);
+    // lambda: 20 moments, then 3 of the 4 bins of each trait (the last bin of a trait is implied and reported as 0).
+    const active = Array.from(r.parameters).filter((_, j) => j < 20 || (j - 20) % 4 !== 3);
+    expect(active.length).toBe(a.lambda.length);
+    a.lambda.forEach((v: number, j: number) => expect(Math.abs(active[j]! - v)).toBeLessThan(1e-7));
+  });
+
+  it('the same constraints beyond 120 personas: exact balancing is proved impossible early and the ridge fall-back (0.01) matches scipy within 1e-8', () => {
+    const g = fx.calibration.allBins4Ridge;
+    const r = calibrationWeights({ ...common, calibration: { bins: 4, gradientTolerance: 1e-12 } });
+    expect(r.converged).toBe(false);
+    expect(r.warnings[0]).toMatch(/outside what reweighting this pool can reach.*ridge of 0\.01/);
+    expect(maxRelativeError(r.weights, g.weights)).toBeLessThan(1e-8);
+    // Few exact Newton steps before the dual value crosses log(min b), then the ridge phase.
+    expect(r.iterations).toBeLessThan(40);
+  });
+
   it('ridge-penalised dual (rho = 0.05) on a target beyond the pool: weights within 1e-8, lambda within 1e-6', () => {
     const g = fx.calibration.ridge;
     const r = calibrationWeights({ pool, reference: mat(g.reference, g.m), baseWeights: c.baseWeights, calibration: { ridge: g.ridge, gradientTolerance: 1e-12 } });

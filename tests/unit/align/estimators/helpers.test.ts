@@ -14,8 +14,10 @@ import {
   quantileBins,
 } from '@/lib/align/estimators';
 import { estimatorResult } from '@/lib/align/estimators/estimatorResult';
+import { backtrack } from '@/lib/align/estimators/lineSearch';
+import { tridiagonalEigen } from '@/lib/align/estimators/pseudoSolve';
 import { numberOption } from '@/lib/align/estimators/weightEstimatorInput';
-import { AlignInputError, matrixFromRows } from '@/lib/numeric';
+import { AlignInputError, createRng, matrixFromRows, symmetricEigen } from '@/lib/numeric';
 
 describe('estimator helpers (doc examples)', () => {
   it('prepareEstimatorInput normalises both weight vectors', () => {
@@ -107,6 +109,47 @@ describe('estimator helpers (doc examples)', () => {
     const full = pseudoSolve(Float64Array.of(4, 1, 1, 3), Float64Array.of(1, 2), 2).x;
     expect(4 * full[0]! + full[1]!).toBeCloseTo(1, 12);
     expect(full[0]! + 3 * full[1]!).toBeCloseTo(2, 12);
+  });
+
+  it('tridiagonalEigen decomposes a 65 x 65 covariance (moments + deciles) to rounding, as Jacobi does', () => {
+    const p = 65;
+    const r = createRng(11);
+    // A rank-deficient covariance (60 samples in 65 dimensions) scaled like a standardised feature Hessian.
+    const x = Float64Array.from({ length: 60 * p }, () => r.normal());
+    const a = new Float64Array(p * p);
+    for (let i = 0; i < p; i++) for (let j = 0; j < p; j++) for (let t = 0; t < 60; t++) a[i * p + j] = a[i * p + j]! + (x[t * p + i]! * x[t * p + j]!) / 60;
+    const { values, vectors } = tridiagonalEigen(a, p);
+    let recon = 0;
+    let orth = 0;
+    for (let i = 0; i < p; i++) {
+      for (let j = 0; j < p; j++) {
+        let v = 0;
+        let o = 0;
+        for (let k = 0; k < p; k++) {
+          v += vectors[i * p + k]! * values[k]! * vectors[j * p + k]!;
+          o += vectors[k * p + i]! * vectors[k * p + j]!;
+        }
+        recon = Math.max(recon, Math.abs(v - a[i * p + j]!));
+        orth = Math.max(orth, Math.abs(o - (i === j ? 1 : 0)));
+      }
+    }
+    expect(recon).toBeLessThan(1e-12);
+    expect(orth).toBeLessThan(1e-12);
+    const sorted = Array.from(values).sort((u, v) => u - v);
+    const jacobi = Array.from(symmetricEigen(a, p).values).sort((u, v) => u - v);
+    sorted.forEach((v, k) => expect(Math.abs(v - jacobi[k]!)).toBeLessThan(1e-11));
+    // Five null directions (rank 60): pseudoSolve drops them.
+    expect(pseudoSolve(a, Float64Array.from({ length: p }, (_, i) => i % 3), p).dropped).toBe(5);
+    expect(Array.from(tridiagonalEigen(Float64Array.of(2, 0, 0, 3), 2).values).sort()).toEqual([2, 3]);
+    expect(Array.from(tridiagonalEigen(Float64Array.of(7), 1).values)).toEqual([7]);
+  });
+
+  it('backtrack: quadratic interpolation kept within a tenth and a half of the failed step (doc example)', () => {
+    expect(backtrack(1, 0, 10, -1)).toBe(0.1);
+    expect(backtrack(1, 0, -0.4, -1)).toBe(0.5);
+    // f(0) = 0, f'(0) = -1, f(1) = 1: the quadratic t^2 (2) - t has its minimum at 0.25.
+    expect(backtrack(1, 0, 1, -1)).toBeCloseTo(0.25, 15);
+    expect(backtrack(0.5, 0, Infinity, -1)).toBe(0.05);
   });
 
   it('estimatorResult renormalises, never returns NaN and flags concentrated weights', () => {

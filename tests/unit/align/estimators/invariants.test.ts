@@ -303,6 +303,26 @@ describe('logisticWeights (classifier odds)', () => {
     expect(r.constraints.length).toBe(20);
   });
 
+  it('the subsampled-Hessian path (large sets) reaches the same solution as exact Newton', () => {
+    const exact = logisticWeights({ ...input, logistic: { gradientTolerance: 1e-12 } });
+    // Hessians from every 2nd and every 8th row (the fewer rows, the more likely the switch to the full Hessian).
+    for (const hessianRows of [400, 100]) {
+      const sub = logisticWeights({ ...input, logistic: { hessianRows, gradientTolerance: 1e-12 } });
+      expect(sub.converged).toBe(true);
+      expect(sub.iterations).toBeLessThan(3 * exact.iterations);
+      for (let i = 0; i < pool.rows; i++) expect(Math.abs(sub.weights[i]! - exact.weights[i]!)).toBeLessThan(1e-9 * exact.weights[i]!);
+    }
+    expect(() => logisticWeights({ ...input, logistic: { hessianRows: 0 } })).toThrow(/logistic.hessianRows/);
+  });
+
+  it('the default gradient tolerance (1e-8) leaves the weights within 1e-6 relative of a fully converged fit', () => {
+    const tight = logisticWeights({ ...input, logistic: { gradientTolerance: 1e-13 } });
+    const r = logisticWeights(input);
+    expect(r.converged).toBe(true);
+    expect(r.iterations).toBeLessThanOrEqual(tight.iterations);
+    for (let i = 0; i < pool.rows; i++) expect(Math.abs(r.weights[i]! - tight.weights[i]!)).toBeLessThan(1e-6 * tight.weights[i]!);
+  });
+
   it('separable sets without a penalty do not converge, yet give finite weights', () => {
     const low = traits(100, 14, -1, 0.3);
     const high = traits(100, 15, 1, 0.3);

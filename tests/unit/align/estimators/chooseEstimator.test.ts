@@ -1,0 +1,99 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_ALIGN_CONFIG } from '@/lib/align/alignPool';
+import { AUTO_CANDIDATES, AUTO_PAPER_MAX_POOL, CHOICE_ROWS, chooseEstimator, subsampleRows, type ChooseEstimatorInput } from '@/lib/align/chooseEstimator';
+import type { FitSettings } from '@/lib/align/fitWeights';
+import { AlignInputError, createRng, type Matrix } from '@/lib/numeric';
+
+/** n x 5 trait scores on 1-5 (one decimal): a shared factor plus noise, shifted (seeded). */
+function traits(n: number, seed: number, shift = 0, spread = 0.6): Matrix {
+  const r = createRng(seed);
+  const data = new Float64Array(n * 5);
+  for (let i = 0; i < n; i++) {
+    const z = r.normal();
+    for (let k = 0; k < 5; k++) {
+      const v = 3 + (k === 1 || k === 2 ? shift : -shift / 2) + spread * (0.85 * r.normal() + 0.5 * z * (k % 2 === 0 ? 1 : -1));
+      data[i * 5 + k] = Math.min(5, Math.max(1, Math.round(v * 10) / 10));
+    }
+  }
+  return { data, rows: n, cols: 5 };
+}
+
+const settings: FitSettings = { ...DEFAULT_ALIGN_CONFIG, seed: 3 };
+const base = (pool: Matrix, reference: Matrix): ChooseEstimatorInput => ({
+  pool,
+  reference,
+  size: 100,
+  selection: 'systematic',
+  settings,
+  metricsSeed: 0,
+  projections: 20,
+});
+const scores = (r: ReturnType<typeof chooseEstimator>) => r.table.map((row) => [row.label, row.score, row.error]);
+
+describe('subsampleRows', () => {
+  it('keeps every row within the cap, else a seeded, sorted subset of the requested size', () => {
+    const rows = Uint32Array.from({ length: 50 }, (_, i) => 2 * i);
+    expect(subsampleRows(rows, 50, 1)).toBe(rows);
+    expect(subsampleRows(rows, 80, 1)).toBe(rows);
+    const a = subsampleRows(rows, 20, 7);
+    expect(a.length).toBe(20);
+    for (let t = 1; t < a.length; t++) expect(a[t]!).toBeGreaterThan(a[t - 1]!);
+    expect(Array.from(a).every((v) => v % 2 === 0 && v < 100)).toBe(true);
+    expect(Array.from(subsampleRows(rows, 20, 7))).toEqual(Array.from(a));
+    expect(Array.from(subsampleRows(rows, 20, 8))).not.toEqual(Array.from(a));
+  });
+});
+
+describe('chooseEstimator: bounded cost on large inputs', { timeout: 60_000 }, () => {
+  // A pool shifted far enough from the reference that one candidate wins clearly (by about 0.2 in score, also on the
+  // capped rows), so the capped choice can be compared with the full one.
+  const pool = traits(900, 1, 0.6, 0.5);
+  const reference = traits(1200, 2);
+
+  it('caps that do not bind change nothing: the rows used are the whole pool and both parts of the split', () => {
+    const r = chooseEstimator(base(pool, reference));
+    expect(r.choiceRows).toEqual({ pool: 900, fit: r.fitRows, heldOut: r.heldOutRows });
+    expect(r.fitRows + r.heldOutRows).toBe(1200);
+    expect(CHOICE_ROWS).toEqual({ pool: 20_000, fit: 20_000, heldOut: 10_000 });
+    const loose = chooseEstimator({ ...base(pool, reference), maxRows: { pool: 900, fit: 10_000, heldOut: 600 } });
+    expect(scores(loose)).toEqual(scores(r));
+    expect(loose.raw).toEqual(r.raw);
+  });
+
+  it('a binding cap: seeded subsamples, deterministic, reported, and the same choice as on every row', () => {
+    const full = chooseEstimator(base(pool, reference));
+    const maxRows = { pool: 500, fit: 400, heldOut: 300 };
+    const a = chooseEstimator({ ...base(pool, reference), maxRows });
+    const b = chooseEstimator({ ...base(pool, reference), maxRows });
+    expect(a.choiceRows).toEqual({ pool: 500, fit: 400, heldOut: 300 });
+    // The split itself is unchanged; only the rows the choice uses are capped.
+    expect([a.fitRows, a.heldOutRows]).toEqual([full.fitRows, full.heldOutRows]);
+    expect(scores(b)).toEqual(scores(a));
+    expect(b.raw).toEqual(a.raw);
+    expect(a.best.label).toBe(full.best.label);
+    // A different run seed draws different subsamples.
+    const c = chooseEstimator({ ...base(pool, reference), settings: { ...settings, seed: 4 }, maxRows });
+    expect(c.raw).not.toEqual(a.raw);
+    expect(() => chooseEstimator({ ...base(pool, reference), maxRows: { pool: 1.5 } })).toThrow(AlignInputError);
+    expect(() => chooseEstimator({ ...base(pool, reference), maxRows: { heldOut: 1 } })).toThrow(/held-out rows of auto/);
+  });
+
+  it(`above ${AUTO_PAPER_MAX_POOL} personas in the choice the paper's KDE + OT is listed, not measured; named candidates always run`, () => {
+    const big = traits(AUTO_PAPER_MAX_POOL + 1, 5, 0.35, 0.55);
+    const small = traits(300, 6);
+    const r = chooseEstimator({ ...base(big, small), projections: 10 });
+    expect(r.table.map((row) => row.label)).toEqual(AUTO_CANDIDATES.map((c) => c.label));
+    const paper = r.table.find((row) => row.spec.refine === 'ot')!;
+    expect(paper.error).toMatch(/Not measured: with more than 5,000 personas/);
+    expect(paper.score).toBe(Infinity);
+    expect(r.table.filter((row) => row.error === null).length).toBe(AUTO_CANDIDATES.length - 1);
+    expect(r.best.refine).toBe('none');
+    // The rule follows the rows the choice uses: a pool capped at 1,000 rows measures it.
+    const capped = chooseEstimator({ ...base(big, small), projections: 10, maxRows: { pool: 1000 } });
+    expect(capped.table.find((row) => row.spec.refine === 'ot')!.error).toBeNull();
+    // Named candidates are measured whatever the size.
+    const named = chooseEstimator({ ...base(big, small), projections: 10, candidates: AUTO_CANDIDATES.filter((c) => c.refine === 'ot') });
+    expect(named.table[0]!.error).toBeNull();
+    expect(Number.isFinite(named.table[0]!.score)).toBe(true);
+  });
+});
