@@ -11,35 +11,23 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseManifestText } from '@/lib/export/manifest';
 import type { ExportManifest, ExportRow } from '@/lib/export/schema';
-import { ensureDemoGroups } from '@/lib/groups/demo';
-import { startGroupAlignment } from '@/lib/groups/align';
-import { listGroups } from '@/lib/groups/service';
-import { waitForJob } from '@/lib/jobs';
 import { getRun } from '@/lib/studio/runs';
 import { buildTarget } from '@/lib/targets/service';
-import { useSeededDatabase } from '../../support/db';
+import type { TestDatabase } from '../../support/db';
+import { createExport, useAlignedGroup } from './helpers';
 
-let env: ReturnType<typeof useSeededDatabase>;
+let env: TestDatabase;
 let groupId: number;
 let runId: number;
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'populace-export-set-test-'));
 const TRAITS = ['E', 'A', 'C', 'N', 'O'] as const;
 
-beforeAll(async () => {
-  env = useSeededDatabase();
-  ensureDemoGroups(env.db);
-  groupId = listGroups().find((g) => g.name === 'North America')!.id;
-  const started = await startGroupAlignment(groupId, { seed: 5 });
-  runId = started.runId;
-  expect((await waitForJob(started.jobId)).status).toBe('done');
-}, 60_000);
+const aligned = useAlignedGroup();
+beforeAll(() => {
+  ({ env, groupId, runId } = aligned);
+});
 afterAll(() => env.cleanup());
 
-async function createExport(body: unknown) {
-  const { POST } = await import('@/app/api/exports/route');
-  const res = await POST(new Request('http://localhost/api/exports', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }), undefined);
-  return { status: res.status, body: await res.json() };
-}
 async function jsonlRows(id: number): Promise<ExportRow[]> {
   const { GET } = await import('@/app/api/exports/[id]/download/route');
   const res = await GET(new Request(`http://localhost/api/exports/${id}/download?format=jsonl`), { params: Promise.resolve({ id: String(id) }) });
