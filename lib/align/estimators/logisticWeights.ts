@@ -282,7 +282,8 @@ class LogisticModel {
     const { block, blockWeight } = this;
     let filled = 0;
     let s = 0;
-    this.parts.forEach((part, index) => {
+    for (let index = 0; index < this.parts.length; index++) {
+      const part = this.parts[index]!;
       const { data, cols, rows } = part.x;
       const label = part.label;
       const cw = part.caseWeights;
@@ -307,7 +308,7 @@ class LogisticModel {
           filled = 0;
         }
       }
-    });
+    }
     if (filled > 0) addBlock(hessian, block, blockWeight, filled, P);
     let r = 0;
     for (let c = 1; c < P; c++) r += beta[c]! * beta[c]!;
