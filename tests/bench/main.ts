@@ -167,7 +167,7 @@ let paperScaleDefault: AlignResult | null = null;
   const eps = r.ot!.epsilon;
   for (const [name, c] of runs) {
     const { tauFactor, ...rest } = c as { tauFactor?: number };
-    const rr = alignPool({ pool, reference, config: { seed: 1, ...rest, ...(tauFactor ? { tau: tauFactor * eps } : {}) } }) as AlignResult;
+    const rr = alignPool({ pool, reference, config: { seed: 1, estimator: 'paper', selection: 'withoutReplacement', ...rest, ...(tauFactor ? { tau: tauFactor * eps } : {}) } }) as AlignResult;
     const w = rr.metrics.weighted;
     const s = rr.metrics.resample;
     console.log(`  ${pad(name, 22)}${pad([w.amw, w.fd, w.sw, w.mmd, w.maecorr].map(f4).join(' '), 42)}${pad([s.amw, s.fd, s.sw, s.mmd, s.maecorr].map(f4).join(' '), 42)}${rr.diagnostics.ess.toFixed(0)}`);
