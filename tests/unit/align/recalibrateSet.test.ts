@@ -3,20 +3,9 @@ import { calibrationWeights } from '@/lib/align/estimators';
 import { autoMoments, horvitzThompsonWeights, momentConstraintCount, recalibrateSet } from '@/lib/align/recalibrateSet';
 import { selectPivotal } from '@/lib/align/selectPivotal';
 import { AlignInputError, createRng, selectRows, type Matrix } from '@/lib/numeric';
+import { sharedFactorTraits } from '../../support/synthetic';
 
-/** n x 5 trait scores on 1-5: a shared factor plus noise, clipped to the scale (seeded). */
-function traits(n: number, seed: number, shift = 0, spread = 0.6): Matrix {
-  const r = createRng(seed);
-  const data = new Float64Array(n * 5);
-  for (let i = 0; i < n; i++) {
-    const z = r.normal();
-    for (let k = 0; k < 5; k++) {
-      const v = 3 + shift + spread * (0.85 * r.normal() + 0.5 * z * (k % 2 === 0 ? 1 : -1));
-      data[i * 5 + k] = Math.min(5, Math.max(1, v));
-    }
-  }
-  return { data, rows: n, cols: 5 };
-}
+const traits = sharedFactorTraits;
 
 const sum = (a: ArrayLike<number>) => Array.from(a).reduce((s, x) => s + x, 0);
 

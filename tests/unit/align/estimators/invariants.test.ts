@@ -11,20 +11,9 @@ import {
 } from '@/lib/align/estimators';
 import { AlignInputError, createRng, type Matrix } from '@/lib/numeric';
 import { weightedMoments } from '@/lib/stats';
+import { sharedFactorTraits } from '../../../support/synthetic';
 
-/** n x 5 trait scores on 1-5: a shared factor plus noise, clipped to the scale (seeded). */
-function traits(n: number, seed: number, shift = 0, spread = 0.6): Matrix {
-  const r = createRng(seed);
-  const data = new Float64Array(n * 5);
-  for (let i = 0; i < n; i++) {
-    const z = r.normal();
-    for (let k = 0; k < 5; k++) {
-      const v = 3 + shift + spread * (0.85 * r.normal() + 0.5 * z * (k % 2 === 0 ? 1 : -1));
-      data[i * 5 + k] = Math.min(5, Math.max(1, v));
-    }
-  }
-  return { data, rows: n, cols: 5 };
-}
+const traits = sharedFactorTraits;
 
 function positiveWeights(n: number, seed: number): Float64Array {
   const r = createRng(seed);
