@@ -1,5 +1,6 @@
-/** Seeded synthetic trait data for the numeric tests (generated here, shown in full). */
-import { createRng, type Matrix } from '../../lib/numeric';
+/** Seeded synthetic trait data for the numeric tests (generated here, shown in full), and their error helper. */
+import { expect } from 'vitest';
+import { AlignInputError, createRng, type Matrix } from '../../lib/numeric';
 
 /** n x 5 trait scores on 1-5: a shared factor plus noise, shifted and spread, clipped to the scale (seeded). */
 export function sharedFactorTraits(n: number, seed: number, shift = 0, spread = 0.6): Matrix {
@@ -13,4 +14,15 @@ export function sharedFactorTraits(n: number, seed: number, shift = 0, spread = 
     }
   }
   return { data, rows: n, cols: 5 };
+}
+
+/** The AlignInputError code a call throws ('no error' when it returns); any other error fails the test. */
+export function alignErrorCode(f: () => unknown): string {
+  try {
+    f();
+  } catch (e) {
+    expect(e).toBeInstanceOf(AlignInputError);
+    return (e as AlignInputError).code;
+  }
+  return 'no error';
 }

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { defaultFrontierSizes, diversityFrontier } from '@/lib/align/diversityFrontier';
-import { AlignInputError, createRng, type Matrix } from '@/lib/numeric';
+import { createRng, type Matrix } from '@/lib/numeric';
 import { paperMetrics, PAPER_METRICS } from '@/lib/stats/metrics';
+import { alignErrorCode } from '../../support/synthetic';
 
 /** n Big-Five-like rows on the 1-5 scale (0.1 steps); `shift` moves E up and N down. */
 function sample(n: number, seed: number, shift = 0): Matrix {
@@ -25,15 +26,7 @@ function setting() {
   return { pool, reference, weights };
 }
 
-const code = (f: () => unknown) => {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(AlignInputError);
-    return (e as AlignInputError).code;
-  }
-  return 'no error';
-};
+const code = alignErrorCode;
 
 describe('defaultFrontierSizes', () => {
   it('is log-spaced from 50 to the maximum, rounded and de-duplicated (doc example)', () => {

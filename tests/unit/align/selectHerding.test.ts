@@ -5,8 +5,9 @@ import { selectHerding } from '@/lib/align/selectHerding';
 import { selectionMethods } from '@/lib/align/selectionMethods';
 import { selectPivotal } from '@/lib/align/selectPivotal';
 import { selectWithoutReplacement } from '@/lib/align/selectWithoutReplacement';
-import { AlignInputError, createRng, matrixFromRows, selectRows, type Matrix } from '@/lib/numeric';
+import { createRng, matrixFromRows, selectRows, type Matrix } from '@/lib/numeric';
 import { mmd } from '@/lib/stats/mmd';
+import { alignErrorCode } from '../../support/synthetic';
 
 interface Fixture {
   herding: { name: string; rows: number; cols: number; points: number[]; weights: number[]; size: number; bandwidth: number; indices: number[]; mmd2: number[] }[];
@@ -23,15 +24,7 @@ function biasedPool(n: number, seed: number): { pool: Matrix; weights: Float64Ar
   return { pool, weights };
 }
 
-const code = (f: () => unknown) => {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(AlignInputError);
-    return (e as AlignInputError).code;
-  }
-  return 'no error';
-};
+const code = alignErrorCode;
 
 // The timeout is a guard on a shared machine, not a performance assertion.
 describe('selectHerding', { timeout: 30_000 }, () => {

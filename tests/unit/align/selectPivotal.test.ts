@@ -3,7 +3,8 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { inclusionProbabilities, selectPivotal } from '@/lib/align/selectPivotal';
 import { selectionMethods, UNIQUE_SELECTION_METHODS } from '@/lib/align/selectionMethods';
-import { AlignInputError, createRng } from '@/lib/numeric';
+import { createRng } from '@/lib/numeric';
+import { alignErrorCode } from '../../support/synthetic';
 
 interface Fixture {
   pivotal: { name: string; weights: number[]; size: number; pi: number[] }[];
@@ -135,15 +136,7 @@ describe('selectPivotal', () => {
   });
 
   it('asking for more distinct personas than have weight, or bad weights, is a named error', () => {
-    const code = (f: () => unknown) => {
-      try {
-        f();
-      } catch (e) {
-        expect(e).toBeInstanceOf(AlignInputError);
-        return (e as AlignInputError).code;
-      }
-      return 'no error';
-    };
+    const code = alignErrorCode;
     expect(code(() => selectPivotal({ weights: [1, 0, 2], size: 3, rng: createRng(1) }))).toBe('BAD_PARAMETER');
     expect(code(() => inclusionProbabilities([1, 0, 2], 3))).toBe('BAD_PARAMETER');
     expect(code(() => selectPivotal({ weights: [1, -1], size: 1, rng: createRng(1) }))).toBe('BAD_WEIGHTS');
