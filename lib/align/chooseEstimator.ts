@@ -1,7 +1,7 @@
 import { AlignInputError } from '../numeric/alignInputError';
 import { selectRows, type Matrix } from '../numeric/matrix';
 import { createRng } from '../numeric/rng';
-import { meanRatio, paperMetricsBatch, type PaperMetrics } from '../stats/metrics';
+import { meanRatio, PAPER_METRICS, paperMetricsBatch, type PaperMetrics } from '../stats/metrics';
 import { fitWeights, type EstimatorSpec, type FitSettings } from './fitWeights';
 import { selectionMethods, UNIQUE_SELECTION_METHODS, type SelectionMethod } from './selectionMethods';
 
@@ -81,6 +81,28 @@ export interface ChooseEstimatorResult {
   choiceRows: { pool: number; fit: number; heldOut: number };
 }
 
+/**
+ * The winner of a candidate table (its index, or -1 when every candidate failed): candidates whose k-set is no worse
+ * than Raw on any of the five held-out metrics come first; among them (or among all, when none qualifies) the lowest
+ * score wins; ties keep the earlier candidate.
+ * @example pickCandidate([{ score: 0.2, heldOut: worseOnFd }, { score: 0.3, heldOut: betterOnAll }], raw) === 1
+ */
+export function pickCandidate(table: readonly Pick<CandidateScore, 'score' | 'heldOut' | 'error'>[], raw: PaperMetrics): number {
+  const safe = (row: Pick<CandidateScore, 'heldOut'>) => PAPER_METRICS.every((k) => !(row.heldOut[k] > raw[k]));
+  let best = -1;
+  table.forEach((row, i) => {
+    if (row.error !== null) return;
+    if (best < 0) {
+      best = i;
+      return;
+    }
+    const a = safe(row);
+    const b = safe(table[best]!);
+    if ((a && !b) || (a === b && row.score < table[best]!.score)) best = i;
+  });
+  return best;
+}
+
 /** Splits row indices 0..m-1 into a seeded random part of `share` and the rest (both sorted). */
 export function splitRows(m: number, share: number, seed: number): { fit: Uint32Array; heldOut: Uint32Array } {
   const idx = Uint32Array.from({ length: m }, (_, i) => i);
@@ -128,7 +150,9 @@ function rowCap(value: number | undefined, fallback: number, name: string, least
  * and a held-out part (default half each); every candidate is fitted to the fitting part, its k-set is selected
  * with the run's selection method and seed, and the set is measured against the held-out part with the paper's
  * five metrics (AMW, FD, SW, MMD, MAEcorr). Each metric is divided by the (unweighted) pool's value against the same
- * held-out part, and the candidate with the lowest mean ratio wins (ties: the earlier candidate). This guards against
+ * held-out part, and the candidate with the lowest mean ratio wins (ties: the earlier candidate), except that a
+ * candidate whose k-set is worse than Raw on any of the five metrics loses to one that is not (so the chosen set is
+ * never knowingly worse than the pool as it is on any metric). This guards against
  * estimators that only match what they were fitted to (method.md, "Beyond the paper"). A candidate that throws is
  * listed with its error and skipped. With the default candidates, more than AUTO_PAPER_MAX_POOL (5,000) pool rows in
  * the choice list the paper's KDE + OT with an explanation instead of measuring it (see that constant).
@@ -201,10 +225,7 @@ export function chooseEstimator(input: ChooseEstimatorInput): ChooseEstimatorRes
     row.heldOut = m;
     row.score = meanRatio(m, raw!);
   });
-  let best = -1;
-  table.forEach((row, i) => {
-    if (row.error === null && (best < 0 || row.score < table[best]!.score)) best = i;
-  });
+  const best = pickCandidate(table, raw!);
   if (best < 0) throw new AlignInputError('BAD_PARAMETER', `No candidate estimator could be fitted: ${table.map((t) => `${t.label}: ${t.error}`).join('; ')}`);
   return {
     best: table[best]!.spec,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_ALIGN_CONFIG } from '@/lib/align/alignPool';
-import { AUTO_CANDIDATES, AUTO_PAPER_MAX_POOL, CHOICE_ROWS, chooseEstimator, subsampleRows, type ChooseEstimatorInput } from '@/lib/align/chooseEstimator';
+import { AUTO_CANDIDATES, AUTO_PAPER_MAX_POOL, CHOICE_ROWS, chooseEstimator, pickCandidate, subsampleRows, type ChooseEstimatorInput } from '@/lib/align/chooseEstimator';
 import type { FitSettings } from '@/lib/align/fitWeights';
 import { AlignInputError, createRng, type Matrix } from '@/lib/numeric';
 
@@ -95,5 +95,27 @@ describe('chooseEstimator: bounded cost on large inputs', { timeout: 60_000 }, (
     const named = chooseEstimator({ ...base(big, small), projections: 10, candidates: AUTO_CANDIDATES.filter((c) => c.refine === 'ot') });
     expect(named.table[0]!.error).toBeNull();
     expect(Number.isFinite(named.table[0]!.score)).toBe(true);
+  });
+});
+
+describe('pickCandidate: the winner of the candidate table', () => {
+  const raw = { amw: 0.5, fd: 1, sw: 0.4, mmd: 0.3, maecorr: 0.1 };
+  const row = (score: number, over: Partial<typeof raw> = {}, error: string | null = null) => ({ score, heldOut: { amw: 0.1, fd: 0.1, sw: 0.1, mmd: 0.1, maecorr: 0.05, ...over }, error });
+
+  it('the lowest score wins among candidates no worse than Raw on any metric', () => {
+    expect(pickCandidate([row(0.3), row(0.2), row(0.25)], raw)).toBe(1);
+    // Ties keep the earlier candidate.
+    expect(pickCandidate([row(0.2), row(0.2)], raw)).toBe(0);
+  });
+
+  it('a lower score that is worse than Raw on one metric loses to a candidate that is not', () => {
+    expect(pickCandidate([row(0.15, { maecorr: 0.2 }), row(0.3)], raw)).toBe(1);
+    // When every candidate is worse than Raw somewhere, the lowest score wins.
+    expect(pickCandidate([row(0.4, { fd: 2 }), row(0.35, { sw: 0.5 })], raw)).toBe(1);
+  });
+
+  it('failed candidates never win; all failed gives -1', () => {
+    expect(pickCandidate([row(0.01, {}, 'boom'), row(0.5)], raw)).toBe(1);
+    expect(pickCandidate([row(0.1, {}, 'a'), row(0.2, {}, 'b')], raw)).toBe(-1);
   });
 });
