@@ -199,7 +199,6 @@ export function alignPool(input: AlignPoolInput): AlignResult {
   const randomRng = rng.fork();
 
   // Weights: auto chooses the estimator on a held-out split of the reference, then it is fitted to the whole target.
-  const settings = config;
   let spec: EstimatorSpec;
   let candidates: CandidateScore[] | null = null;
   let heldOut: EstimatorReport['heldOut'] = null;
@@ -214,7 +213,7 @@ export function alignPool(input: AlignPoolInput): AlignResult {
       targetWeights,
       size: config.size,
       selection: config.selection,
-      settings,
+      settings: config,
       heldOutShare: config.heldOutShare,
       metricsSeed: config.metricsSeed,
       projections: config.projections,
@@ -235,7 +234,7 @@ export function alignPool(input: AlignPoolInput): AlignResult {
     };
   }
   const base0 = config.estimator === 'auto' ? 0.4 : 0.05;
-  const fit = fitWeights(pool, reference, targetWeights, spec, settings, (f) => progress(f < 0.5 ? 'importance' : 'transport', base0 + (0.7 - base0) * f));
+  const fit = fitWeights(pool, reference, targetWeights, spec, config, (f) => progress(f < 0.5 ? 'importance' : 'transport', base0 + (0.7 - base0) * f));
   warnings.push(...fit.warnings);
   const weights = fit.weights;
   const ot = fit.ot;

@@ -84,18 +84,9 @@ export interface FittedWeights {
   ot: Omit<TransportWeightsResult, 'weights'> | null;
 }
 
-const kish = (w: ArrayLike<number>) => {
-  let s = 0;
-  let s2 = 0;
-  for (let i = 0; i < w.length; i++) {
-    s += w[i]!;
-    s2 += w[i]! * w[i]!;
-  }
-  return s2 > 0 ? (s * s) / s2 : 0;
-};
 
-/** Pareto k-hat of a weight vector's upper tail (zeros left out). */
-function khatOf(w: ArrayLike<number>): number {
+/** Pareto k-hat of a weight vector's upper tail (zeros left out); NaN when the tail is too short to fit. */
+export function khatOf(w: ArrayLike<number>): number {
   const logs: number[] = [];
   for (let i = 0; i < w.length; i++) if (w[i]! > 0) logs.push(Math.log(w[i]!));
   return paretoSmooth(logs).khat;
@@ -207,7 +198,7 @@ export function fitWeights(
     logPoolDensity,
     khat,
     priorEss,
-    rawPriorEss: spec.estimator === 'kde' ? rawPriorEss : kish(prior),
+    rawPriorEss,
     converged: converged && ot.converged,
     iterations: iterations + ot.iterations,
     constraints,

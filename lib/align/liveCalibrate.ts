@@ -1,7 +1,7 @@
 import type { Matrix } from '../numeric/matrix';
 import { normaliseWeights } from '../numeric/validate';
-import { paretoSmooth } from '../stats/paretoSmooth';
 import { calibrationWeights, type ConstraintReport } from './estimators';
+import { khatOf } from './fitWeights';
 import { cachedOrderAmw, prepareTarget, type LiveReweightResult } from './liveReweight';
 import type { PoolDensityCache } from './poolDensityCache';
 
@@ -49,9 +49,7 @@ export function liveCalibrate(input: {
   });
   const prep = prepareTarget(cache, target, input.targetOrder);
   const { amw, perTrait } = cachedOrderAmw(cache, prep, r.weights, tw);
-  const logs: number[] = [];
-  for (let i = 0; i < r.weights.length; i++) if (r.weights[i]! > 0) logs.push(Math.log(r.weights[i]!));
-  const khat = paretoSmooth(logs).khat;
+  const khat = khatOf(r.weights);
   return {
     weights: r.weights,
     logTargetDensity: new Float64Array(0),

@@ -37,7 +37,7 @@ export interface GateOptions {
 }
 
 export type GateResult =
-  | { pass: true; path: string }
+  | { pass: true }
   | { pass: false; status: number; headers: Record<string, string>; body: string };
 
 const json = (status: number, code: string, message: string, headers: Record<string, string> = {}): GateResult => ({
@@ -97,9 +97,8 @@ export function gateRequest(
   const raw = req.url ?? '/';
   const q = raw.indexOf('?');
   const rawPath = q >= 0 ? raw.slice(0, q) : raw;
-  let pathname: string;
   try {
-    pathname = decodeURIComponent(rawPath);
+    decodeURIComponent(rawPath);
     if (q >= 0) decodeURIComponent(raw.slice(q + 1).replace(/\+/g, ' '));
   } catch {
     return json(400, 'bad_url', 'The address is not valid: it holds a broken percent-encoding.');
@@ -122,7 +121,7 @@ export function gateRequest(
       };
     }
   }
-  return { pass: true, path: pathname };
+  return { pass: true };
 }
 
 /** A fresh base64 nonce for one response's scripts. */

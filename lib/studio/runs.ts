@@ -78,9 +78,6 @@ export interface RunScope {
   configExtras?: Record<string, unknown>;
 }
 
-/** Selection methods whose sets hold each persona at most once (the others draw with repeats). */
-const REPEATING_SELECTIONS: ReadonlySet<string> = new Set(['multinomial', 'systematic']);
-
 /**
  * Refuses (422, naming the field, the value and the limit) a set size over POPULACE_MAX_SET_SIZE or over what the
  * pool allows for the run's selection method (lib/limits/sizes.ts).
@@ -88,7 +85,7 @@ const REPEATING_SELECTIONS: ReadonlySet<string> = new Set(['multinomial', 'syste
 export function checkRunSize(request: RunRequest, poolSize: number, poolLabel = 'the pool'): void {
   if (request.size === undefined) return;
   const selection = request.config.selection ?? STUDIO_DEFAULT_SELECTION;
-  checkSetSize({ field: 'size', value: request.size, poolSize, distinct: !REPEATING_SELECTIONS.has(selection), poolLabel });
+  checkSetSize({ field: 'size', value: request.size, poolSize, distinct: UNIQUE_SELECTION_METHODS.has(selection), poolLabel });
 }
 
 /** Runs the whole Resample for a stored run and saves the result. Re-running after a crash recomputes it. */
