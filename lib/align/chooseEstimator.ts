@@ -1,6 +1,7 @@
 import { AlignInputError } from '../numeric/alignInputError';
 import { selectRows, type Matrix } from '../numeric/matrix';
 import { createRng } from '../numeric/rng';
+import { sampleIndices } from '../numeric/sampleIndices';
 import { meanRatio, PAPER_METRICS, paperMetricsBatch, type PaperMetrics } from '../stats/metrics';
 import { fitWeights, type EstimatorSpec, type FitSettings } from './fitWeights';
 import { selectionMethods, UNIQUE_SELECTION_METHODS, type SelectionMethod } from './selectionMethods';
@@ -103,36 +104,29 @@ export function pickCandidate(table: readonly Pick<CandidateScore, 'score' | 'he
   return best;
 }
 
-/** Splits row indices 0..m-1 into a seeded random part of `share` and the rest (both sorted). */
+/**
+ * Splits row indices 0..m-1 into a seeded uniform random part of `share` (at least 2 rows and at most m - 2: the
+ * held-out part) and the rest (the fitting part), both sorted. The held-out part is sampleIndices' draw.
+ * @example splitRows(10, 0.5, 1).heldOut.length === 5
+ */
 export function splitRows(m: number, share: number, seed: number): { fit: Uint32Array; heldOut: Uint32Array } {
-  const idx = Uint32Array.from({ length: m }, (_, i) => i);
-  const rng = createRng(seed);
-  for (let i = m - 1; i > 0; i--) {
-    const j = Math.floor(rng.next() * (i + 1));
-    const t = idx[i]!;
-    idx[i] = idx[j]!;
-    idx[j] = t;
-  }
   const h = Math.min(m - 2, Math.max(2, Math.round(share * m)));
-  return { heldOut: idx.slice(0, h).sort(), fit: idx.slice(h).sort() };
+  const heldOut = sampleIndices(m, h, createRng(seed)).slice().sort();
+  const inHeldOut = new Uint8Array(m);
+  for (const i of heldOut) inHeldOut[i] = 1;
+  const fit = new Uint32Array(m - h);
+  for (let i = 0, j = 0; i < m; i++) if (!inHeldOut[i]) fit[j++] = i;
+  return { heldOut, fit };
 }
 
 /**
  * A seeded uniform subsample of `count` of the row indices `rows` (all of them, unchanged, when count >= their
- * number), sorted. Partial Fisher-Yates: O(rows.length) memory, O(count log count) time.
+ * number), sorted; the positions are sampleIndices' draw. O(rows.length) memory, O(rows.length + count log count) time.
  * @example subsampleRows(Uint32Array.of(0, 1, 2, 3), 2, 7).length === 2
  */
 export function subsampleRows(rows: Uint32Array, count: number, seed: number): Uint32Array {
   if (count >= rows.length) return rows;
-  const idx = Uint32Array.from(rows);
-  const rng = createRng(seed);
-  for (let i = 0; i < count; i++) {
-    const j = i + Math.floor(rng.next() * (idx.length - i));
-    const t = idx[i]!;
-    idx[i] = idx[j]!;
-    idx[j] = t;
-  }
-  return idx.slice(0, count).sort();
+  return Uint32Array.from(sampleIndices(rows.length, count, createRng(seed)), (p) => rows[p]!).sort();
 }
 
 const NO_METRICS: PaperMetrics = { amw: NaN, fd: NaN, sw: NaN, mmd: NaN, maecorr: NaN };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_ALIGN_CONFIG } from '@/lib/align/alignPool';
-import { AUTO_CANDIDATES, AUTO_PAPER_MAX_POOL, CHOICE_ROWS, chooseEstimator, pickCandidate, subsampleRows, type ChooseEstimatorInput } from '@/lib/align/chooseEstimator';
+import { AUTO_CANDIDATES, AUTO_PAPER_MAX_POOL, CHOICE_ROWS, chooseEstimator, pickCandidate, splitRows, subsampleRows, type ChooseEstimatorInput } from '@/lib/align/chooseEstimator';
 import type { FitSettings } from '@/lib/align/fitWeights';
 import { AlignInputError, createRng, type Matrix } from '@/lib/numeric';
 
@@ -29,6 +29,21 @@ const base = (pool: Matrix, reference: Matrix): ChooseEstimatorInput => ({
   projections: 20,
 });
 const scores = (r: ReturnType<typeof chooseEstimator>) => r.table.map((row) => [row.label, row.score, row.error]);
+
+describe('splitRows', () => {
+  it('a seeded partition of 0..m-1 into a held-out share and the rest, both sorted', () => {
+    const a = splitRows(101, 0.3, 5);
+    expect(a.heldOut.length).toBe(30);
+    expect(a.fit.length).toBe(71);
+    expect([...a.heldOut, ...a.fit].sort((x, y) => x - y)).toEqual(Array.from({ length: 101 }, (_, i) => i));
+    for (const part of [a.heldOut, a.fit]) for (let t = 1; t < part.length; t++) expect(part[t]!).toBeGreaterThan(part[t - 1]!);
+    expect(splitRows(101, 0.3, 5)).toEqual(a);
+    expect(Array.from(splitRows(101, 0.3, 6).heldOut)).not.toEqual(Array.from(a.heldOut));
+    // At least two rows on each side.
+    expect(splitRows(8, 0.01, 1).heldOut.length).toBe(2);
+    expect(splitRows(8, 0.99, 1).fit.length).toBe(2);
+  });
+});
 
 describe('subsampleRows', () => {
   it('keeps every row within the cap, else a seeded, sorted subset of the requested size', () => {
