@@ -4,6 +4,7 @@
  * Trait columns (E, A, C, N, O) are always on the common 1-5 scale (see lib/instruments/scale.ts).
  */
 import { sql } from 'drizzle-orm';
+import { EXPORT_FORMATS } from '../lib/export/schema';
 import {
   blob,
   index,
@@ -442,7 +443,7 @@ export type ReviewDecision = typeof reviewDecisions.$inferSelect;
 export const exports = sqliteTable('exports', {
   id: integer('id').primaryKey({ autoIncrement: true }),
   runId: integer('run_id').references(() => alignmentRuns.id),
-  format: text('format', { enum: ['jsonl', 'csv', 'parquet'] }).notNull(),
+  format: text('format', { enum: EXPORT_FORMATS }).notNull(),
   manifest: text('manifest', { mode: 'json' }).$type<Record<string, unknown>>().notNull(),
   createdAt: createdAt(),
   /** The signed-in user who made the export; null when the server needs no sign-in (loopback) or for older exports. */
@@ -461,7 +462,7 @@ export const exportFiles = sqliteTable(
     exportId: integer('export_id')
       .notNull()
       .references(() => exports.id, { onDelete: 'cascade' }),
-    format: text('format', { enum: ['jsonl', 'csv', 'parquet'] }).notNull(),
+    format: text('format', { enum: EXPORT_FORMATS }).notNull(),
     sha256: text('sha256').notNull(),
     size: integer('size').notNull(),
     bytes: blob('bytes', { mode: 'buffer' }).notNull(),

@@ -29,6 +29,8 @@ export interface ExportListItem {
   rows: number;
   rowsSha256: string;
   files: Record<string, { sha256: string; bytes: number }>;
+  /** The run's methods report (HTML), or null. */
+  methodsReport: string | null;
 }
 
 /** What a new export answered: its id, format and the manifest's set block (rows, distinct, draws, weights). */
@@ -49,8 +51,24 @@ const FORMAT_LABELS: Record<(typeof EXPORT_FORMATS)[number], string> = {
   jsonl: 'JSONL (one JSON object per line)',
   csv: 'CSV (spreadsheet-safe)',
   parquet: 'Parquet',
+  tinytroupe: 'TinyTroupe agents (zip of *.agent.json)',
+  'oasis-twitter': 'OASIS Twitter users (CSV)',
+  'oasis-reddit': 'OASIS Reddit users (JSON)',
+  prompts: 'Agent system prompts (JSONL, any framework)',
+  'hf-dataset': 'Hugging Face dataset folder (zip: Parquet + dataset card)',
 };
-const FORMAT_NAMES: Record<(typeof EXPORT_FORMATS)[number], string> = { jsonl: 'JSONL', csv: 'CSV', parquet: 'Parquet' };
+const FORMAT_NAMES: Record<(typeof EXPORT_FORMATS)[number], string> = {
+  jsonl: 'JSONL',
+  csv: 'CSV',
+  parquet: 'Parquet',
+  tinytroupe: 'TinyTroupe',
+  'oasis-twitter': 'OASIS Twitter',
+  'oasis-reddit': 'OASIS Reddit',
+  prompts: 'agent prompts',
+  'hf-dataset': 'Hugging Face dataset',
+};
+const TABLE_FORMATS = EXPORT_FORMATS.slice(0, 3);
+const SIMULATOR_FORMATS = EXPORT_FORMATS.slice(3);
 
 const number = new Intl.NumberFormat('en-US');
 const count = (n: number, one: string, many = `${one}s`) => `${number.format(n)} ${n === 1 ? one : many}`;
@@ -234,11 +252,16 @@ export function ExportsScreen({
           </fieldset>
           <fieldset className="space-y-1" disabled={busy}>
             <legend className="text-xs text-slate-600">Format of the file (choose before exporting)</legend>
-            {EXPORT_FORMATS.map((f) => (
-              <label key={f} className="flex items-center gap-2">
-                <input type="radio" name="format" value={f} checked={format === f} onChange={() => setFormat(f)} data-testid={`export-format-${f}`} />
-                {FORMAT_LABELS[f]}
-              </label>
+            {([['Tables', TABLE_FORMATS], ['Simulators', SIMULATOR_FORMATS]] as const).map(([title, formats]) => (
+              <div key={title} role="group" aria-label={title}>
+                <p className="mt-1 text-[11px] font-medium uppercase tracking-wide text-slate-500">{title}</p>
+                {formats.map((f) => (
+                  <label key={f} className="flex items-center gap-2">
+                    <input type="radio" name="format" value={f} checked={format === f} onChange={() => setFormat(f)} data-testid={`export-format-${f}`} />
+                    {FORMAT_LABELS[f]}
+                  </label>
+                ))}
+              </div>
             ))}
             <p className="text-[11px] text-slate-500">Every format is stored with the export; the list below offers each for download.</p>
             <button
@@ -351,16 +374,25 @@ export function ExportsScreen({
                 </td>
                 <td className="px-2 py-1 uppercase">{e.format}</td>
                 <td className="px-2 py-1">
-                  {[...EXPORT_FORMATS, 'manifest' as const].map((f) => (
-                    <a
-                      key={f}
-                      className="mr-2 text-teal-700 underline"
-                      href={`/api/exports/${e.id}/download?format=${f}`}
-                      download
-                      data-testid={`download-${e.id}-${f}`}
-                    >
-                      {f}
-                    </a>
+                  {[TABLE_FORMATS, SIMULATOR_FORMATS, ['manifest'] as const].map((formats, g) => (
+                    <div key={g}>
+                      {formats.map((f) => (
+                        <a
+                          key={f}
+                          className="mr-2 text-teal-700 underline"
+                          href={`/api/exports/${e.id}/download?format=${f}`}
+                          download
+                          data-testid={`download-${e.id}-${f}`}
+                        >
+                          {f}
+                        </a>
+                      ))}
+                      {g === 2 && e.methodsReport ? (
+                        <a className="mr-2 text-teal-700 underline" href={e.methodsReport} target="_blank" rel="noreferrer" data-testid={`methods-${e.id}`}>
+                          methods report
+                        </a>
+                      ) : null}
+                    </div>
                   ))}
                 </td>
                 <td className="px-2 py-1 font-mono text-[10px] text-slate-500" title={e.rowsSha256}>

@@ -1,5 +1,5 @@
 /**
- * The three export formats, written deterministically (same rows -> same bytes):
+ * The table formats (the simulator formats are in simulators.ts), written deterministically (same rows -> same bytes):
  * - JSONL: one canonical JSON object per line (keys in column order), '\n' line ends.
  * - CSV: RFC 4180 (comma, CRLF, fields with comma / quote / CR / LF / leading or trailing space quoted, quotes doubled),
  *   UTF-8 without BOM; a text cell starting with = + - @ TAB or CR gets a leading single quote so that a spreadsheet
@@ -9,7 +9,11 @@
  */
 import { createHash } from 'node:crypto';
 import { parquetWriteBuffer } from 'hyparquet-writer';
+import { csvCell } from './csv';
 import { EXPORT_COLUMNS, type ExportFormat, type ExportRow } from './schema';
+import { toAgentPrompts, toHfDataset, toOasisReddit, toOasisTwitter, toTinyTroupe, type SimulatorMeta } from './simulators';
+
+export { csvCell };
 
 export function sha256Hex(data: string | Uint8Array): string {
   return createHash('sha256').update(data).digest('hex');
@@ -30,20 +34,6 @@ export function toJsonl(rows: ExportRow[]): Uint8Array {
   return new TextEncoder().encode(rows.map((r) => JSON.stringify(canonicalRow(r))).join('\n') + (rows.length ? '\n' : ''));
 }
 
-const FORMULA_START = /^[=+\-@\t\r]/;
-
-/** One CSV cell: formula-neutralised (text only), then quoted when RFC 4180 requires it. */
-export function csvCell(value: unknown): string {
-  if (value === null || value === undefined) return '';
-  let s: string;
-  if (typeof value === 'number') s = Number.isFinite(value) ? String(value) : '';
-  else {
-    s = String(value);
-    if (FORMULA_START.test(s)) s = `'${s}`;
-  }
-  return /[",\r\n]|^\s|\s$/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
-
 export function toCsv(rows: ExportRow[]): Uint8Array {
   const lines = [EXPORT_COLUMNS.join(',')];
   for (const r of rows) lines.push(EXPORT_COLUMNS.map((c) => csvCell(r[c])).join(','));
@@ -52,14 +42,13 @@ export function toCsv(rows: ExportRow[]): Uint8Array {
 
 const INT_COLUMNS = new Set(['personaId', 'parentId', 'age', 'count']);
 const DOUBLE_COLUMNS = new Set(['E', 'A', 'C', 'N', 'O', 'weight']);
+const parquetType = (c: string) => (INT_COLUMNS.has(c) ? ('INT32' as const) : DOUBLE_COLUMNS.has(c) ? ('DOUBLE' as const) : ('STRING' as const));
+
+/** The Parquet columns as Hugging Face dataset features (name and dtype). */
+export const PARQUET_FEATURES = EXPORT_COLUMNS.map((c) => ({ name: c, dtype: { INT32: 'int32', DOUBLE: 'float64', STRING: 'string' }[parquetType(c)] }));
 
 export function toParquet(rows: ExportRow[], meta: { version: string; rowsSha256: string }): Uint8Array {
-  const columnData = EXPORT_COLUMNS.map((c) => ({
-    name: c,
-    data: rows.map((r) => r[c]),
-    type: INT_COLUMNS.has(c) ? ('INT32' as const) : DOUBLE_COLUMNS.has(c) ? ('DOUBLE' as const) : ('STRING' as const),
-    nullable: true,
-  }));
+  const columnData = EXPORT_COLUMNS.map((c) => ({ name: c, data: rows.map((r) => r[c]), type: parquetType(c), nullable: true }));
   const buf = parquetWriteBuffer({
     columnData,
     createdBy: `populace ${meta.version}`,
@@ -71,14 +60,47 @@ export function toParquet(rows: ExportRow[], meta: { version: string; rowsSha256
   return new Uint8Array(buf);
 }
 
-export function renderRows(rows: ExportRow[], format: ExportFormat, meta: { version: string; rowsSha256: string }): Uint8Array {
-  if (format === 'jsonl') return toJsonl(rows);
-  if (format === 'csv') return toCsv(rows);
-  return toParquet(rows, meta);
+/** The bytes of a set in one format. */
+export function renderRows(rows: ExportRow[], format: ExportFormat, meta: SimulatorMeta): Uint8Array {
+  switch (format) {
+    case 'jsonl':
+      return toJsonl(rows);
+    case 'csv':
+      return toCsv(rows);
+    case 'parquet':
+      return toParquet(rows, meta);
+    case 'tinytroupe':
+      return toTinyTroupe(rows, meta);
+    case 'oasis-twitter':
+      return toOasisTwitter(rows, meta);
+    case 'oasis-reddit':
+      return toOasisReddit(rows, meta);
+    case 'prompts':
+      return toAgentPrompts(rows, meta);
+    case 'hf-dataset':
+      return toHfDataset(rows, meta, toParquet(rows, meta), PARQUET_FEATURES);
+  }
 }
 
 export const CONTENT_TYPES: Record<ExportFormat, string> = {
   jsonl: 'application/x-ndjson; charset=utf-8',
   csv: 'text/csv; charset=utf-8',
   parquet: 'application/vnd.apache.parquet',
+  tinytroupe: 'application/zip',
+  'oasis-twitter': 'text/csv; charset=utf-8',
+  'oasis-reddit': 'application/json; charset=utf-8',
+  prompts: 'application/x-ndjson; charset=utf-8',
+  'hf-dataset': 'application/zip',
+};
+
+/** File name endings per format. */
+export const FILE_EXTENSIONS: Record<ExportFormat, string> = {
+  jsonl: 'jsonl',
+  csv: 'csv',
+  parquet: 'parquet',
+  tinytroupe: 'tinytroupe.zip',
+  'oasis-twitter': 'oasis-twitter.csv',
+  'oasis-reddit': 'oasis-reddit.json',
+  prompts: 'prompts.jsonl',
+  'hf-dataset': 'hf-dataset.zip',
 };

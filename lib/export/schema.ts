@@ -5,7 +5,11 @@
  */
 import { z } from 'zod';
 
-export const EXPORT_FORMATS = ['jsonl', 'csv', 'parquet'] as const;
+/**
+ * Tables (jsonl, csv, parquet) and simulator formats (lib/export/simulators.ts): TinyTroupe agent specifications (zip),
+ * OASIS Twitter user CSV, OASIS Reddit user JSON, agent system prompts (JSONL), a Hugging Face dataset folder (zip).
+ */
+export const EXPORT_FORMATS = ['jsonl', 'csv', 'parquet', 'tinytroupe', 'oasis-twitter', 'oasis-reddit', 'prompts', 'hf-dataset'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
 export const exportSourceSchema = z.discriminatedUnion('kind', [
@@ -222,8 +226,17 @@ export const manifestSchema = z.object({
   rows: z.array(manifestRowSchema),
   /** sha256 of the row hashes joined by newlines, in row order. */
   rowsSha256: sha,
-  /** sha256 and size of the file in each format (the bytes a re-export must reproduce). */
-  files: z.record(z.enum(EXPORT_FORMATS), z.object({ sha256: sha, bytes: z.number().int() })),
+  /**
+   * The population the trait words of the simulator formats are relative to (the target's trait means and SDs), or
+   * null (the 1-5 scale's midpoint). Added after schema 1 was published.
+   */
+  traitNorms: z.object({ population: z.string(), mean: z.array(z.number()).length(5), sd: z.array(z.number()).length(5) }).nullable().optional(),
+  /** Path of the run's methods report on the server (HTML, printable to PDF), or null for a pool export. */
+  methodsReport: z.string().nullable().optional(),
+  /** How to load the set with its weights in Python and R, and how to use the weights or counts. */
+  usage: z.object({ python: z.string(), r: z.string(), weights: z.string() }).optional(),
+  /** sha256 and size of the file in each format (the bytes a re-export must reproduce); older exports lack the newer formats. */
+  files: z.partialRecord(z.enum(EXPORT_FORMATS), z.object({ sha256: sha, bytes: z.number().int() })),
 });
 export type ExportManifest = z.infer<typeof manifestSchema>;
 

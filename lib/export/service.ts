@@ -41,7 +41,9 @@ import { STUDIO_DEFAULT_SELECTION } from '../studio/runs';
 import { targetSpecSchema, type TargetSpec } from '../targets/schema';
 import { buildTarget, describeFilters } from '../targets/service';
 import { diffManifests } from './diff';
-import { CONTENT_TYPES, renderRows, rowHash, sha256Hex } from './formats';
+import { CONTENT_TYPES, FILE_EXTENSIONS, renderRows, rowHash, sha256Hex } from './formats';
+import type { SimulatorMeta } from './simulators';
+import { weightedMoments } from '../stats/weightedMoments';
 import { parseManifestText, populaceVersion, rowsDigest } from './manifest';
 import {
   EXPORT_COLUMNS,
@@ -399,8 +401,35 @@ function buildRows(db: Db, entries: { personaId: number; weight: number; count: 
   });
 }
 
-function filesFor(rows: ExportRow[], rowsSha256: string) {
-  const meta = { version: populaceVersion(), rowsSha256 };
+/**
+ * What the simulator formats and the dataset card need besides the rows, read from the manifest only (so that a file
+ * rebuilt from a manifest has the same bytes): trait norms, title, provenance, licences and citations.
+ */
+export function simulatorMeta(m: Omit<ExportManifest, 'files'>, version: string = m.populaceVersion): SimulatorMeta {
+  const run = m.source.run;
+  const group = m.source.group;
+  const title = group ? `Persona set of group "${group.name}"` : run ? `Persona set of run ${run.id} (${run.name})` : 'Persona pool';
+  const summary = [
+    group ? `Group "${group.name}", aligned by run ${run?.id ?? '?'}.` : run ? `Alignment run ${run.id} "${run.name}" (seed ${run.seed}).` : 'Every measured, non-rejected persona of the pool.',
+    ...(m.source.target?.description ? [`Target population: ${m.source.target.description}.`] : []),
+    ...(m.set ? [m.set.selection.statement, m.set.weights.statement, m.set.demographics.statement] : []),
+  ];
+  return {
+    version,
+    rowsSha256: m.rowsSha256,
+    norms: m.traitNorms ?? null,
+    description: {
+      title,
+      summary,
+      reference: m.reference ? { name: m.reference.name, licence: m.reference.licence, citation: m.reference.citation } : null,
+      personaSources: m.personaSources,
+      methodsReport: m.methodsReport ?? null,
+    },
+  };
+}
+
+function filesFor(rows: ExportRow[], manifest: Omit<ExportManifest, 'files'>) {
+  const meta = simulatorMeta(manifest, populaceVersion());
   const files = {} as ExportManifest['files'];
   const bytes = {} as Record<ExportFormat, Uint8Array>;
   for (const f of EXPORT_FORMATS) {
@@ -408,6 +437,33 @@ function filesFor(rows: ExportRow[], rowsSha256: string) {
     files[f] = { sha256: sha256Hex(bytes[f]), bytes: bytes[f].length };
   }
   return { files, bytes };
+}
+
+/** The target's trait means and SDs, the population the simulator formats' trait words compare with. */
+function traitNormsOf(spec: TargetSpec, db: Db): NonNullable<ExportManifest['traitNorms']> {
+  const t = buildTarget(spec, db);
+  const m = weightedMoments({ data: t.data, rows: t.n, cols: 5 });
+  return { population: `the target (${describeFilters(spec)}, ${t.n.toLocaleString('en-US')} respondents)`, mean: Array.from(m.mean), sd: Array.from(m.sd) };
+}
+
+/** How to load a set with its weights (Python and R), stored in every manifest and shown in the README. */
+export function usageSnippets(id: number | string): NonNullable<ExportManifest['usage']> {
+  return {
+    python: [
+      'import pandas as pd',
+      `df = pd.read_parquet("${exportFilename(id, 'parquet')}")  # pyarrow`,
+      'weighted_means = df[["E", "A", "C", "N", "O"]].mul(df.weight, axis=0).sum() / df.weight.sum()',
+      'population = df.loc[df.index.repeat(df["count"])].reset_index(drop=True)  # one row per draw',
+    ].join('\n'),
+    r: [
+      'library(arrow)',
+      `df <- read_parquet("${exportFilename(id, 'parquet')}")`,
+      'weighted_means <- sapply(df[c("E", "A", "C", "N", "O")], weighted.mean, w = df$weight)',
+      'population <- df[rep(seq_len(nrow(df)), df$count), ]  # one row per draw',
+    ].join('\n'),
+    weights:
+      'Estimate population quantities with the weight column (weighted means, or survey::svydesign(weights = ~weight)), or instantiate each persona count times in a simulation: use one, not both. A set of distinct personas has count 1 for every row and carries its information in the weights.',
+  };
 }
 
 /** Resolves a request into rows and its manifest (nothing stored). */
@@ -486,12 +542,15 @@ export function prepareExport(input: unknown, db: Db = getDb()): { rows: ExportR
     review: { byStatus, ...reviewSummaryFor({ db, ids: rows.map((x) => x.personaId) }) },
     selection: { k: draw.k, distinct: rows.filter((x) => x.count > 0).length, unique: request.unique, seed: draw.seed, method: draw.method },
     set: setBlock(request, r, draw, rows, spec),
+    traitNorms: spec ? traitNormsOf(spec, db) : null,
+    methodsReport: r.run ? methodsReportPath(r.run.id) : null,
+    usage: usageSnippets('<id>'),
     columns: [...EXPORT_COLUMNS],
     rows: rows.map((x, i) => ({ personaId: x.personaId, weight: x.weight, count: x.count, sha256: hashes[i]! })),
     rowsSha256,
     files: {} as ExportManifest['files'],
   };
-  const { files, bytes } = filesFor(rows, rowsSha256);
+  const { files, bytes } = filesFor(rows, manifest);
   manifest.files = files;
   return { rows, manifest, bytes };
 }
@@ -508,7 +567,7 @@ export function createExport(input: unknown, db: Db = getDb(), actor: Actor = LO
     format: manifest.request.format,
     manifest: manifest as unknown as Record<string, unknown>,
     createdBy: actor.username,
-    files: EXPORT_FORMATS.map((f) => ({ format: f, sha256: manifest.files[f].sha256, bytes: bytes[f] })),
+    files: EXPORT_FORMATS.map((f) => ({ format: f, sha256: manifest.files[f]!.sha256, bytes: bytes[f] })),
   });
   return { id: row.id, createdAt: row.createdAt, createdBy: row.createdBy, manifest };
 }
@@ -531,7 +590,7 @@ export function renderFromManifest(manifest: ExportManifest, format: ExportForma
       );
     }
   });
-  const bytes = renderRows(rows, format, { version: manifest.populaceVersion, rowsSha256: manifest.rowsSha256 });
+  const bytes = renderRows(rows, format, simulatorMeta(manifest));
   const expected = manifest.files[format]?.sha256;
   if (expected && sha256Hex(bytes) !== expected) {
     throw new AppError('file_changed', `The ${format} file no longer hashes to the manifest's sha256 (the writer changed?).`, 409);
@@ -540,7 +599,12 @@ export function renderFromManifest(manifest: ExportManifest, format: ExportForma
 }
 
 export function exportFilename(id: number | string, format: ExportFormat | 'manifest'): string {
-  return format === 'manifest' ? `populace-export-${id}.manifest.json` : `populace-export-${id}.${format}`;
+  return `populace-export-${id}.${format === 'manifest' ? 'manifest.json' : FILE_EXTENSIONS[format]}`;
+}
+
+/** Where a run's methods report is served (HTML, printable to PDF). */
+export function methodsReportPath(runId: number): string {
+  return `/studio/runs/${runId}/methods`;
 }
 
 export function getExport(id: number, db: Db = getDb()) {
@@ -606,6 +670,7 @@ export function listExports(db: Db = getDb(), actor: Actor = LOCAL_ACTOR) {
       rows: m.rows.length,
       rowsSha256: m.rowsSha256,
       files: m.files,
+      methodsReport: m.methodsReport ?? null,
     };
   });
 }

@@ -6,6 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
 import { artifacts, baseURL, useBrowserSession } from './browser-session';
 import { ExportsPage } from './pages/exports-page';
+import { unzipSync } from 'fflate';
 import { GroupsPage } from './pages/groups-page';
 
 describe.skipIf(!baseURL)('groups and exports', () => {
@@ -64,6 +65,19 @@ describe.skipIf(!baseURL)('groups and exports', () => {
     expect(manifest.source.group.name).toBe('E2E Germany and Netherlands');
     expect(manifest.source.group.definition.region).toEqual({ name: 'DE + NL', countries: ['DE', 'NL'] });
     expect(createHash('sha256').update(readFileSync(file!)).digest('hex')).toBe(manifest.files.csv.sha256);
+
+    // the same export loads into TinyTroupe: a zip of agent specifications, one per row of the CSV
+    const zip = await exportsPage.download(id, 'tinytroupe');
+    expect(zip.suggestedFilename()).toBe(`populace-export-${id}.tinytroupe.zip`);
+    const agents = Object.keys(unzipSync(readFileSync((await zip.path())!))).filter((f) => f.endsWith('.agent.json'));
+    expect(agents).toHaveLength(rows.length);
+    // and its methods report opens from the list as one printable page
+    const [report] = await Promise.all([page.waitForEvent('popup'), page.getByTestId(`methods-${id}`).click()]);
+    await report.waitForLoadState();
+    expect(await report.locator('h1').innerText()).toMatch(/^Methods report: group "E2E Germany and Netherlands"/);
+    expect(await report.locator('svg').count()).toBe(3);
+    await report.screenshot({ path: path.join(artifacts, 'methods-report.png'), fullPage: true });
+    await report.close();
     await page.screenshot({ path: path.join(artifacts, 'exports.png'), fullPage: true });
     expect(browser.errors).toEqual([]);
   });

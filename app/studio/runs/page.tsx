@@ -5,6 +5,7 @@ import { requirePageAccess } from '@/lib/auth/dal';
 import { actorFromPage } from '@/lib/audit/actor';
 import { DeleteButton } from '@/components/DeleteButton';
 import { RunDetails } from '@/components/studio/RunDetails';
+import { methodsReportPath } from '@/lib/export/service';
 
 export const dynamic = 'force-dynamic';
 

@@ -1,4 +1,5 @@
 import type { Download, Page } from 'playwright-core';
+import type { ExportFormat } from '@/lib/export/schema';
 
 /** Page object of the exports screen. */
 export class ExportsPage {
@@ -11,7 +12,7 @@ export class ExportsPage {
     await this.page.goto(`${this.baseURL}/exports${query}`, { waitUntil: 'networkidle' });
   }
 
-  async chooseFormat(format: 'jsonl' | 'csv' | 'parquet'): Promise<void> {
+  async chooseFormat(format: ExportFormat): Promise<void> {
     await this.page.getByTestId(`export-format-${format}`).check();
   }
 
@@ -23,7 +24,7 @@ export class ExportsPage {
     return Number(await created.getAttribute('data-export-id'));
   }
 
-  async download(id: number, format: 'jsonl' | 'csv' | 'parquet' | 'manifest'): Promise<Download> {
+  async download(id: number, format: ExportFormat | 'manifest'): Promise<Download> {
     const link = this.page.getByTestId(`download-${id}-${format}`);
     await link.waitFor({ timeout: 30_000 });
     const [download] = await Promise.all([this.page.waitForEvent('download'), link.click()]);

@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exportFiles, personas } from '@/db/schema';
 import { listAuditEntries } from '@/db/queries/audit';
 import { sha256Hex, rowHash } from '@/lib/export/formats';
-import type { ExportManifest, ExportRow } from '@/lib/export/schema';
+import { EXPORT_FORMATS, type ExportManifest, type ExportRow } from '@/lib/export/schema';
 import { startGroupAlignment } from '@/lib/groups/align';
 import { listGroups } from '@/lib/groups/service';
 import { waitForJob } from '@/lib/jobs';
@@ -75,7 +75,7 @@ describe('exports', () => {
     const rows = text(j.bytes).trimEnd().split('\n').map((l) => JSON.parse(l) as ExportRow);
     expect(rows.map((r) => r.personaId)).toEqual(manifest.rows.map((r) => r.personaId));
     rows.forEach((r, i) => expect(rowHash(r)).toBe(manifest.rows[i]!.sha256));
-    expect(sha256Hex(j.bytes)).toBe(manifest.files.jsonl.sha256);
+    expect(sha256Hex(j.bytes)).toBe(manifest.files.jsonl!.sha256);
 
     const c = await download(id, 'csv');
     expect(c.headers.get('content-type')).toMatch(/text\/csv/);
@@ -94,7 +94,7 @@ describe('exports', () => {
     const pq = (await parquetReadObjects({ file })) as unknown as ExportRow[];
     expect(pq).toHaveLength(rows.length);
     pq.forEach((r, i) => expect(rowHash(r)).toBe(manifest.rows[i]!.sha256));
-    expect(sha256Hex(p.bytes)).toBe(manifest.files.parquet.sha256);
+    expect(sha256Hex(p.bytes)).toBe(manifest.files.parquet!.sha256);
 
     const m = await download(id, 'manifest');
     expect(JSON.parse(text(m.bytes))).toEqual(manifest);
@@ -112,7 +112,7 @@ describe('exports', () => {
     for (const f of ['csv', 'parquet'] as const) {
       const out = path.join(tmp, `again.${f}`);
       expect(await run(['--from-manifest', mfile, '--format', f, '--out', out])).toBe(0);
-      expect(sha256Hex(readFileSync(out))).toBe(manifest.files[f].sha256);
+      expect(sha256Hex(readFileSync(out))).toBe(manifest.files[f]!.sha256);
     }
   });
 
@@ -164,7 +164,7 @@ describe('exports', () => {
     const out = path.join(tmp, 'group.csv');
     expect(await run(['--group', String(groupId), '--format', 'csv', '--out', out])).toBe(0);
     const m = JSON.parse(readFileSync(`${out}.manifest.json`, 'utf8')) as ExportManifest;
-    expect(sha256Hex(readFileSync(out))).toBe(m.files.csv.sha256);
+    expect(sha256Hex(readFileSync(out))).toBe(m.files.csv!.sha256);
     expect(readFileSync(out, 'utf8').split('\r\n')[0]).toMatch(/^personaId,sourceId,externalId,/);
 
     const bad = path.join(tmp, 'bad.json');
@@ -221,10 +221,10 @@ describe('exports', () => {
     expect(made.status).toBe(200);
     const m = made.body.manifest as ExportManifest;
     const stored = env.db.select().from(exportFiles).where(eq(exportFiles.exportId, made.body.id)).all();
-    expect(stored.map((f) => f.format).sort()).toEqual(['csv', 'jsonl', 'parquet']);
+    expect(stored.map((f) => f.format).sort()).toEqual([...EXPORT_FORMATS].sort());
     for (const f of stored) {
-      expect(f.sha256).toBe(m.files[f.format].sha256);
-      expect(f.size).toBe(m.files[f.format].bytes);
+      expect(f.sha256).toBe(m.files[f.format]!.sha256);
+      expect(f.size).toBe(m.files[f.format]!.bytes);
     }
     const before = await download(made.body.id, 'csv');
 
@@ -246,10 +246,10 @@ describe('exports', () => {
     for (const f of ['jsonl', 'csv', 'parquet'] as const) {
       const d = await download(made.body.id, f);
       expect(d.status).toBe(200);
-      expect(sha256Hex(d.bytes)).toBe(m.files[f].sha256);
-      expect(d.headers.get('x-content-sha256')).toBe(m.files[f].sha256);
-      expect(d.headers.get('digest')).toBe(`sha-256=${Buffer.from(m.files[f].sha256, 'hex').toString('base64')}`);
-      expect(Number(d.headers.get('content-length'))).toBe(m.files[f].bytes);
+      expect(sha256Hex(d.bytes)).toBe(m.files[f]!.sha256);
+      expect(d.headers.get('x-content-sha256')).toBe(m.files[f]!.sha256);
+      expect(d.headers.get('digest')).toBe(`sha-256=${Buffer.from(m.files[f]!.sha256, 'hex').toString('base64')}`);
+      expect(Number(d.headers.get('content-length'))).toBe(m.files[f]!.bytes);
     }
     expect(sha256Hex((await download(made.body.id, 'csv')).bytes)).toBe(sha256Hex(before.bytes));
     const man = await download(made.body.id, 'manifest');
