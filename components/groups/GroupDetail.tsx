@@ -340,7 +340,11 @@ export function GroupDetail({ data, llm }: { data: GroupDetailData; llm: { gener
               Run {run.id} (seed {run.seed}): {run.setSize} personas in the group set, {run.selectionSize} selected.{' '}
               <Link className="text-teal-800 underline" href={`/exports?group=${id}`} data-testid="export-group-link">
                 Export this set
-              </Link>
+              </Link>{' '}
+              ·{' '}
+              <a className="text-teal-800 underline" href={`/studio/runs/${run.id}/methods`} target="_blank" rel="noreferrer" data-testid="group-methods-report">
+                Methods report
+              </a>
             </p>
             {run.coverage && (
               <div
