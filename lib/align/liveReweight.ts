@@ -56,8 +56,8 @@ export function liveReweight(input: {
   let sw2 = 0;
   for (let j = 0; j < m; j++) sw2 += tw[j]! * tw[j]!;
   const bw = resolveBandwidth(cache.bandwidth, d, 1 / sw2, cache.scale.sd, cache.scale.mode);
-  const prep = prepareTarget(cache, target, input.targetOrder);
-  const binned = binStencils(cache.grid, prep.stencils, tw);
+  const prep = sortTarget(target, input.targetOrder);
+  const binned = binStencils(cache.grid, targetStencils(cache, target), tw);
   // Same binning correction as binnedKdeLogDensity: convolve with h_c^2 = h^2 - spacing^2 / 3.
   const conv = bw.map((h, k) => Math.sqrt(Math.max(h * h - cache.grid.spacing[k]! ** 2 / 3, 0.25 * h * h)));
   const smooth = convolveGrid(cache.grid, binned, conv, { truncate: 3 }); // 3 sd: <= 0.3% kernel mass dropped per axis
@@ -87,11 +87,24 @@ export function liveReweight(input: {
   };
 }
 
+/** The pool's per-trait sort order (what AMW needs of the pool); a PoolDensityCache carries it too. */
+export type PoolOrder = Pick<PoolDensityCache, 'pool' | 'sortedValues' | 'sortedIndex'>;
+
+/**
+ * The per-trait sort order of a pool (values d x n trait-major, and the row index of each), for cachedOrderAmw and
+ * liveCalibrate without the pool density of a PoolDensityCache. O(d n log n).
+ * @example poolOrder(matrixFromRows([[2], [1]])).sortedValues -> [1, 2]
+ */
+export function poolOrder(pool: Matrix): PoolOrder {
+  const sortedIndex = traitOrder(pool);
+  return { pool, sortedIndex, sortedValues: sortedByOrder(pool, sortedIndex) };
+}
+
 /**
  * AMW between the weighted pool and the weighted target with both sides' per-trait sort orders cached: only the
  * weights are gathered. O(d (n + m)).
  */
-export function cachedOrderAmw(cache: PoolDensityCache, prep: Pick<PreparedTarget, 'sortedValues' | 'sortedIndex'>, weights: ArrayLike<number>, tw: ArrayLike<number>): { amw: number; perTrait: Float64Array } {
+export function cachedOrderAmw(cache: PoolOrder, prep: SortedTarget, weights: ArrayLike<number>, tw: ArrayLike<number>): { amw: number; perTrait: Float64Array } {
   const n = cache.pool.rows;
   const d = cache.pool.cols;
   const m = tw.length;
@@ -110,33 +123,47 @@ export function cachedOrderAmw(cache: PoolDensityCache, prep: Pick<PreparedTarge
   return { amw: s / d, perTrait: per };
 }
 
-/** Per-target work that does not depend on the target's row weights (cached per target matrix object). */
-export interface PreparedTarget {
-  stencils: GridStencils;
+/** A target's per-trait sorted values and the row of each (d x m, trait-major). */
+export interface SortedTarget {
   sortedValues: Float64Array;
   sortedIndex: Uint32Array;
 }
 
-const targetCache = new WeakMap<Matrix, WeakMap<PoolDensityCache, PreparedTarget>>();
+const sortedCache = new WeakMap<Matrix, SortedTarget>();
+const stencilCache = new WeakMap<Matrix, WeakMap<PoolDensityCache, GridStencils>>();
 
-/** Stencils of the target rows on the cache's grid and their per-trait sort order; reused while only weights change. */
-export function prepareTarget(cache: PoolDensityCache, target: Matrix, order?: Uint32Array): PreparedTarget {
-  let byCache = targetCache.get(target);
+/**
+ * The target rows' per-trait sorted values (cached per target matrix object: treat it as immutable). `order`, as from
+ * traitOrder, skips the sorts when the row order per trait is known. O(d m) with `order`, else O(d m log m).
+ */
+export function sortTarget(target: Matrix, order?: Uint32Array): SortedTarget {
+  const hit = sortedCache.get(target);
+  if (hit) return hit;
+  const sortedIndex = order && order.length === target.cols * target.rows ? order : traitOrder(target);
+  const out = { sortedIndex, sortedValues: sortedByOrder(target, sortedIndex) };
+  sortedCache.set(target, out);
+  return out;
+}
+
+/** Stencils of the target rows on the cache's grid (cached per target matrix and cache). O(m 2^d). */
+function targetStencils(cache: PoolDensityCache, target: Matrix): GridStencils {
+  let byCache = stencilCache.get(target);
   const hit = byCache?.get(cache);
   if (hit) return hit;
-  const d = target.cols;
-  const m = target.rows;
   const stencils = gridStencils(cache.grid, applyStandardiser(cache.scale, target));
-  const sortedIndex = order && order.length === d * m ? order : traitOrder(target);
-  const sortedValues = new Float64Array(d * m);
-  for (let k = 0; k < d; k++) for (let t = 0; t < m; t++) sortedValues[k * m + t] = target.data[sortedIndex[k * m + t]! * d + k]!;
-  const prep = { stencils, sortedValues, sortedIndex };
   if (!byCache) {
     byCache = new WeakMap();
-    targetCache.set(target, byCache);
+    stencilCache.set(target, byCache);
   }
-  byCache.set(cache, prep);
-  return prep;
+  byCache.set(cache, stencils);
+  return stencils;
+}
+
+function sortedByOrder(x: Matrix, order: Uint32Array): Float64Array {
+  const { rows: m, cols: d, data } = x;
+  const out = new Float64Array(d * m);
+  for (let k = 0; k < d; k++) for (let t = 0; t < m; t++) out[k * m + t] = data[order[k * m + t]! * d + k]!;
+  return out;
 }
 
 /**
