@@ -99,7 +99,7 @@ export const MarginalsChart = memo(function MarginalsChart({ result }: { result:
   return (
     <ChartCard
       title="Trait marginals: pool, target and weighted pool"
-      caption="Gaussian kernel density (per score point) of each trait score on the 1-5 scale, one segment per trait. Weighted pool = pool under the importance weights."
+      caption="Gaussian kernel density (per score point) of each trait score on the 1-5 scale, one segment per trait. Weighted pool = pool under the live weights."
       testId="chart-marginals"
     >
       <div className="h-56">
@@ -153,7 +153,7 @@ export const WeightHistogram = memo(function WeightHistogram({ result }: { resul
   const ess = result.diagnostics.ess;
   return (
     <ChartCard
-      title="Importance weights"
+      title="Live weights"
       caption={`log10(n · w_i), so 0 is the uniform weight 1/n. ESS = ${ess.toFixed(0)} of ${result.poolN} personas (${((100 * ess) / Math.max(1, result.poolN)).toFixed(1)}%).`}
       help="weights"
       testId="chart-weights"

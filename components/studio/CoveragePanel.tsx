@@ -1,11 +1,11 @@
 'use client';
 
 import { memo, useState } from 'react';
-import type { SecondaryResult } from '@/lib/studio/live-types';
+import type { LiveCoverage } from '@/lib/studio/live-types';
 import { HelpTip } from '@/components/HelpTip';
 
 /** Where the target has mass that no persona is near, stated plainly, with a brief for new personas. */
-export const CoveragePanel = memo(function CoveragePanel({ coverage: c }: { coverage: SecondaryResult['coverage'] }) {
+export const CoveragePanel = memo(function CoveragePanel({ coverage: c }: { coverage: LiveCoverage }) {
   const [copied, setCopied] = useState<number | null>(null);
   return (
     <section className="rounded-lg border border-slate-200 bg-white p-3" data-testid="coverage">

@@ -17,7 +17,7 @@ function Item({ label, term, value, warn, testId }: { label: string; term: strin
   );
 }
 
-/** Weight-health diagnostics of the live importance weights. */
+/** Weight-health diagnostics of the live weights (calibration or KDE). */
 export function DiagnosticsBar({ result }: { result: LiveResult | null }) {
   if (!result) return <div className="h-12" />;
   const d = result.diagnostics;

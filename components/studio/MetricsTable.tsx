@@ -1,7 +1,7 @@
 'use client';
 
 import { memo } from 'react';
-import type { BaselineMetrics, FiveMetrics, LiveResult } from '@/lib/studio/live-types';
+import type { FiveMetrics, LiveResult } from '@/lib/studio/live-types';
 import { HelpTip } from '@/components/HelpTip';
 
 export interface RunMetrics {
@@ -29,26 +29,27 @@ function Row({ label, m, testId, note }: { label: string; m: FiveMetrics; testId
   );
 }
 
-/** Raw / RandomSelect / Resample (from the last full run), the live weighted pool, and the no-persona baselines. */
+/**
+ * The live rows (the pool as it is, the pool under the live weights, each no-persona baseline: all against the current
+ * target, recomputed on every edit) and Raw / RandomSelect / Resample from the last full run.
+ */
 export const MetricsTable = memo(function MetricsTable({
   live,
-  raw,
   run,
   runLabel,
-  baselines,
 }: {
-  live: LiveResult | null;
-  raw: FiveMetrics | null;
+  live: LiveResult;
   run: RunMetrics | null;
   runLabel: string | null;
-  baselines: BaselineMetrics[];
 }) {
+  const weightsName = live.method === 'calibration' ? 'calibration weights' : 'KDE importance weights';
   return (
     <section className="rounded-lg border border-slate-200 bg-white p-3" data-testid="metrics-table">
       <h3 className="text-sm font-semibold">Divergence from the target (lower is better)</h3>
       <p className="text-xs text-slate-500">
-        Each set measured against the current target. Live rows update with the sliders; Raw, RandomSelect and Resample come
-        from the last full run{runLabel ? ` (${runLabel})` : ''}.
+        Each set measured against the current target. Live rows (the pool, the weighted pool and the no-persona baselines)
+        update with every slider edit; Raw, RandomSelect and Resample come from the last full run
+        {runLabel ? ` (${runLabel})` : ''}, measured against its own target.
       </p>
       <table className="mt-2 w-full text-xs">
         <thead className="bg-slate-100 text-slate-700">
@@ -63,12 +64,11 @@ export const MetricsTable = memo(function MetricsTable({
           </tr>
         </thead>
         <tbody>
-          {live ? (
-            <>
-              {raw ? <Row label="Pool as it is (live)" m={raw} testId="metrics-live-raw" /> : null}
-              <Row label="Pool under importance weights (live)" m={live.metrics.weighted} testId="metrics-live-weighted" />
-            </>
-          ) : null}
+          <Row label="Pool as it is (live)" m={live.metrics.raw} testId="metrics-live-raw" />
+          <Row label={`Pool under the ${weightsName} (live)`} m={live.metrics.weighted} testId="metrics-live-weighted" />
+          {live.baselines.map((b) => (
+            <Row key={b.id} label={`${b.label} (live)`} note={`${b.n} answer sets, no persona`} m={b.metrics} testId={`metrics-baseline-${b.id}`} />
+          ))}
           {run ? (
             <>
               <Row label="Raw (whole pool)" m={run.raw} testId="metrics-run-raw" />
@@ -82,9 +82,6 @@ export const MetricsTable = memo(function MetricsTable({
               </td>
             </tr>
           )}
-          {baselines.map((b) => (
-            <Row key={b.id} label={b.label} note={`${b.n} answer sets, no persona`} m={b.metrics} testId={`metrics-baseline-${b.id}`} />
-          ))}
         </tbody>
       </table>
     </section>

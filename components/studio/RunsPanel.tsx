@@ -57,6 +57,9 @@ function RunsPanelView({
   job,
   poolSize,
   bandwidth,
+  estimator,
+  onEstimator,
+  liveMethod,
 }: {
   runs: RunSummary[];
   onRun: (b: RunOptions) => void;
@@ -67,12 +70,16 @@ function RunsPanelView({
   poolSize: number | null;
   /** The studio's KDE bandwidth (sent with the run; used by the kde and paper estimators). */
   bandwidth: number | string;
+  /** The estimator of the next run (the studio shows it beside the live figures too). */
+  estimator: EstimatorChoice;
+  onEstimator: (e: EstimatorChoice) => void;
+  /** What the live view weights by. */
+  liveMethod: 'calibration' | 'kde';
 }) {
   const [name, setName] = useState('Studio run');
   const [seed, setSeed] = useState(1);
   const [size, setSize] = useState<string>('');
   const [selection, setSelection] = useState('systematic');
-  const [estimator, setEstimator] = useState<EstimatorChoice>('auto');
   const [compare, setCompare] = useState<number[]>([]);
   const [formError, setFormError] = useState<string | null>(null);
   const mayChange = useMayChange();
@@ -127,7 +134,7 @@ function RunsPanelView({
           <select
             className="rounded border border-slate-300 px-1 py-0.5"
             value={estimator}
-            onChange={(e) => setEstimator(e.target.value as EstimatorChoice)}
+            onChange={(e) => onEstimator(e.target.value as EstimatorChoice)}
             data-testid="run-estimator"
           >
             {ESTIMATOR_OPTIONS.map((o) => (
@@ -145,7 +152,7 @@ function RunsPanelView({
         <span className="font-medium">{option.name}:</span> {option.explanation}
       </p>
       <p className="mt-1 text-xs text-slate-800" data-testid="estimator-plan">
-        {estimatorPlan(estimator, bandwidth)} The live view above always uses KDE importance weights.
+        {estimatorPlan(estimator, bandwidth)} The live view above uses {liveMethod === 'calibration' ? 'calibration weights' : 'KDE importance weights'}.
         {DISTINCT_SELECTIONS.has(selection) && poolSize !== null ? ` ${distinctNote(poolSize, estimator)}` : ''}
       </p>
       <details className="mt-1 text-xs text-slate-600">

@@ -4,14 +4,15 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import Link from 'next/link';
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { JobProgress } from '@/components/jobs/JobProgress';
-import { WhenVisible } from '@/components/WhenVisible';
-import type { KdeBandwidth, LiveResult, SecondaryResult, WorkerRequest, WorkerResponse } from '@/lib/studio/live-types';
+import type { EstimatorChoice } from '@/lib/align/alignPool';
+import type { KdeBandwidth, LiveMethod, LiveResult, ScatterPoints, WorkerRequest, WorkerResponse } from '@/lib/studio/live-types';
 import type { StudioData } from '@/lib/studio/data';
 import type { NormsPreset, ReferenceFilters, TargetSpec, TraitEdits } from '@/lib/targets/schema';
 import { combineTransforms, traitMoments } from '@/lib/targets/transform';
 import { CorrelationDiffMap, LovePlot, MarginalsChart, SinkhornTrace, TraitScatter, WeightHistogram } from './Charts';
 import { CoveragePanel } from './CoveragePanel';
 import { DiagnosticsBar } from './DiagnosticsBar';
+import { LiveEstimatorNote, TargetFrontier } from './LiveEstimatorNote';
 import { MetricsTable, type RunMetrics } from './MetricsTable';
 import { RunsPanel, type RunOptions, type RunSummary } from './RunsPanel';
 import { SavedTargets, type SavedTarget } from './SavedTargets';
@@ -20,12 +21,14 @@ import { NEUTRAL_EDITS, TraitSliders } from './TraitSliders';
 
 declare global {
   interface Window {
-    /** Input-to-chart latencies (ms) of live updates, read by the browser benchmark. */
+    /** Input-to-paint latencies (ms) of live updates (every panel drawn), read by the browser benchmark. */
     __studioLatencies?: number[];
     /** Per update: worker compute (ms), wait before the worker (ms), and result-received-to-paint (ms). */
     __studioBreakdown?: { worker: number; queue: number; render: number; stages: Record<string, number> }[];
   }
 }
+
+const EMPTY_POINTS: [number, number][] = [];
 
 async function postJson<T>(url: string, body: unknown): Promise<T> {
   const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
@@ -48,17 +51,23 @@ export function Studio({ options, initialRuns }: { options: TargetOptions; initi
   const [edits, setEdits] = useState<TraitEdits>(NEUTRAL_EDITS);
   const [scatterTraits, setScatterTraits] = useState<[number, number]>([0, 3]);
   const [live, setLive] = useState<LiveResult | null>(null);
-  const [secondary, setSecondary] = useState<SecondaryResult | null>(null);
+  const [method, setMethod] = useState<LiveMethod>('calibration');
   const [bandwidth, setBandwidth] = useState<KdeBandwidth>(0.5);
-  const [scatter, setScatter] = useState<{ target: [number, number][]; weighted: [number, number][] }>({ target: [], weighted: [] });
+  const [estimator, setEstimator] = useState<EstimatorChoice>('auto');
+  // The scatter comes with each result; a change of axes alone asks the worker for new points.
+  const [scatter, setScatter] = useState<ScatterPoints | null>(null);
   const [workerError, setWorkerError] = useState<string | null>(null);
   const [requested, setRequested] = useState(0);
+  /** The edits the latest request was sent for: until then the figures on screen are not the current target's. */
+  const [requestedEdits, setRequestedEdits] = useState<TraitEdits | null>(null);
   const [ready, setReady] = useState(false);
   const [jobId, setJobId] = useState<number | null>(null);
 
   const workerRef = useRef<Worker | null>(null);
   const nextId = useRef(0);
   const sentAt = useRef(new Map<number, number>());
+  /** When the last slider input happened (the latency clock starts there, not when the request is sent). */
+  const inputAt = useRef<number | null>(null);
   const pendingPaint = useRef<{ id: number; t0: number; received: number; worker: number; stages: Record<string, number> } | null>(null);
 
   const dataQuery = useQuery({
@@ -85,9 +94,9 @@ export function Studio({ options, initialRuns }: { options: TargetOptions; initi
         const t0 = sentAt.current.get(msg.result.requestId);
         if (t0 !== undefined) pendingPaint.current = { id: msg.result.requestId, t0, received: performance.now(), worker: msg.result.ms, stages: msg.result.stages };
         setLive(msg.result);
+        setScatter(msg.result.scatter);
         setWorkerError(null);
-      } else if (msg.type === 'secondary') setSecondary(msg.result);
-      else if (msg.type === 'scatter') setScatter({ target: msg.target, weighted: msg.weighted });
+      } else if (msg.type === 'scatter') setScatter(msg.scatter);
       else if (msg.type === 'error') setWorkerError(msg.message);
     };
     worker.onerror = (e) => setWorkerError(e.message || 'The computation worker failed.');
@@ -128,10 +137,11 @@ export function Studio({ options, initialRuns }: { options: TargetOptions; initi
       reference: data.target.reference,
       referenceN: data.target.n,
       baselines: data.baselines,
+      method,
       bandwidth,
     };
     workerRef.current.postMessage(msg);
-  }, [data, bandwidth]);
+  }, [data, method, bandwidth]);
 
   const send = useCallback(
     (type: 'update' | 'scatter') => {
@@ -139,9 +149,11 @@ export function Studio({ options, initialRuns }: { options: TargetOptions; initi
       const transforms = combineTransforms(moments, data.target.presetTargets, edits);
       if (type === 'update') {
         const id = ++nextId.current;
-        sentAt.current.set(id, performance.now());
+        sentAt.current.set(id, inputAt.current ?? performance.now());
+        inputAt.current = null;
         setRequested(id);
-        workerRef.current.postMessage({ type: 'update', requestId: id, transforms } satisfies WorkerRequest);
+        setRequestedEdits(edits);
+        workerRef.current.postMessage({ type: 'update', requestId: id, transforms, traits: scatterTraits } satisfies WorkerRequest);
       }
       else workerRef.current.postMessage({ type: 'scatter', requestId: nextId.current, traits: scatterTraits } satisfies WorkerRequest);
     },
@@ -158,12 +170,20 @@ export function Studio({ options, initialRuns }: { options: TargetOptions; initi
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [scatterTraits]);
 
-  const stale = !live || live.requestId < requested || dataQuery.isFetching || !ready;
+  const onEdits = useCallback((next: TraitEdits) => {
+    inputAt.current = performance.now();
+    setEdits(next);
+  }, []);
+
+  // Every panel is drawn from the same result, so the figures are current once the latest request's result is shown
+  // (and the scatter has the chosen axes).
+  const scatterCurrent = scatter !== null && scatter.traits[0] === scatterTraits[0] && scatter.traits[1] === scatterTraits[1];
+  const stale = !live || live.requestId < requested || requestedEdits !== edits || !scatterCurrent || dataQuery.isFetching || !ready;
   const spec: TargetSpec = useMemo(() => ({ referenceSetId: 'big5', filters, preset, edits }), [filters, preset, edits]);
 
   const runMutation = useMutation({
-    mutationFn: ({ selection, estimator, ...body }: RunOptions) =>
-      postJson<{ jobId: number }>('/api/runs', { ...body, spec, config: { bandwidth, selection, estimator } }),
+    mutationFn: ({ selection, estimator: chosen, ...body }: RunOptions) =>
+      postJson<{ jobId: number }>('/api/runs', { ...body, spec, config: { bandwidth, selection, estimator: chosen } }),
     onSuccess: (r) => setJobId(r.jobId),
   });
 
@@ -173,6 +193,7 @@ export function Studio({ options, initialRuns }: { options: TargetOptions; initi
   const loadTarget = useCallback((t: SavedTarget) => {
     setFilters(t.spec.filters);
     setPreset(t.spec.preset);
+    inputAt.current = performance.now();
     setEdits(t.spec.edits);
   }, []);
   const runMutate = runMutation.mutate;
@@ -223,9 +244,21 @@ export function Studio({ options, initialRuns }: { options: TargetOptions; initi
             <p>Loading…</p>
           )}
         </div>
-        <TraitSliders edits={edits} onChange={setEdits} />
+        <TraitSliders edits={edits} onChange={onEdits} />
         <label className="block text-xs">
-          <span className="font-medium">KDE bandwidth of the importance weights</span>
+          <span className="font-medium">Live weights</span>
+          <select
+            className="mt-0.5 w-full rounded border border-slate-300 px-1 py-1"
+            value={method}
+            onChange={(e) => setMethod(e.target.value as LiveMethod)}
+            data-testid="live-method-select"
+          >
+            <option value="calibration">Calibration: match means, variances, covariances (default)</option>
+            <option value="kde">KDE importance weights (the paper’s)</option>
+          </select>
+        </label>
+        <label className="block text-xs">
+          <span className="font-medium">KDE bandwidth (live KDE weights; the kde and paper estimators of full runs)</span>
           <select
             className="mt-0.5 w-full rounded border border-slate-300 px-1 py-1"
             value={String(bandwidth)}
@@ -248,6 +281,7 @@ export function Studio({ options, initialRuns }: { options: TargetOptions; initi
       </aside>
 
       <div className="min-w-0 space-y-4">
+        <LiveEstimatorNote live={live} method={method} estimator={estimator} bandwidth={bandwidth} />
         <div className="flex items-center justify-between">
           <DiagnosticsBar result={live} />
           <span
@@ -269,20 +303,21 @@ export function Studio({ options, initialRuns }: { options: TargetOptions; initi
                 <WeightHistogram result={live} />
                 <LovePlot result={live} />
               </div>
-              <WhenVisible>
-                <MetricsTable
-                  live={live}
-                  raw={secondary?.rawMetrics ?? null}
-                  run={runMetrics}
-                  runLabel={lastRun ? `#${lastRun.id} ${lastRun.name}` : null}
-                  baselines={secondary?.baselines ?? []}
+              <MetricsTable
+                live={live}
+                run={runMetrics}
+                runLabel={lastRun ? `#${lastRun.id} ${lastRun.name}` : null}
+              />
+              <div className="grid grid-cols-2 gap-4">
+                <TraitScatter
+                  target={scatter?.target ?? EMPTY_POINTS}
+                  weighted={scatter?.weighted ?? EMPTY_POINTS}
+                  traits={scatterTraits}
+                  onTraits={setScatterTraits}
                 />
-              </WhenVisible>
-              <WhenVisible className="grid grid-cols-2 gap-4">
-                <TraitScatter target={scatter.target} weighted={scatter.weighted} traits={scatterTraits} onTraits={setScatterTraits} />
                 <CorrelationDiffMap result={live} />
-              </WhenVisible>
-              <WhenVisible>{secondary ? <CoveragePanel coverage={secondary.coverage} /> : null}</WhenVisible>
+              </div>
+              <CoveragePanel coverage={live.coverage} />
               <ul className="text-[11px] text-slate-500" data-testid="live-notes">
                 {live.notes.map((n) => (
                   <li key={n}>{n}</li>
@@ -301,7 +336,11 @@ export function Studio({ options, initialRuns }: { options: TargetOptions; initi
           job={jobPanel}
           poolSize={data?.pool.n ?? null}
           bandwidth={bandwidth}
+          estimator={estimator}
+          onEstimator={setEstimator}
+          liveMethod={method}
         />
+        <TargetFrontier runs={runsQuery.data ?? []} spec={spec} />
         <SinkhornTrace
           trace={(lastRun?.trace as number[] | undefined) ?? []}
           converged={(lastRun?.diagnostics as { converged?: boolean } | undefined)?.converged}

@@ -77,3 +77,23 @@ export function estimatorPlan(choice: EstimatorChoice, bandwidth: number | strin
       return `The full run will weight the pool by KDE importance weights with ${fmtBandwidth(bandwidth)} and refine them with entropic optimal transport (the paper’s method).`;
   }
 }
+
+/** The full run's estimator in a few words, for the live view's sentence. */
+const RUN_SHORT: Record<EstimatorChoice, string> = {
+  auto: 'auto (chooses by held-out divergence among calibration, raking, logistic, KDE and the paper’s method)',
+  calibration: 'calibration (means, variances, covariances)',
+  raking: 'raking (quintile shares of each trait)',
+  logistic: 'logistic odds (degree 2)',
+  kde: 'KDE importance weights',
+  paper: 'the paper’s KDE weights refined by optimal transport',
+};
+
+/**
+ * What the live figures are weighted by and what the full run will use, as one sentence, e.g. "Live: calibration
+ * (means, variances, covariances). The full run uses: auto (chooses by held-out divergence ...)."
+ */
+export function liveEstimatorSentence(live: 'calibration' | 'kde', choice: EstimatorChoice, bandwidth: number | string): string {
+  const liveText = live === 'calibration' ? 'calibration (means, variances, covariances)' : `KDE importance weights (${fmtBandwidth(bandwidth)})`;
+  const run = choice === 'kde' || choice === 'paper' ? `${RUN_SHORT[choice]} (${fmtBandwidth(bandwidth)})` : RUN_SHORT[choice];
+  return `Live: ${liveText}. The full run uses: ${run}.`;
+}

@@ -1,20 +1,22 @@
 /// <reference lib="webworker" />
-/** The studio's Web Worker: holds the pool density cache and recomputes live figures off the main thread. */
+/**
+ * The studio's Web Worker: holds the live session (the pool's cached orders, subsamples and baselines) and recomputes
+ * every live figure off the main thread, one whole result per slider edit.
+ */
 import { LiveSession } from '@/lib/studio/live';
 import type { WorkerRequest, WorkerResponse } from '@/lib/studio/live-types';
 
 let session: LiveSession | null = null;
 let pendingUpdate: Extract<WorkerRequest, { type: 'update' }> | null = null;
 let pendingScatter: Extract<WorkerRequest, { type: 'scatter' }> | null = null;
-let scatterTraits: [number, number] = [0, 3];
 let scheduled = false;
-let secondaryDirty = false;
-/** Counts primary updates; a delayed secondary pass runs only if no update came after it was planned. */
-let generation = 0;
 
 const post = (msg: WorkerResponse) => (self as unknown as Worker).postMessage(msg);
 
-/** Runs only the newest queued update: slider moves that arrived meanwhile are skipped, not queued. */
+/**
+ * Runs only the newest queued update: slider moves that arrived meanwhile are skipped, not queued (latest edit wins).
+ * A scatter request (new axes) after an update is answered from that update's weights.
+ */
 function drain() {
   scheduled = false;
   if (!session) return;
@@ -22,9 +24,7 @@ function drain() {
     const u = pendingUpdate;
     pendingUpdate = null;
     try {
-      post({ type: 'result', result: session.update(u.requestId, u.transforms) });
-      secondaryDirty = true;
-      generation++;
+      post({ type: 'result', result: session.update(u.requestId, u.transforms, u.traits) });
     } catch (e) {
       post({ type: 'error', requestId: u.requestId, message: (e as Error).message });
     }
@@ -32,26 +32,7 @@ function drain() {
   if (pendingScatter) {
     const s = pendingScatter;
     pendingScatter = null;
-    const pts = session.scatter(s.traits);
-    post({ type: 'scatter', requestId: s.requestId, ...pts });
-  }
-  // Raw metrics, baselines and coverage are not needed at slider speed: run them in small steps once no newer
-  // update waits, and give up as soon as one arrives.
-  if (secondaryDirty && !pendingUpdate) {
-    secondaryDirty = false;
-    const planned = generation;
-    const steps = session.secondarySteps();
-    const runStep = (i: number) => {
-      if (pendingUpdate || planned !== generation || !session || i >= steps.length) return;
-      const result = steps[i]!();
-      if (result) {
-        post({ type: 'secondary', result });
-        post({ type: 'scatter', requestId: result.requestId, ...session.scatter(scatterTraits) });
-      } else setTimeout(() => runStep(i + 1), 0);
-    };
-    // Debounced: start once the slider has rested for half a second (no update since), so a drag is never slowed by
-    // these figures or by the re-render of the panels they feed.
-    setTimeout(() => runStep(0), 500);
+    post({ type: 'scatter', requestId: s.requestId, scatter: session.scatter(s.traits) });
   }
 }
 
@@ -75,9 +56,10 @@ self.onmessage = (ev: MessageEvent<WorkerRequest>) => {
     }
   } else if (msg.type === 'update') {
     pendingUpdate = msg;
+    // An update draws the scatter with its own axes: an older axes request is answered by it.
+    pendingScatter = null;
     schedule();
   } else if (msg.type === 'scatter') {
-    scatterTraits = msg.traits;
     pendingScatter = msg;
     schedule();
   }

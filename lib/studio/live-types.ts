@@ -26,17 +26,44 @@ export interface CoverageRegion {
   ranges: [number, number][];
 }
 
+/** How the live view weights the pool: calibration (entropy balancing, the default) or the paper's KDE importance weights. */
+export type LiveMethod = 'calibration' | 'kde';
+
+/** How well the whole weighted pool matches the target's moments (calibration only). */
+export interface LiveBalance {
+  /** Pool rows the calibration dual was solved on (a fixed seeded subsample, or the whole pool). */
+  solvedRows: number;
+  /** Largest |weighted pool moment - target moment| over means, variances and covariances, in target SDs. */
+  maxGap: number;
+  /** The constraint with that largest gap, e.g. "variance N". */
+  worst: string;
+  /** The solver balanced the solved rows exactly (false: the target is out of reach and a ridge was used). */
+  converged: boolean;
+  iterations: number;
+}
+
+/** Every figure of the studio for one target: all of it is recomputed on each slider edit. */
 export interface LiveResult {
   requestId: number;
   /** Milliseconds spent in the worker for this update. */
   ms: number;
-  /** Milliseconds per stage (target, weights, metrics, charts). */
+  /** Milliseconds per stage (target, weights, metrics, baselines, coverage, charts). */
   stages: Record<string, number>;
   poolN: number;
   targetN: number;
+  method: LiveMethod;
   diagnostics: WeightDiagnostics;
-  /** The pool under the importance weights, measured against the target. */
-  metrics: { weighted: FiveMetrics };
+  /** Calibration's balance of the whole pool; null for KDE weights. */
+  balance: LiveBalance | null;
+  /** Sentences about the weights (unreachable targets, missed moments). */
+  warnings: string[];
+  /** The pool under the live weights and the pool as it is, each measured against the target. */
+  metrics: { weighted: FiveMetrics; raw: FiveMetrics };
+  /** The no-persona LLM baselines against the target. */
+  baselines: BaselineMetrics[];
+  coverage: LiveCoverage;
+  /** Two-trait scatter: target respondents and personas drawn by weight. */
+  scatter: ScatterPoints;
   /** Absolute standardised mean difference per trait (E, A, C, N, O), before and after weighting. */
   asmd: { before: number[]; after: number[] };
   /** Kernel density of each trait on a grid of scores 1-5: pool, target, and pool weighted. */
@@ -49,14 +76,18 @@ export interface LiveResult {
   notes: string[];
 }
 
-/** Figures that follow a target change but are not needed at slider speed: computed when the worker is idle. */
-export interface SecondaryResult {
-  requestId: number;
-  ms: number;
-  /** The pool as it is (uniform weights) against the target. */
-  rawMetrics: FiveMetrics;
-  baselines: BaselineMetrics[];
-  coverage: { threshold: number; uncoveredShare: number; regions: CoverageRegion[] };
+export interface ScatterPoints {
+  /** Trait indices on the x and y axes. */
+  traits: [number, number];
+  target: [number, number][];
+  weighted: [number, number][];
+}
+
+/** Where the target has mass that no persona is near. */
+export interface LiveCoverage {
+  threshold: number;
+  uncoveredShare: number;
+  regions: CoverageRegion[];
 }
 
 export type KdeBandwidth = number | 'scott' | 'silverman';
@@ -76,14 +107,14 @@ export type WorkerRequest =
       reference: number[];
       referenceN: number;
       baselines: { id: string; label: string; data: number[]; n: number }[];
+      method: LiveMethod;
       bandwidth: KdeBandwidth;
     }
-  | { type: 'update'; requestId: number; transforms: { shift: number; scale: number }[] }
+  | { type: 'update'; requestId: number; transforms: { shift: number; scale: number }[]; traits: [number, number] }
   | { type: 'scatter'; requestId: number; traits: [number, number] };
 
 export type WorkerResponse =
   | { type: 'ready'; ms: number }
   | { type: 'result'; result: LiveResult }
-  | { type: 'secondary'; result: SecondaryResult }
-  | { type: 'scatter'; requestId: number; target: [number, number][]; weighted: [number, number][] }
+  | { type: 'scatter'; requestId: number; scatter: ScatterPoints }
   | { type: 'error'; requestId: number; message: string };
