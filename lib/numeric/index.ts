@@ -8,3 +8,4 @@ export { selectKth } from './selectKth';
 export { sampleIndices } from './sampleIndices';
 export { AlignInputError, type AlignInputErrorCode } from './alignInputError';
 export { assertMatrix, normaliseWeights, type MatrixChecks } from './validate';
+export { uniqueRows, sumByIndex, type UniqueRows } from './uniqueRows';

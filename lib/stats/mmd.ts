@@ -1,8 +1,8 @@
 import { createRng } from '../numeric/rng';
 import { sampleIndices } from '../numeric/sampleIndices';
-import { binPoints, chooseGrid, convolveGrid } from './densityGrid';
+import { sumByIndex, uniqueRows } from '../numeric/uniqueRows';
 import { prepareMetricInput, type MetricInput, type MetricResult, type PreparedMetricInput } from './metricInput';
-import { columnRanges, type Matrix } from '../numeric/matrix';
+import type { Matrix } from '../numeric/matrix';
 
 /**
  * Median heuristic: the median Euclidean distance between distinct points of the pooled sample a U b
@@ -33,54 +33,282 @@ export function medianHeuristic(a: Matrix, b: Matrix, seed: number): number {
   return med > 0 ? med : 1;
 }
 
+/** One MMD value with how it was obtained: exactly, or estimated on a subsample with its standard error. */
+export interface MmdEstimate {
+  value: number;
+  sigma: number;
+  /** 'exact V-statistic' or 'unbiased estimate on subsamples'. */
+  estimator: string;
+  /** Rows drawn per side when estimated (null when exact). */
+  subsample: number | null;
+  /** Standard error of `value` when estimated (grouped jackknife, delta method), null when exact. */
+  se: number | null;
+}
+
+/** Default pair budget of the exact MMD on lattice points: u^2 <= 1.6e9 (40,000 distinct rows). */
+export const MMD_EXACT_LIMIT = 1.6e9;
+/** Default pair budget of the exact MMD on other points (one exp per pair and set): u^2 <= 1.6e8 (12,649 rows). */
+export const MMD_EXACT_LIMIT_PAIRWISE = 1.6e8;
+/** Rows drawn per side by the subsample estimate. */
+export const MMD_SUBSAMPLE = 5000;
+const JACKKNIFE_GROUPS = 20;
+
 /**
  * MMD with the RBF kernel k(x, y) = exp(-|x - y|^2 / (2 sigma^2)), weights on either side.
  *
- * Estimator: the weighted V-statistic (biased, non-negative) MMD^2 = sum a_i a_j k + sum b_i b_j k
- * - 2 sum a_i b_j k; value = sqrt(max(MMD^2, 0)). sigma: `mmdBandwidth` or the median heuristic (default).
- * Exact O((n + m)^2 d) when (n + m)^2 <= exactLimit (default 1.6e7). Above, for d <= 6 the signed measure
- * a - b is linearly binned on a grid with spacing <= sigma / 4 and MMD^2 = <D, k * D> (separable convolution,
- * with the binning smear of spacing^2 / 3 per axis taken out of the kernel; relative error below 1% in tests), otherwise the V-statistic on seeded subsamples of 4,000.
+ * Definition: the weighted V-statistic (biased, non-negative) MMD^2 = sum a_i a_j k + sum b_i b_j k
+ * - 2 sum a_i b_j k = D' K D with D = a - b the signed measure; value = sqrt(max(MMD^2, 0)). sigma: `mmdBandwidth`
+ * or the median heuristic (default, on the rows as given). Computed on the distinct rows of a and b (duplicates
+ * carry summed weight: the same measure, the same value). Exact when the u distinct rows satisfy u^2 <= exactLimit:
+ * questionnaire scores on a common lattice (every trait a multiple of one step h; default limit MMD_EXACT_LIMIT,
+ * 40,000 rows) take an O(u^2 d) pass that histograms D_i D_j by the integer squared distance (exact up to rounding),
+ * other points the pairwise sum with one exp per pair (default MMD_EXACT_LIMIT_PAIRWISE, 12,649 rows). Above the limit: the unbiased U-statistic on MMD_SUBSAMPLE seeded iid draws per side (draws from
+ * the weighted measures, so its expectation is the exact V-statistic), with a grouped-jackknife standard error
+ * (20 groups; delta method for the square root), stated in the result (see mmdBatch).
  * Reference: Gretton, Borgwardt, Rasch, Scholkopf, Smola (2012) A kernel two-sample test, JMLR 13.
  * @example mmd({ a, b: a }).value === 0
  */
 export function mmd(input: MetricInput): MetricResult {
-  const p = prepareMetricInput(input);
-  const seed = input.seed ?? 0;
-  const sigma = typeof input.mmdBandwidth === 'number' ? input.mmdBandwidth : medianHeuristic(p.a, p.b, seed);
-  const total = p.a.rows + p.b.rows;
-  const limit = input.exactLimit ?? 1.6e7;
-  const d = p.a.cols;
-  let mmd2: number;
-  let estimator: string;
-  if (total * total <= limit) {
-    mmd2 = exactMmd2(p, sigma);
-    estimator = 'exact V-statistic';
-  } else if (d <= 6) {
-    mmd2 = binnedMmd2(p, sigma);
-    estimator = 'binned V-statistic';
-  } else {
-    const rng = createRng(seed + 104729);
-    const sub = (m: Matrix, w: Float64Array) => {
-      const k = Math.min(m.rows, 4000);
-      const idx = sampleIndices(m.rows, k, rng);
-      const data = new Float64Array(k * d);
-      const ww = new Float64Array(k);
-      let s = 0;
-      for (let t = 0; t < k; t++) {
-        data.set(m.data.subarray(idx[t]! * d, idx[t]! * d + d), t * d);
-        ww[t] = w[idx[t]!]!;
-        s += ww[t]!;
-      }
-      for (let t = 0; t < k; t++) ww[t] = ww[t]! / s;
-      return { m: { data, rows: k, cols: d }, w: ww };
-    };
-    const sa = sub(p.a, p.wa);
-    const sb = sub(p.b, p.wb);
-    mmd2 = exactMmd2({ a: sa.m, b: sb.m, wa: sa.w, wb: sb.w, uniformA: false, uniformB: false }, sigma);
-    estimator = 'V-statistic on 4000-point subsamples';
+  const r = mmdBatch([{ a: input.a, aWeights: input.aWeights }], input.b, input.bWeights, input)[0]!;
+  const parameters: Record<string, number | string> = { sigma: r.sigma, estimator: r.estimator, seed: input.seed ?? 0 };
+  if (r.subsample !== null) {
+    parameters.subsample = r.subsample;
+    parameters.se = r.se!;
   }
-  return { value: Math.sqrt(Math.max(mmd2, 0)), perDimension: null, parameters: { sigma, estimator, seed } };
+  return { value: r.value, perDimension: null, parameters };
+}
+
+/**
+ * MMD of several sets a_1..a_r (each optionally weighted) against one b: each entry equals mmd({ a, aWeights, b,
+ * bWeights, ... }) (its own sigma from the median heuristic of a_s U b). The distinct rows of all sets and b are
+ * found once and, on the lattice path, one pass over the pairs serves every set. O(u^2 (d + r)) exact.
+ * @example mmdBatch([{ a }], a)[0].value === 0
+ */
+export function mmdBatch(
+  items: { a: Matrix; aWeights?: ArrayLike<number> }[],
+  b: Matrix,
+  bWeights?: ArrayLike<number>,
+  options: { seed?: number; mmdBandwidth?: number | 'median'; exactLimit?: number; subsample?: number } = {},
+): MmdEstimate[] {
+  const seed = options.seed ?? 0;
+  const preps = items.map((it) => prepareMetricInput({ a: it.a, b, aWeights: it.aWeights, bWeights }));
+  if (preps.length === 0) return [];
+  const sigmas = preps.map((p) => (typeof options.mmdBandwidth === 'number' ? options.mmdBandwidth : medianHeuristic(p.a, p.b, seed)));
+  const mats = Array.from(new Set(items.map((it) => it.a)));
+  const uq = uniqueRows([...mats, b]);
+  const u = uq.rows.rows;
+  const lattice = u * u <= (options.exactLimit ?? MMD_EXACT_LIMIT) ? latticeCodes(uq.rows) : null;
+  if (!lattice && u * u > (options.exactLimit ?? MMD_EXACT_LIMIT_PAIRWISE)) {
+    const s = options.subsample ?? MMD_SUBSAMPLE;
+    return preps.map((p, k) => subsampleMmd(p, sigmas[k]!, s, seed));
+  }
+  const bIndex = uq.index[mats.length]!;
+  const db = sumByIndex(bIndex, u, preps[0]!.wb);
+  const D = preps.map((p, k) => {
+    const v = sumByIndex(uq.index[mats.indexOf(items[k]!.a)]!, u, p.wa);
+    for (let i = 0; i < u; i++) v[i] = v[i]! - db[i]!;
+    return v;
+  });
+  const mmd2 = lattice ? latticeMmd2(lattice, D, sigmas) : pairwiseMmd2(uq.rows, D, sigmas);
+  return mmd2.map((m2, k) => ({ value: Math.sqrt(Math.max(m2, 0)), sigma: sigmas[k]!, estimator: 'exact V-statistic', subsample: null, se: null }));
+}
+
+/**
+ * Integer codes of a matrix whose every column lies on a lattice of one common step h (values v_k0 + c h, c whole,
+ * up to 1e-9 h): the squared distance of two rows is then h^2 times an integer. Null when not (or when the
+ * integer squared distances would exceed 2^22).
+ */
+function latticeCodes(m: Matrix): { codes: Int32Array; h: number; maxQ: number } | null {
+  const { rows: n, cols: d } = m;
+  if (n === 0) return null;
+  const col = new Float64Array(n);
+  const steps: number[] = [];
+  const origins: number[] = [];
+  for (let k = 0; k < d; k++) {
+    for (let i = 0; i < n; i++) col[i] = m.data[i * d + k]!;
+    col.sort();
+    let step = Infinity;
+    let distinct = 1;
+    for (let i = 1; i < n; i++) {
+      const g = col[i]! - col[i - 1]!;
+      if (g > 0) {
+        distinct++;
+        if (g < step) step = g;
+      }
+    }
+    if (distinct > 4096) return null;
+    steps.push(step);
+    origins.push(col[0]!);
+  }
+  const finite = steps.filter((s) => Number.isFinite(s));
+  const h = finite.length ? Math.min(...finite) : 1;
+  const codes = new Int32Array(n * d);
+  let maxQ = 0;
+  for (let k = 0; k < d; k++) {
+    let top = 0;
+    for (let i = 0; i < n; i++) {
+      const x = (m.data[i * d + k]! - origins[k]!) / h;
+      const c = Math.round(x);
+      if (Math.abs(x - c) > 1e-9 * Math.max(1, Math.abs(x))) return null;
+      codes[i * d + k] = c;
+      if (c > top) top = c;
+    }
+    maxQ += top * top;
+  }
+  if (maxQ > 1 << 22) return null;
+  return { codes, h, maxQ };
+}
+
+/**
+ * D_s' K_s D_s for every signed measure D_s on lattice points: the squared distance of a pair is h^2 q with q a
+ * whole number, so each measure's kernel is a table of exp(-h^2 q / (2 sigma_s^2)); measures go four at a time.
+ */
+function latticeMmd2(lat: { codes: Int32Array; h: number; maxQ: number }, D: Float64Array[], sigmas: number[]): number[] {
+  const out: number[] = [];
+  for (let s0 = 0; s0 < D.length; s0 += 4) {
+    const group = [0, 1, 2, 3].map((t) => Math.min(s0 + t, D.length - 1));
+    const r = latticeQuad4(
+      lat,
+      group.map((s) => D[s]!),
+      group.map((s) => sigmas[s]!),
+    );
+    for (let t = 0; t < 4 && s0 + t < D.length; t++) out.push(r[t]!);
+  }
+  return out;
+}
+
+function latticeQuad4(lat: { codes: Int32Array; h: number; maxQ: number }, D: Float64Array[], sigmas: number[]): number[] {
+  const { codes, h, maxQ } = lat;
+  const u = D[0]!.length;
+  const d = codes.length / u;
+  const tables = sigmas.map((sg) => {
+    const c = (h * h) / (2 * sg * sg);
+    return Float64Array.from({ length: maxQ + 1 }, (_, q) => Math.exp(-c * q));
+  });
+  const [T0, T1, T2, T3] = tables as [Float64Array, Float64Array, Float64Array, Float64Array];
+  const Dt = new Float64Array(u * 4);
+  for (let i = 0; i < u; i++) for (let s = 0; s < 4; s++) Dt[i * 4 + s] = D[s]![i]!;
+  const dd = new Int32Array(d);
+  let a0 = 0;
+  let a1 = 0;
+  let a2 = 0;
+  let a3 = 0;
+  for (let i = 0; i < u; i++) {
+    const o = i * d;
+    for (let k = 0; k < d; k++) dd[k] = codes[o + k]!;
+    let r0 = 0;
+    let r1 = 0;
+    let r2 = 0;
+    let r3 = 0;
+    for (let j = i + 1; j < u; j++) {
+      const p = j * d;
+      let q = 0;
+      for (let k = 0; k < d; k++) {
+        const t = dd[k]! - codes[p + k]!;
+        q += t * t;
+      }
+      const js = j * 4;
+      r0 += T0[q]! * Dt[js]!;
+      r1 += T1[q]! * Dt[js + 1]!;
+      r2 += T2[q]! * Dt[js + 2]!;
+      r3 += T3[q]! * Dt[js + 3]!;
+    }
+    const is = i * 4;
+    a0 += Dt[is]! * (2 * r0 + Dt[is]!);
+    a1 += Dt[is + 1]! * (2 * r1 + Dt[is + 1]!);
+    a2 += Dt[is + 2]! * (2 * r2 + Dt[is + 2]!);
+    a3 += Dt[is + 3]! * (2 * r3 + Dt[is + 3]!);
+  }
+  return [a0, a1, a2, a3];
+}
+
+/** D_s' K_s D_s on arbitrary points: one squared distance per pair, one kernel value per measure. */
+function pairwiseMmd2(x: Matrix, D: Float64Array[], sigmas: number[]): number[] {
+  const S = D.length;
+  const { rows: u, cols: d } = x;
+  const gam = sigmas.map((s) => 1 / (2 * s * s));
+  const off = new Float64Array(S);
+  for (let i = 0; i < u; i++) {
+    const o = i * d;
+    for (let j = i + 1; j < u; j++) {
+      const q = sqDist(x.data, o, x.data, j * d, d);
+      for (let s = 0; s < S; s++) off[s] = off[s]! + D[s]![i]! * D[s]![j]! * Math.exp(-gam[s]! * q);
+    }
+  }
+  return D.map((v, s) => {
+    let diag = 0;
+    for (let i = 0; i < u; i++) diag += v[i]! * v[i]!;
+    return diag + 2 * off[s]!;
+  });
+}
+
+/** Seeded iid draws (by weight) of `count` rows of m: inverse CDF at sorted uniforms, then shuffled. */
+function drawRows(m: Matrix, w: Float64Array, count: number, seed: number): Matrix {
+  const rng = createRng(seed);
+  const u = new Float64Array(count);
+  for (let t = 0; t < count; t++) u[t] = rng.next();
+  u.sort();
+  const d = m.cols;
+  const out = new Float64Array(count * d);
+  let cum = w[0]!;
+  let i = 0;
+  const order = new Uint32Array(count);
+  for (let t = 0; t < count; t++) order[t] = t;
+  for (let t = count - 1; t > 0; t--) {
+    const j = rng.nextInt(t + 1);
+    const x = order[t]!;
+    order[t] = order[j]!;
+    order[j] = x;
+  }
+  for (let t = 0; t < count; t++) {
+    while (u[t]! >= cum && i < m.rows - 1) cum += w[++i]!;
+    out.set(m.data.subarray(i * d, i * d + d), order[t]! * d);
+  }
+  return { data: out, rows: count, cols: d };
+}
+
+/**
+ * Unbiased MMD^2 (U-statistic) on `count` iid draws from each weighted measure, with the delete-a-group jackknife
+ * over 20 groups (group g holds draws t = g mod 20 of both sides) for its standard error.
+ */
+function subsampleMmd(p: PreparedMetricInput, sigma: number, count: number, seed: number): MmdEstimate {
+  const x = drawRows(p.a, p.wa, count, seed + 104729);
+  const y = drawRows(p.b, p.wb, count, seed + 130363);
+  const d = p.a.cols;
+  const G = JACKKNIFE_GROUPS;
+  const gamma = 1 / (2 * sigma * sigma);
+  const xx = new Float64Array(G * G);
+  const yy = new Float64Array(G * G);
+  const xy = new Float64Array(G * G);
+  for (let i = 0; i < count; i++) {
+    const gi = (i % G) * G;
+    const o = i * d;
+    for (let j = i + 1; j < count; j++) {
+      const gj = j % G;
+      xx[gi + gj] = xx[gi + gj]! + Math.exp(-gamma * sqDist(x.data, o, x.data, j * d, d));
+      yy[gi + gj] = yy[gi + gj]! + Math.exp(-gamma * sqDist(y.data, o, y.data, j * d, d));
+    }
+    for (let j = 0; j < count; j++) xy[gi + (j % G)] = xy[gi + (j % G)]! + Math.exp(-gamma * sqDist(x.data, o, y.data, j * d, d));
+  }
+  const sizes = new Float64Array(G);
+  for (let t = 0; t < count; t++) sizes[t % G] = sizes[t % G]! + 1;
+  const total = (m: Float64Array) => m.reduce((s, v) => s + v, 0);
+  const touching = (m: Float64Array, g: number) => {
+    let s = 0;
+    for (let h = 0; h < G; h++) s += m[g * G + h]! + m[h * G + g]!;
+    return s - m[g * G + g]!;
+  };
+  const estimate = (n: number, sxx: number, syy: number, sxy: number) => (2 * sxx) / (n * (n - 1)) + (2 * syy) / (n * (n - 1)) - (2 * sxy) / (n * n);
+  const theta = estimate(count, total(xx), total(yy), total(xy));
+  const loo = new Float64Array(G);
+  for (let g = 0; g < G; g++) {
+    loo[g] = estimate(count - sizes[g]!, total(xx) - touching(xx, g), total(yy) - touching(yy, g), total(xy) - touching(xy, g));
+  }
+  const mean = loo.reduce((s, v) => s + v, 0) / G;
+  const seTheta = Math.sqrt(((G - 1) / G) * loo.reduce((s, v) => s + (v - mean) ** 2, 0));
+  const value = Math.sqrt(Math.max(theta, 0));
+  const se = value > 0 ? Math.min(seTheta / (2 * value), Math.sqrt(seTheta)) : Math.sqrt(seTheta);
+  return { value, sigma, estimator: 'unbiased estimate on subsamples', subsample: count, se };
 }
 
 /** Squared Euclidean distance between the d values at x[xo..] and y[yo..]. */
@@ -122,11 +350,6 @@ function selfKernelSum(x: Matrix, w: Float64Array, gamma: number): number {
     off += w[i]! * s;
   }
   return diag + 2 * off;
-}
-
-function exactMmd2(p: PreparedMetricInput, sigma: number): number {
-  const gamma = 1 / (2 * sigma * sigma);
-  return combineMmd2(selfKernelSum(p.a, p.wa, gamma), selfKernelSum(p.b, p.wb, gamma), kernelSum(p.a, p.wa, p.b, p.wb, gamma));
 }
 
 /**
@@ -182,34 +405,4 @@ export function mmdWithGram(g: MmdGram, aWeights: ArrayLike<number> | undefined,
   }
   const gamma = 1 / (2 * g.sigma * g.sigma);
   return Math.sqrt(combineMmd2(aa, selfKernelSum(p.b, p.wb, gamma), kernelSum(p.a, p.wa, p.b, p.wb, gamma)));
-}
-
-function binnedMmd2(p: PreparedMetricInput, sigma: number): number {
-  const d = p.a.cols;
-  const ra = columnRanges(p.a);
-  const rb = columnRanges(p.b);
-  const lo = new Float64Array(d);
-  const hi = new Float64Array(d);
-  const bw = new Float64Array(d).fill(sigma);
-  for (let k = 0; k < d; k++) {
-    lo[k] = Math.min(ra.min[k]!, rb.min[k]!);
-    hi[k] = Math.max(ra.max[k]!, rb.max[k]!);
-  }
-  const grid = chooseGrid(lo, hi, bw, 1 << 20, 0.25);
-  const D = binPoints(grid, p.a, p.wa);
-  const B = binPoints(grid, p.b, p.wb);
-  for (let i = 0; i < D.length; i++) D[i] = D[i]! - B[i]!;
-  // Linear binning smears each measure by about spacing^2 / 6 per axis, so both sides together add spacing^2 / 3:
-  // convolve with the narrower sigma_c^2 = sigma^2 - spacing^2 / 3 and rescale the amplitude by sigma / sigma_c.
-  const sdc = new Float64Array(d);
-  let amp = 1;
-  for (let k = 0; k < d; k++) {
-    const h = grid.spacing[k]!;
-    sdc[k] = Math.sqrt(Math.max(sigma * sigma - (h * h) / 3, 0.25 * sigma * sigma));
-    amp *= sigma / sdc[k]!;
-  }
-  const KD = convolveGrid(grid, D, sdc, { truncate: 6, normalised: false });
-  let s = 0;
-  for (let i = 0; i < D.length; i++) s += D[i]! * KD[i]!;
-  return amp * s;
 }

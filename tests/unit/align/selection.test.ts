@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { selectionMethods, selectMultinomial, selectSystematic, selectTopFraction, selectWithoutReplacement } from '@/lib/align';
-import { AlignInputError, createRng } from '@/lib/numeric';
+import { AlignInputError, createRng, matrixFromRows, sumByIndex, uniqueRows, type Matrix } from '@/lib/numeric';
+import { hilbertOrder } from '@/lib/align/selectSystematic';
 
 describe('selection methods', () => {
   const weights = Float64Array.from({ length: 50 }, (_, i) => (i % 5) + 0.5);
@@ -33,5 +34,80 @@ describe('selection methods', () => {
   });
   it('asking for more distinct personas than have weight is a named error', () => {
     expect(() => selectWithoutReplacement({ weights: [1, 0], size: 2, rng: createRng(1) })).toThrow(AlignInputError);
+  });
+});
+
+describe('systematic draws along a Hilbert curve', () => {
+  it('hilbertOrder visits a 4 x 4 grid by unit steps and is a permutation', () => {
+    const pts: number[][] = [];
+    for (let x = 0; x < 4; x++) for (let y = 0; y < 4; y++) pts.push([x, y]);
+    const o = hilbertOrder(matrixFromRows(pts));
+    expect(Array.from(o).sort((a, b) => a - b)).toEqual(pts.map((_, i) => i));
+    for (let t = 1; t < o.length; t++) {
+      const [a, b] = [pts[o[t - 1]!]!, pts[o[t]!]!];
+      expect(Math.abs(a[0]! - b[0]!) + Math.abs(a[1]! - b[1]!)).toBe(1);
+    }
+    expect(Array.from(hilbertOrder(matrixFromRows([[0, 0], [1, 1], [0, 1], [1, 0]])))).toEqual([0, 2, 1, 3]);
+  });
+  it('with points, each persona is still drawn floor(k p) or ceil(k p) times', () => {
+    const r = createRng(3);
+    const n = 500;
+    const points: Matrix = { data: Float64Array.from({ length: n * 5 }, () => 1 + 4 * r.next()), rows: n, cols: 5 };
+    const weights = Float64Array.from({ length: n }, () => r.next() ** 3);
+    const total = weights.reduce((s, w) => s + w, 0);
+    for (const seed of [1, 2, 3]) {
+      const k = 137;
+      const sel = selectSystematic({ weights, size: k, rng: createRng(seed), points }).indices;
+      const counts = new Float64Array(n);
+      for (const i of sel) counts[i] = counts[i]! + 1;
+      for (let i = 0; i < n; i++) {
+        const e = (k * weights[i]!) / total;
+        expect(counts[i]).toBeGreaterThanOrEqual(Math.floor(e) - 1e-9);
+        expect(counts[i]).toBeLessThanOrEqual(Math.ceil(e) + 1e-9);
+      }
+    }
+  });
+  it('the curve order stratifies: the k-set mean is closer to the weighted mean than in pool order (median over seeds)', () => {
+    const r = createRng(4);
+    const n = 20_000;
+    const points: Matrix = { data: Float64Array.from({ length: n * 5 }, () => 1 + 4 * r.next()), rows: n, cols: 5 };
+    const weights = Float64Array.from({ length: n }, (_, i) => Math.exp(points.data[i * 5]! - points.data[i * 5 + 3]!));
+    const total = weights.reduce((s, w) => s + w, 0);
+    const target = [0, 1, 2, 3, 4].map((k) => weights.reduce((s, w, i) => s + w * points.data[i * 5 + k]!, 0) / total);
+    const err = (sel: Uint32Array) => Math.hypot(...target.map((m, k) => Array.from(sel).reduce((s, i) => s + points.data[i * 5 + k]!, 0) / sel.length - m));
+    const curve: number[] = [];
+    const plain: number[] = [];
+    for (let seed = 0; seed < 9; seed++) {
+      curve.push(err(selectSystematic({ weights, size: 300, rng: createRng(seed), points }).indices));
+      plain.push(err(selectSystematic({ weights, size: 300, rng: createRng(seed) }).indices));
+    }
+    curve.sort((a, b) => a - b);
+    plain.sort((a, b) => a - b);
+    expect(curve[4]!).toBeLessThan(0.5 * plain[4]!);
+  });
+});
+
+describe('uniqueRows', () => {
+  it('numbers distinct rows across matrices, treats -0 as 0, and sums weights by row', () => {
+    const a = matrixFromRows([[1, 2], [3, 4], [1, 2], [0, 5]]);
+    const b = matrixFromRows([[3, 4], [-0, 5], [7, 7]]);
+    const u = uniqueRows([a, b]);
+    expect(u.rows.rows).toBe(4);
+    expect(Array.from(u.index[0]!)).toEqual([0, 1, 0, 2]);
+    expect(Array.from(u.index[1]!)).toEqual([1, 2, 3]);
+    expect(Array.from(sumByIndex(u.index[0]!, 4, [0.5, 1, 2, 3]))).toEqual([2.5, 1, 3, 0]);
+    expect(Array.from(sumByIndex(u.index[1]!, 4))).toEqual([0, 1, 1, 1]);
+  });
+  it('is exact on many rows with hash collisions forced by growth', () => {
+    const r = createRng(5);
+    const m: Matrix = { data: Float64Array.from({ length: 3 * 50_000 }, () => r.nextInt(12)), rows: 50_000, cols: 3 };
+    const u = uniqueRows([m]);
+    const keys = new Set<string>();
+    for (let i = 0; i < m.rows; i++) keys.add(`${m.data[i * 3]},${m.data[i * 3 + 1]},${m.data[i * 3 + 2]}`);
+    expect(u.rows.rows).toBe(keys.size);
+    for (let i = 0; i < m.rows; i += 97) {
+      const j = u.index[0]![i]!;
+      expect(Array.from(u.rows.data.subarray(j * 3, j * 3 + 3))).toEqual(Array.from(m.data.subarray(i * 3, i * 3 + 3)));
+    }
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { amw, asmd, cdfWalk, energyDistance, frechetDistance, ksStatistic, maeCorr, metricRegistry, mmd, paperMetrics, slicedWasserstein, wasserstein1d, type MetricName } from '@/lib/stats';
+import { amw, asmd, cdfWalk, energyDistance, frechetDistance, ksStatistic, maeCorr, metricRegistry, mmd, mmdBatch, paperMetrics, paperMetricsBatchDetailed, slicedWasserstein, wasserstein1d, type MetricName } from '@/lib/stats';
 import { createRng, matrixFromRows, type Matrix } from '@/lib/numeric';
 import { mat, ref } from '../../support/fixtures';
 
@@ -78,15 +78,42 @@ describe('invariants', () => {
     expect(s1.value).toBe(slicedWasserstein({ a: A, b: B, seed: 3 }).value);
     expect(s1.parameters).toEqual({ projections: 100, seed: 3 });
   });
-  it('binned MMD (large-sample path) agrees with the exact V-statistic within 1%', () => {
+  it('MMD above the exact budget is an unbiased subsample estimate whose stated SE covers the exact value', () => {
     const r = createRng(8);
-    const n = 1500;
+    const n = 600;
     const a: Matrix = { data: Float64Array.from({ length: 5 * n }, () => 3 + 0.7 * r.normal()), rows: n, cols: 5 };
     const b: Matrix = { data: Float64Array.from({ length: 5 * n }, (_, i) => 3.2 + (i % 5 === 0 ? 0.3 : 0) + 0.8 * r.normal()), rows: n, cols: 5 };
     const exact = mmd({ a, b, exactLimit: Infinity });
-    const binned = mmd({ a, b, exactLimit: 0 });
-    expect(binned.parameters.estimator).toBe('binned V-statistic');
-    expect(Math.abs(binned.value - exact.value) / exact.value).toBeLessThan(0.01);
+    expect(exact.parameters.estimator).toBe('exact V-statistic');
+    const est = mmd({ a, b, exactLimit: 0 });
+    expect(est.parameters.estimator).toBe('unbiased estimate on subsamples');
+    expect(est.parameters.subsample).toBe(5000);
+    expect(Math.abs(est.value - exact.value)).toBeLessThan(3 * (est.parameters.se as number));
+    // Coverage over 20 seeds of a smaller subsample: |estimate - exact| < 2 SE in most of them.
+    let covered = 0;
+    for (let seed = 0; seed < 20; seed++) {
+      const e = mmdBatch([{ a }], b, undefined, { seed, exactLimit: 0, subsample: 300, mmdBandwidth: exact.parameters.sigma as number })[0]!;
+      expect(e.se).toBeGreaterThan(0);
+      if (Math.abs(e.value - exact.value) < 2 * e.se!) covered++;
+    }
+    expect(covered).toBeGreaterThanOrEqual(15);
+  });
+  it('exact MMD: the lattice path and the pairwise path agree, duplicates change nothing', () => {
+    const r = createRng(9);
+    const rows = (n: number, shift: number) => Float64Array.from({ length: 5 * n }, () => Math.min(5, Math.max(1, Math.round(10 * (3 + shift + 0.8 * r.normal())) / 10)));
+    const a: Matrix = { data: rows(300, 0), rows: 300, cols: 5 };
+    const b: Matrix = { data: rows(400, 0.2), rows: 400, cols: 5 };
+    const w = Float64Array.from({ length: 300 }, () => 0.2 + r.next());
+    const lattice = mmd({ a, b, aWeights: w, mmdBandwidth: 1.1 }).value;
+    // One value off the lattice forces the pairwise path (a different input: compare with the same perturbation).
+    const a2: Matrix = { ...a, data: a.data.map((v, i) => (i === 0 ? v + 1e-7 : v)) };
+    const pairwise = mmd({ a: a2, b, aWeights: w, mmdBandwidth: 1.1 }).value;
+    expect(lattice).toBeCloseTo(pairwise, 6);
+    // Repeating every row of a (doubling, weights halved) is the same measure.
+    const dup: Matrix = { data: Float64Array.from([...a.data, ...a.data]), rows: 600, cols: 5 };
+    const wd = Float64Array.from([...w, ...w]);
+    expect(mmd({ a: dup, b, aWeights: wd, mmdBandwidth: 1.1 }).value).toBeCloseTo(lattice, 12);
+    expect(mmd({ a, b: a, aWeights: w, bWeights: w }).value).toBe(0);
   });
   it('paperMetrics returns the five headline numbers', () => {
     expect(Object.keys(paperMetrics({ a: A, b: B }))).toEqual(['amw', 'fd', 'sw', 'mmd', 'maecorr']);
@@ -107,5 +134,30 @@ describe('batched metrics', () => {
       const single = paperMetrics({ ...it, b: B, seed: 2, projections: 20 });
       for (const key of Object.keys(single) as (keyof typeof single)[]) expect(batch[k]![key]).toBeCloseTo(single[key], 12);
     });
+  });
+});
+
+describe('questionnaire-like scores (0.1 lattice, repeated rows, both sides weighted) against scipy / POT', () => {
+  const LM = ref.lattice_metrics;
+  const LA = mat(LM.A, LM.na, LM.d);
+  const LB = mat(LM.B, LM.nb, LM.d);
+  it('the batch measured on distinct rows matches the definitions; MMD exact on the lattice path', () => {
+    const { metrics, estimation } = paperMetricsBatchDetailed([{ a: LA, aWeights: LM.wa }], LB, LM.wb, { seed: 0, projections: 12 });
+    const m = metrics[0]!;
+    expect(estimation[0]).toEqual({});
+    expect(m.amw).toBeCloseTo(LM.amw, 9);
+    expect(m.fd).toBeCloseTo(LM.fd, 8);
+    expect(m.maecorr).toBeCloseTo(LM.maecorr, 9);
+    expect(m.mmd).toBeCloseTo(LM.mmd, 9);
+    const sw = slicedWasserstein({ a: LA, b: LB, aWeights: LM.wa, bWeights: LM.wb, directions: Float64Array.from(LM.directions) }).value;
+    expect(sw).toBeCloseTo(LM.sw, 9);
+    expect(mmd({ a: LA, b: LB, aWeights: LM.wa, bWeights: LM.wb }).parameters.sigma as number).toBeCloseTo(LM.mmd_sigma, 9);
+    expect(mmd({ a: LA, b: LB, aWeights: LM.wa, bWeights: LM.wb, mmdBandwidth: 0.7 }).value).toBeCloseTo(LM.mmd_sigma07, 9);
+    expect(mmd({ a: LA, b: LB }).value).toBeCloseTo(LM.mmd_unweighted, 9);
+  });
+  it('the batch SW equals slicedWassersteinBatch on the rows as given (same seeded directions)', () => {
+    const { metrics } = paperMetricsBatchDetailed([{ a: LA }, { a: LA, aWeights: LM.wa }], LB, LM.wb, { seed: 4, projections: 20 });
+    expect(metrics[0]!.sw).toBeCloseTo(slicedWasserstein({ a: LA, b: LB, bWeights: LM.wb, seed: 4, projections: 20 }).value, 12);
+    expect(metrics[1]!.sw).toBeCloseTo(slicedWasserstein({ a: LA, b: LB, aWeights: LM.wa, bWeights: LM.wb, seed: 4, projections: 20 }).value, 12);
   });
 });
