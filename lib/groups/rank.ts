@@ -3,8 +3,9 @@
  * out, so tests run it on a small fixed corpus).
  *
  * - Lexical: BM25+ through MiniSearch over narrative, occupation and name, the description as the query; stop words
- *   dropped, prefix matching for terms of four letters or more, small fuzzy tolerance (typos), occupation boosted
- *   x2. "Why": the document terms that matched and the fields they matched in.
+ *   dropped, whole words only ("over" never matches "overly"; a plural "-s" is folded so "students" matches
+ *   "student"), a small fuzzy tolerance for typos in long words (one edit for 7+ letters), occupation boosted x2.
+ *   "Why": the document terms that matched and the fields they matched in.
  * - Embedding: cosine similarity between the description's embedding and each narrative's. "Why": the score and the
  *   narrative's sentence that shares the most words with the description (cheap: no extra embeddings).
  * Ties are broken by persona id so rankings are deterministic.
@@ -47,10 +48,22 @@ const STOP_WORDS = new Set(
   ),
 );
 
+/** A word as the index and the query see it: lower case, a plural "-s" folded ("teachers" -> "teacher"; "class" kept). */
+export function normalizeWord(word: string): string {
+  const t = word.toLowerCase();
+  return t.length >= 4 && t.endsWith('s') && !t.endsWith('ss') && !t.endsWith('us') && !t.endsWith('is') ? t.slice(0, -1) : t;
+}
+
 const processTerm = (term: string): string | null => {
   const t = term.toLowerCase();
-  return t.length < 2 || STOP_WORDS.has(t) ? null : t;
+  return t.length < 2 || STOP_WORDS.has(t) ? null : normalizeWord(t);
 };
+
+/** True when `word` occurs in `text` as a whole word (after the same normalisation as retrieval). */
+export function containsWholeWord(text: string, word: string): boolean {
+  const w = normalizeWord(word);
+  return (text.match(/[\p{L}\p{N}]+/gu) ?? []).some((t) => normalizeWord(t) === w);
+}
 
 /** The terms of a description as the ranker sees them. */
 export function queryTerms(text: string): string[] {
@@ -73,8 +86,8 @@ export function rankLexical(docs: RankDoc[], query: string, limit: number): Rank
   ms.addAll(docs);
   const results = ms.search(query, {
     combineWith: 'OR',
-    prefix: (term) => term.length >= 4,
-    fuzzy: (term) => (term.length >= 6 ? 0.15 : false),
+    prefix: false,
+    fuzzy: (term) => (term.length >= 7 ? 1 : false),
     boost: { occupation: 2, name: 1, narrative: 1 },
   });
   return results
@@ -114,7 +127,7 @@ export function sentences(text: string): string[] {
     .filter((s) => s.length > 0);
 }
 
-/** The sentence sharing the most (prefix-matched) words with the query; the first sentence on a tie. */
+/** The sentence sharing the most whole words with the query; the first sentence on a tie. */
 export function bestSentence(narrative: string, query: string): string {
   const q = queryTerms(query);
   const all = sentences(narrative);
@@ -122,7 +135,7 @@ export function bestSentence(narrative: string, query: string): string {
   let bestScore = 0;
   for (const s of all) {
     const words = queryTerms(s);
-    const score = q.filter((t) => words.some((w) => w === t || (t.length >= 4 && (w.startsWith(t) || t.startsWith(w)) && w.length >= 4))).length;
+    const score = q.filter((t) => words.includes(t)).length;
     if (score > bestScore) {
       bestScore = score;
       best = s;

@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { bestSentence, cosine, describeWhy, queryTerms, rankByEmbedding, rankLexical, type RankDoc } from '@/lib/groups/rank';
+import { bestSentence, containsWholeWord, cosine, describeWhy, normalizeWord, queryTerms, rankByEmbedding, rankLexical, type RankDoc } from '@/lib/groups/rank';
 
 const corpus = JSON.parse(readFileSync(path.join(process.cwd(), 'tests/fixtures/retrieval/corpus.json'), 'utf8')) as {
   docs: RankDoc[];
@@ -71,5 +71,41 @@ describe('embedding retrieval', () => {
     expect(cosine([2, 0], [5, 0])).toBeCloseTo(1, 12);
     expect(bestSentence('One. Two dogs here. Three.', 'dogs')).toBe('Two dogs here.');
     expect(bestSentence('One. Two.', 'nothing')).toBe('One.');
+  });
+});
+
+describe('whole-word matching', () => {
+  const docs: RankDoc[] = [
+    { id: 1, name: null, occupation: 'unknown', narrative: 'An overly cautious accountant who plans everything.' },
+    { id: 2, name: null, occupation: 'unknown', narrative: 'A retired nurse, well over 60, who gardens.' },
+    { id: 3, name: null, occupation: 'teacher', narrative: 'Teaches history to students in Lyon.' },
+    { id: 4, name: null, occupation: 'unknown', narrative: 'Overseas student who moved over the summer.' },
+  ];
+
+  it('"over" matches the word over, never overly or overseas', () => {
+    const hits = rankLexical(docs, 'over', 10);
+    expect(hits.map((h) => h.id).sort()).toEqual([2, 4]);
+    for (const h of hits) expect(h.why.method === 'bm25' && h.why.terms.map((t) => t.term)).toEqual(['over']);
+  });
+
+  it('folds plurals but not prefixes', () => {
+    expect(rankLexical(docs, 'student', 10).map((h) => h.id).sort()).toEqual([3, 4]);
+    expect(rankLexical(docs, 'teachers', 10).map((h) => h.id)).toEqual([3]);
+    expect(rankLexical(docs, 'retire', 10)).toEqual([]);
+    expect(normalizeWord('Students')).toBe('student');
+    expect(normalizeWord('class')).toBe('class');
+    expect(normalizeWord('bus')).toBe('bus');
+  });
+
+  it('tolerates one typo in long words only', () => {
+    expect(rankLexical(docs, 'accountnt', 10).map((h) => h.id)).toEqual([1]);
+    expect(rankLexical(docs, 'nurs', 10)).toEqual([]);
+  });
+
+  it('picks the sentence by whole words and tests words in text', () => {
+    expect(bestSentence('He is overly busy. She is over there.', 'over')).toBe('She is over there.');
+    expect(containsWholeWord('An overly long day', 'over')).toBe(false);
+    expect(containsWholeWord('Over the hills', 'over')).toBe(true);
+    expect(containsWholeWord('Two students', 'student')).toBe(true);
   });
 });
