@@ -185,3 +185,12 @@ export function getLatestGroupRun({ db, groupId }: { db: Db; groupId: number }) 
 export function listPersonaSourceRows({ db }: { db: Db }) {
   return db.all<{ id: string; name: string }>(sql`SELECT DISTINCT s.id AS id, s.name AS name FROM sources s JOIN personas p ON p.source_id = s.id ORDER BY s.id`);
 }
+
+/** Demographics of the retrieval candidates (non-rejected personas that are not group revisions), in id order. */
+export function listCandidateDemographics({ db }: { db: Db }) {
+  return db.all<{ ageBand: string; gender: string; country: string; sourceId: string; occupation: string }>(sql`
+    SELECT p.age_band AS ageBand, p.gender AS gender, p.country AS country, p.source_id AS sourceId, p.occupation AS occupation
+    FROM personas p
+    WHERE p.status <> 'rejected' AND json_extract(p.metadata, '$.groupRevision') IS NULL
+    ORDER BY p.id`);
+}

@@ -104,3 +104,27 @@ export function getTargetByName({ db, name }: { db: Db; name: string }) {
 export function getTargetById({ db, id }: { db: Db; id: number }) {
   return db.select().from(targets).where(eq(targets.id, id)).get();
 }
+
+/** Every respondent of a reference set with country, age, gender and trait scores (1-5), in row order (the group builder's data). */
+export function listReferenceDemographics({ db, referenceSetId }: { db: Db; referenceSetId: string }) {
+  return db
+    .select({
+      country: referenceRespondents.country,
+      age: referenceRespondents.age,
+      gender: referenceRespondents.gender,
+      E: referenceRespondents.E,
+      A: referenceRespondents.A,
+      C: referenceRespondents.C,
+      N: referenceRespondents.N,
+      O: referenceRespondents.O,
+    })
+    .from(referenceRespondents)
+    .where(eq(referenceRespondents.referenceSetId, referenceSetId))
+    .orderBy(asc(referenceRespondents.row))
+    .all();
+}
+
+/** Every row of one norms table (e.g. mccrae-terracciano-2005), by group and scale. */
+export function listNormTable({ db, table }: { db: Db; table: string }) {
+  return db.select().from(norms).where(eq(norms.table, table)).orderBy(asc(norms.group), asc(norms.scale)).all();
+}
