@@ -115,6 +115,15 @@ export const personas = sqliteTable(
       .default('unknown'),
     country: text('country').notNull().default('unknown'),
     occupation: text('occupation').notNull().default('unknown'),
+    /**
+     * How each demographic value was obtained: 'given' (the source's structured data), 'stated' / 'inferred' (read
+     * from the narrative by lib/personas/extractDemographics.ts) or 'unknown', with the phrase it was read from; null
+     * for rows written before the extraction existed (filled in by `prepare`).
+     */
+    demographicsOrigin: text('demographics_origin', { mode: 'json' }).$type<{
+      origin: Record<'age' | 'gender' | 'country' | 'occupation', 'given' | 'stated' | 'inferred' | 'unknown'>;
+      evidence: Partial<Record<'age' | 'gender' | 'country' | 'occupation', string>>;
+    }>(),
     model: text('model'),
     promptVersion: text('prompt_version'),
     status: text('status', { enum: personaStatuses }).notNull().default('draft'),

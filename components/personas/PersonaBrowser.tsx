@@ -1,6 +1,6 @@
 'use client';
 
-import { useInfiniteQuery } from '@tanstack/react-query';
+import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import Link from 'next/link';
 import { usePathname, useRouter, useSearchParams } from 'next/navigation';
@@ -24,6 +24,28 @@ export interface Facets {
   genders: { value: string; n: number }[];
   countries: { value: string; n: number }[];
   run: { id: number; name: string; createdAt: string } | null;
+  /** Per demographic field, personas by how the value was obtained (given / stated / inferred / unknown). */
+  demographics: Record<'age' | 'gender' | 'country' | 'occupation', Record<string, number>>;
+}
+
+/** "age 64% known (given 13%, stated 12%, inferred 39%)" for each field. */
+function DemographicsCoverage({ coverage }: { coverage: Facets['demographics'] }) {
+  return (
+    <div className="text-xs text-slate-600" data-testid="demographics-coverage">
+      <p className="font-semibold uppercase tracking-wide">Demographics known</p>
+      {(['age', 'gender', 'country', 'occupation'] as const).map((f) => {
+        const c = coverage[f];
+        const total = Object.values(c).reduce((a, n) => a + n, 0) || 1;
+        const known = (c.given ?? 0) + (c.stated ?? 0) + (c.inferred ?? 0);
+        const pct = (n: number) => `${Math.round((100 * n) / total)}%`;
+        return (
+          <p key={f} title="given: the source's own field; stated: the narrative says it; inferred: pronouns, a decade, a demonym or a place">
+            {f}: {pct(known)} known ({['given', 'stated', 'inferred'].map((o) => `${o} ${pct(c[o] ?? 0)}`).join(', ')})
+          </p>
+        );
+      })}
+    </div>
+  );
 }
 
 interface Page {
@@ -129,6 +151,21 @@ export function PersonaBrowser({ facets, reasonCodes, reviewer }: { facets: Face
     getNextPageParam: (last) => last.nextOffset ?? undefined,
   });
 
+  // Facet counts follow the rest of the filter; the values offered stay those of the whole set.
+  const filtered = useQuery({
+    queryKey: ['persona-facets', qs],
+    queryFn: async ({ signal }): Promise<Facets> => {
+      const res = await fetch(`/api/personas/facets?${qs}`, { signal });
+      const body = await res.json();
+      if (!res.ok) throw new Error(body.error?.message ?? 'Could not count the filter values');
+      return body as Facets;
+    },
+    enabled: qs !== '',
+    placeholderData: (prev) => prev,
+  });
+  const counts = qs === '' ? facets : (filtered.data ?? facets);
+  const countOf = (list: { value: string; n: number }[], value: string) => list.find((x) => x.value === value)?.n ?? 0;
+
   const rows = useMemo(() => query.data?.pages.flatMap((p) => p.rows) ?? [], [query.data]);
   const total = query.data?.pages[0]?.total ?? null;
   const run = query.data?.pages[0]?.run ?? facets.run;
@@ -183,11 +220,11 @@ export function PersonaBrowser({ facets, reasonCodes, reviewer }: { facets: Face
           <span className="mt-0.5 block text-xs text-slate-500">Full-text over narrative, name and occupation; every word must occur (prefixes match).</span>
         </label>
         <CheckGroup legend="Status" name="status" options={PERSONA_STATUSES.map((s) => ({ value: s, label: s }))} selected={filter.status} onChange={(v) => setFilter({ ...filter, status: v as PersonaListQuery['status'] })} />
-        <CheckGroup legend="Source" name="source" options={facets.sources.map((s) => ({ value: s.id, label: s.name, n: s.n }))} selected={filter.source} onChange={(v) => setFilter({ ...filter, source: v })} />
+        <CheckGroup legend="Source" name="source" options={facets.sources.map((s) => ({ value: s.id, label: s.name, n: counts.sources.find((x) => x.id === s.id)?.n ?? 0 }))} selected={filter.source} onChange={(v) => setFilter({ ...filter, source: v })} />
         <CheckGroup
           legend="Quality flags"
           name="flag"
-          options={[...facets.flags.map((f) => ({ value: f.code, label: f.code, n: f.n })), { value: 'none', label: 'no flags' }]}
+          options={[...facets.flags.map((f) => ({ value: f.code, label: f.code, n: counts.flags.find((x) => x.code === f.code)?.n ?? 0 })), { value: 'none', label: 'no flags' }]}
           selected={filter.flag}
           onChange={(v) => setFilter({ ...filter, flag: v })}
         />
@@ -198,10 +235,11 @@ export function PersonaBrowser({ facets, reasonCodes, reviewer }: { facets: Face
             <RangeInputs key={t} label={`${t} ${TRAIT_NAMES[t]!.slice(0, 5)}.`} minKey={`${t}min` as keyof Filter} maxKey={`${t}max` as keyof Filter} filter={filter} set={setFilter} min={1} max={5} step={0.1} title={`${TRAIT_NAMES[t]} on the common 1-5 scale`} />
           ))}
         </fieldset>
-        <CheckGroup legend="Age band" name="ageBand" options={facets.ageBands.map((a) => ({ value: a.value, label: a.value, n: a.n }))} selected={filter.ageBand} onChange={(v) => setFilter({ ...filter, ageBand: v })} />
-        <CheckGroup legend="Gender" name="gender" options={facets.genders.map((a) => ({ value: a.value, label: a.value, n: a.n }))} selected={filter.gender} onChange={(v) => setFilter({ ...filter, gender: v as PersonaListQuery['gender'] })} />
+        <CheckGroup legend="Age band" name="ageBand" options={facets.ageBands.map((a) => ({ value: a.value, label: a.value, n: countOf(counts.ageBands, a.value) }))} selected={filter.ageBand} onChange={(v) => setFilter({ ...filter, ageBand: v })} />
+        <CheckGroup legend="Gender" name="gender" options={facets.genders.map((a) => ({ value: a.value, label: a.value, n: countOf(counts.genders, a.value) }))} selected={filter.gender} onChange={(v) => setFilter({ ...filter, gender: v as PersonaListQuery['gender'] })} />
+        <DemographicsCoverage coverage={facets.demographics} />
         {facets.countries.length > 1 && (
-          <CheckGroup legend="Country" name="country" options={facets.countries.slice(0, 12).map((a) => ({ value: a.value, label: a.value, n: a.n }))} selected={filter.country} onChange={(v) => setFilter({ ...filter, country: v })} />
+          <CheckGroup legend="Country" name="country" options={facets.countries.slice(0, 12).map((a) => ({ value: a.value, label: a.value, n: countOf(counts.countries, a.value) }))} selected={filter.country} onChange={(v) => setFilter({ ...filter, country: v })} />
         )}
         <fieldset className="space-y-1">
           <legend className="mb-1 text-xs font-semibold uppercase tracking-wide text-slate-600">Current alignment run</legend>

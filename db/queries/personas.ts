@@ -4,7 +4,7 @@
  */
 import { sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../client';
-import type { PersonaFlag, PersonaStatus, QualityScore } from '../schema';
+import type { Persona, PersonaFlag, PersonaStatus, QualityScore } from '../schema';
 import type { PersonaFilter, PersonaSort } from '../../lib/personas/schema';
 import { preferredScoresOn } from './pool';
 
@@ -267,18 +267,39 @@ export function listPersonaIds({ db, filter, runId = null, extras }: { db: Pick<
     .map((r) => r.id);
 }
 
-/** Values for the filter form: sources, flag codes, age bands, genders and countries present, with counts. */
-export function getPersonaFacets({ db }: { db: Db }) {
+/**
+ * Values for the filter form: sources, flag codes, age bands, genders and countries present, with counts. With a
+ * filter, each facet's counts follow every other part of the filter (not its own, so the user sees what another
+ * choice of that facet would give): "PersonaLLM + 35-49" counts age bands among PersonaLLM's personas.
+ */
+export function getPersonaFacets({ db, filter = {}, runId = null }: { db: Db; filter?: PersonaFilter; runId?: number | null }) {
+  /** The CTEs, FROM clause and WHERE of the filter without one facet's own part. */
+  const scope = (without: keyof PersonaFilter) => {
+    const f: PersonaFilter = { ...filter, [without]: undefined };
+    const withRun = needsRun(f);
+    const withScores = (['E', 'A', 'C', 'N', 'O'] as const).some((t) => f[`${t}min`] !== undefined || f[`${t}max`] !== undefined);
+    return { ctes: withRun ? runCtes(runId) : sql``, from: fromClause(withRun, withScores), where: filterWhere(f) };
+  };
+  const facet = <T>(without: keyof PersonaFilter, select: SQL, group: SQL, order: SQL) => {
+    const q = scope(without);
+    return db.all<T>(sql`${q.ctes} SELECT ${select} ${q.from} WHERE ${q.where} GROUP BY ${group} ORDER BY ${order}`);
+  };
   return {
-    sources: db.all<{ id: string; name: string; n: number }>(sql`
-      SELECT s.id AS id, s.name AS name, count(p.id) AS n FROM sources s JOIN personas p ON p.source_id = s.id
-      GROUP BY s.id ORDER BY s.name`),
-    flags: db.all<{ code: string; n: number }>(sql`
-      SELECT json_extract(f.value, '$.code') AS code, count(DISTINCT p.id) AS n FROM personas p, json_each(p.flags) f
-      GROUP BY 1 ORDER BY 1`),
-    ageBands: db.all<{ value: string; n: number }>(sql`SELECT age_band AS value, count(*) AS n FROM personas GROUP BY 1 ORDER BY 1`),
-    genders: db.all<{ value: string; n: number }>(sql`SELECT gender AS value, count(*) AS n FROM personas GROUP BY 1 ORDER BY 1`),
-    countries: db.all<{ value: string; n: number }>(sql`SELECT country AS value, count(*) AS n FROM personas GROUP BY 1 ORDER BY 2 DESC LIMIT 100`),
+    sources: facet<{ id: string; name: string; n: number }>(
+      'source',
+      sql`p.source_id AS id, (SELECT s.name FROM sources s WHERE s.id = p.source_id) AS name, count(*) AS n`,
+      sql`p.source_id`,
+      sql`2`,
+    ),
+    flags: (() => {
+      const q = scope('flag');
+      return db.all<{ code: string; n: number }>(sql`${q.ctes}
+        SELECT json_extract(fl.value, '$.code') AS code, count(DISTINCT p.id) AS n ${q.from}, json_each(p.flags) fl
+        WHERE ${q.where} GROUP BY 1 ORDER BY 1`);
+    })(),
+    ageBands: facet<{ value: string; n: number }>('ageBand', sql`p.age_band AS value, count(*) AS n`, sql`1`, sql`1`),
+    genders: facet<{ value: string; n: number }>('gender', sql`p.gender AS value, count(*) AS n`, sql`1`, sql`1`),
+    countries: facet<{ value: string; n: number }>('country', sql`p.country AS value, count(*) AS n`, sql`1`, sql`2 DESC, 1 LIMIT 100`),
   };
 }
 
@@ -308,6 +329,8 @@ export interface PersonaRow {
   duplicateOfId: number | null;
   minCriticScore: number | null;
   metadata: Record<string, unknown> | null;
+  /** How each demographic value was obtained, with the phrase it was read from (null: not recorded yet). */
+  demographicsOrigin: Persona['demographicsOrigin'];
   createdAt: string;
   updatedAt: string;
 }
@@ -319,7 +342,7 @@ export function getPersonaById({ db, id }: { db: Db; id: number }): PersonaRow |
       p.age_band AS ageBand, p.gender AS gender, p.country AS country, p.occupation AS occupation, p.model AS model,
       p.prompt_version AS promptVersion, p.status AS status, p.quality_scores AS qualityScores, p.flags AS flags,
       p.duplicate_of_id AS duplicateOfId, p.min_critic_score AS minCriticScore, p.metadata AS metadata,
-      p.created_at AS createdAt, p.updated_at AS updatedAt
+      p.demographics_origin AS demographicsOrigin, p.created_at AS createdAt, p.updated_at AS updatedAt
     FROM personas p JOIN sources s ON s.id = p.source_id WHERE p.id = ${id}`);
   if (!r) return null;
   const json = <T>(v: unknown): T | null => (typeof v === 'string' ? (JSON.parse(v) as T) : null);
@@ -328,6 +351,7 @@ export function getPersonaById({ db, id }: { db: Db; id: number }): PersonaRow |
     qualityScores: json<Record<string, QualityScore>>(r.qualityScores),
     flags: json<PersonaFlag[]>(r.flags) ?? [],
     metadata: json<Record<string, unknown>>(r.metadata),
+    demographicsOrigin: json<PersonaRow['demographicsOrigin']>(r.demographicsOrigin),
   };
 }
 
@@ -436,4 +460,51 @@ export function listDescendantIds({ db, id }: { db: Db; id: number }): number[] 
       )
       SELECT id FROM tree WHERE depth > 0 ORDER BY depth, id LIMIT 200`)
     .map((r) => r.id);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Demographics and how they were obtained
+
+export interface PersonaDemographicsInput {
+  id: number;
+  narrative: string;
+  age: number | null;
+  ageBand: string;
+  gender: string;
+  country: string;
+  occupation: string;
+}
+
+/** Personas whose demographics' origin was never recorded (written before it was), oldest first. */
+export function listPersonasWithoutDemographicsOrigin({ db, limit }: { db: Db; limit: number }): PersonaDemographicsInput[] {
+  return db.all<PersonaDemographicsInput>(sql`
+    SELECT id, narrative, age, age_band AS ageBand, gender, country, occupation FROM personas
+    WHERE demographics_origin IS NULL ORDER BY id LIMIT ${limit}`);
+}
+
+/** Writes demographics and their origin for many personas in one transaction. */
+export function updatePersonaDemographics({
+  db,
+  rows,
+}: {
+  db: Db;
+  rows: { id: number; age: number | null; ageBand: string; gender: string; country: string; occupation: string; demographicsOrigin: unknown }[];
+}): void {
+  db.transaction((tx) => {
+    for (const r of rows) {
+      tx.run(sql`UPDATE personas SET age = ${r.age}, age_band = ${r.ageBand}, gender = ${r.gender}, country = ${r.country},
+        occupation = ${r.occupation}, demographics_origin = ${JSON.stringify(r.demographicsOrigin)} WHERE id = ${r.id}`);
+    }
+  });
+}
+
+/** Per demographic field, how many personas have a value given by their source, stated or inferred from the text, or none. */
+export function demographicsCoverage({ db }: { db: Db }): Record<'age' | 'gender' | 'country' | 'occupation', Record<string, number>> {
+  const out = { age: {}, gender: {}, country: {}, occupation: {} } as Record<'age' | 'gender' | 'country' | 'occupation', Record<string, number>>;
+  for (const f of ['age', 'gender', 'country', 'occupation'] as const) {
+    const rows = db.all<{ origin: string | null; n: number }>(sql`
+      SELECT json_extract(demographics_origin, ${`$.origin.${f}`}) AS origin, count(*) AS n FROM personas GROUP BY 1`);
+    for (const r of rows) out[f][r.origin ?? 'unrecorded'] = r.n;
+  }
+  return out;
 }

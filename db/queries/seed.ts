@@ -117,6 +117,7 @@ export function seedDemoWorkspace({ db, workspace, version }: { db: Db; workspac
           gender: p.gender,
           country: p.country,
           occupation: p.occupation,
+          demographicsOrigin: p.demographicsOrigin ?? null,
           model: p.model,
           status: p.status,
           flags,

@@ -2,6 +2,7 @@
  * The embedded demo workspace: reads the shipped data files (db/seed-data, see its SOURCES.md) and turns them into
  * the rows that db/queries/seed.ts stores. Nothing here touches the database.
  */
+import { personaDemographics, type PersonaDemographics } from '../personas/extractDemographics';
 import { scoreCommon, scoreTraits, type InstrumentKey } from '../instruments/score';
 import { TRAITS, traitCode, type Trait, type TraitVector } from '../instruments/traits';
 import { DemoDataError, intField, numField, readCsv, readJson, readJsonl } from './files';
@@ -49,6 +50,8 @@ export interface DemoPersona {
   model: string | null;
   status: 'draft' | 'measured' | 'flagged';
   flags: { code: string; reason: string }[];
+  /** How each demographic value was obtained (lib/personas/extractDemographics.ts); set by loadDemoWorkspace. */
+  demographicsOrigin?: PersonaDemographics['demographicsOrigin'];
   /** externalId (same source) of the base persona this one is a variant of. */
   duplicateOf?: string;
   metadata: Record<string, unknown>;
@@ -603,11 +606,11 @@ export function loadDemoWorkspace(): DemoWorkspace {
       respondents: loadReference(ipip),
     },
     norms: loadNorms(),
-    personas: [
-      ...loadPersonaLlm(byId.get('bfi44')!),
-      ...loadBiographies(byId.get('mini-markers-40')!),
-      ...loadSyntheticPersonaChat(),
-    ],
+    // Demographics the sources give as fields stay 'given'; the rest is read from each narrative.
+    personas: [...loadPersonaLlm(byId.get('bfi44')!), ...loadBiographies(byId.get('mini-markers-40')!), ...loadSyntheticPersonaChat()].map((p) => ({
+      ...p,
+      ...personaDemographics(p, p.narrative),
+    })),
     baselines: loadBaselines(ipip),
     reasonCodes: DEMO_REASON_CODES,
   };

@@ -13,13 +13,17 @@ import {
   listPersonaRuns,
   listPersonas,
   listTraitScores,
+  demographicsCoverage,
+  listPersonasWithoutDemographicsOrigin,
+  updatePersonaDemographics,
   type PersonaListRow,
 } from '../../db/queries/personas';
+import { personaDemographics } from './extractDemographics';
 import { listDecisions } from '../../db/queries/review';
 import { AppError } from '../http/errors';
 import { referencePercentiles } from './profile';
 import { getRevisions } from './revisions';
-import type { PersonaListQuery } from './schema';
+import type { PersonaFilter, PersonaListQuery } from './schema';
 
 export const DEFAULT_PAGE_SIZE = 100;
 
@@ -65,8 +69,31 @@ export function listPersonasPage(query: PersonaListQuery, db: Db = getDb()) {
 }
 export type PersonaPage = ReturnType<typeof listPersonasPage>;
 
-export function getFacets(db: Db = getDb()) {
-  return { ...getPersonaFacets({ db }), run: getCurrentRun({ db }) };
+/**
+ * The filter form's values with counts (each facet's counts follow the rest of the filter), the current run, and how
+ * each persona's demographics were obtained (coverage per field).
+ */
+export function getFacets(filter: PersonaFilter = {}, db: Db = getDb()) {
+  const run = getCurrentRun({ db });
+  return { ...getPersonaFacets({ db, filter, runId: run?.id ?? null }), run, demographics: demographicsCoverage({ db }) };
+}
+
+/** Personas read per step of the demographics back-fill (one transaction each). */
+const BACKFILL_BATCH = 2000;
+
+/**
+ * Records the demographics' origin of personas written before it was recorded: values they hold count as 'given',
+ * the rest is read from the narrative (lib/personas/extractDemographics.ts). In batches, each in one transaction, so
+ * an interrupted back-fill resumes where it stopped; a second call finds nothing to do. Returns the personas updated.
+ */
+export function backfillDemographics(db: Db = getDb()): number {
+  let total = 0;
+  for (;;) {
+    const batch = listPersonasWithoutDemographicsOrigin({ db, limit: BACKFILL_BATCH });
+    if (batch.length === 0) return total;
+    updatePersonaDemographics({ db, rows: batch.map((p) => ({ id: p.id, ...personaDemographics(p, p.narrative) })) });
+    total += batch.length;
+  }
 }
 
 /** Everything the persona page shows. */

@@ -7,6 +7,7 @@
  * job finishes the remaining work without duplicates and without paying twice. Progress units: one per post that
  * passes the rule filter, three per author (persona, critic, privacy) and one for the duplicate pass.
  */
+import { personaDemographics } from '../personas/extractDemographics';
 import type { Db } from '../../db/client';
 import {
   getPersonaBySourceExternal,
@@ -26,7 +27,6 @@ import {
 import type { Persona, PersonaFlag } from '../../db/schema';
 import { forEachConcurrent, type JobContext } from '../jobs';
 import { callLlmObject, LlmCallError } from '../llm';
-import { ageBand } from '../personas/demographics';
 import { checkDuplicates, criticCheck, privacyLlmCheck, runPrivacyRules } from './checks';
 import {
   CLEANUP_PROMPT_VERSION,
@@ -192,11 +192,8 @@ export async function runGeneration(ctx: JobContext<Record<string, unknown>>): P
               authorId: author.authorId,
               name: v.name,
               narrative: v.narrative.trim(),
-              age: v.age,
-              ageBand: ageBand(v.age),
-              gender: v.gender,
-              country: clean(v.country),
-              occupation: clean(v.occupation),
+              // The generator's structured fields are 'given'; what it left empty is read from the narrative.
+              ...personaDemographics({ age: v.age, gender: v.gender, country: clean(v.country), occupation: clean(v.occupation) }, v.narrative),
               model: r.model,
               promptVersion: r.promptVersion,
               status: 'draft',
@@ -314,6 +311,7 @@ async function privacyStep(db: Db, p: GenerateParams, persona: Persona, signal: 
           gender: persona.gender,
           country: persona.country,
           occupation: persona.occupation,
+          demographicsOrigin: persona.demographicsOrigin,
           model: r.model,
           promptVersion: r.promptVersion,
           status: flags.length ? 'flagged' : 'draft',

@@ -18,10 +18,10 @@ import { Readable } from 'node:stream';
 import type { ZodError } from 'zod';
 import { getDb, type Db } from '../../db/client';
 import { insertPersonasBatch, type ImportedPersonaRow } from '../../db/queries/pipeline';
+import { personaDemographics } from '../personas/extractDemographics';
 import { ensureSource, getSource, insertPostsBatch, type PostRowInput } from '../../db/queries/posts';
 import { AppError } from '../http/errors';
 import { scoreCommon } from '../instruments/score';
-import { ageBand } from '../personas/demographics';
 import { loadInstrument } from './instruments';
 import { importedPersonaSchema, type BadRow, type ImportReport } from './schema';
 
@@ -310,11 +310,16 @@ export async function importPersonas(o: ImportOptions): Promise<ImportReport> {
           externalId: v.id ?? `line:${r.line}`,
           name: v.name ?? null,
           narrative: v.narrative.trim(),
-          age: v.demographics?.age ?? null,
-          ageBand: ageBand(v.demographics?.age ?? null),
-          gender: v.demographics?.gender ?? 'unknown',
-          country: v.demographics?.country?.trim() || 'unknown',
-          occupation: v.demographics?.occupation?.trim() || 'unknown',
+          // The file's demographics are 'given'; what it leaves out is read from the narrative.
+          ...personaDemographics(
+            {
+              age: v.demographics?.age ?? null,
+              gender: v.demographics?.gender ?? 'unknown',
+              country: v.demographics?.country?.trim() || 'unknown',
+              occupation: v.demographics?.occupation?.trim() || 'unknown',
+            },
+            v.narrative,
+          ),
           model: v.model ?? null,
           status: 'draft',
           metadata: { import: { file: report.file, line: r.line } },

@@ -69,12 +69,20 @@ export default async function PersonaPage({ params }: { params: Promise<{ id: st
   const privacyFlags = p.flags.filter((f) => f.code !== 'duplicate');
   const duplicateFlags = p.flags.filter((f) => f.code === 'duplicate');
   const critic = p.qualityScores ? Object.entries(p.qualityScores) : [];
+  // Each value with how it was obtained: given by the source, stated in or inferred from the narrative.
+  const how = (field: 'age' | 'gender' | 'country' | 'occupation', value: string) => {
+    const o = p.demographicsOrigin;
+    const origin = o?.origin[field];
+    if (!o || !origin || origin === 'unknown' || value === 'unknown') return value;
+    const evidence = o.evidence[field];
+    return `${value} (${origin}${evidence ? `: "${evidence}"` : ''})`;
+  };
   const demographics: [string, string][] = [
-    ['Age', p.age === null ? 'unknown' : String(p.age)],
-    ['Age band', p.ageBand],
-    ['Gender', p.gender],
-    ['Country', p.country],
-    ['Occupation', p.occupation],
+    ['Age', how('age', p.age === null ? 'unknown' : String(p.age))],
+    ['Age band', how('age', p.ageBand)],
+    ['Gender', how('gender', p.gender)],
+    ['Country', how('country', p.country)],
+    ['Occupation', how('occupation', p.occupation)],
   ];
   const items = d.itemAnswers;
 

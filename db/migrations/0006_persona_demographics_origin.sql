@@ -1,0 +1,1 @@
+ALTER TABLE `personas` ADD `demographics_origin` text;
