@@ -103,22 +103,43 @@ export function Studio({ options, initialRuns }: { options: TargetOptions; initi
     return () => worker.terminate();
   }, []);
 
-  // Record input-to-paint latency once the charts for a result have been painted: the layout effect runs right after
-  // React commits the new charts; the frame that paints them runs its animation-frame callbacks first, and a task
-  // posted from there runs once that frame (style, layout, paint) is done.
+  // Record input-to-paint latency once every panel of a result has been painted: the layout effect runs right after
+  // React commits the new panels; the frame that paints them runs its animation-frame callbacks first, and a task
+  // posted from there runs once that frame (style, layout, paint) is done. Charts may change the page again after
+  // the commit (their own follow-up renders): the figure is the end of the last frame after which nothing in the
+  // page changed (checked one frame later), so it covers every panel's final drawing.
+  const liveArea = useRef<HTMLDivElement>(null);
+  const lastMutation = useRef(0);
+  useEffect(() => {
+    const el = liveArea.current;
+    if (!el) return;
+    const mo = new MutationObserver(() => {
+      lastMutation.current = performance.now();
+    });
+    mo.observe(el, { subtree: true, childList: true, attributes: true, characterData: true });
+    return () => mo.disconnect();
+  }, []);
   useLayoutEffect(() => {
     const p = pendingPaint.current;
     if (!p || !live || live.requestId !== p.id) return;
     pendingPaint.current = null;
-    requestAnimationFrame(() => {
-      const ch = new MessageChannel();
-      ch.port1.onmessage = () => {
-        const now = performance.now();
-        (window.__studioLatencies ??= []).push(now - p.t0);
-        (window.__studioBreakdown ??= []).push({ worker: p.worker, queue: p.received - p.t0 - p.worker, render: now - p.received, stages: p.stages });
-      };
-      ch.port2.postMessage(null);
-    });
+    // painted: when the last frame that had something new to paint was done; a frame with no change confirms it.
+    const frame = (since: number, painted: number | null, left: number) =>
+      requestAnimationFrame(() => {
+        const ch = new MessageChannel();
+        ch.port1.onmessage = () => {
+          const now = performance.now();
+          if ((painted === null || lastMutation.current > since) && left > 0) {
+            frame(now, now, left - 1);
+            return;
+          }
+          const end = painted ?? now;
+          (window.__studioLatencies ??= []).push(end - p.t0);
+          (window.__studioBreakdown ??= []).push({ worker: p.worker, queue: p.received - p.t0 - p.worker, render: end - p.received, stages: p.stages });
+        };
+        ch.port2.postMessage(null);
+      });
+    frame(performance.now(), null, 30);
   }, [live]);
 
   const moments = useMemo(() => {
@@ -212,7 +233,7 @@ export function Studio({ options, initialRuns }: { options: TargetOptions; initi
   );
 
   return (
-    <div className="grid grid-cols-[300px_1fr] gap-4">
+    <div className="grid grid-cols-[300px_1fr] gap-4" ref={liveArea}>
       <aside className="space-y-4" aria-label="Target controls">
         <TargetPicker
           options={options}

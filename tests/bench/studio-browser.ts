@@ -1,10 +1,14 @@
 /**
- * Browser benchmark of the alignment studio: input-to-chart latency of live updates in headless Chromium.
+ * Browser benchmark of the alignment studio: input to LAST PANEL PAINTED for live updates in headless Chromium.
  *
  * For each scenario it serves the built app on a fresh database (the demo workspace, and the demo plus synthetic
- * measured personas for a ~100,000-persona pool), opens /studio, and moves the Neuroticism mean-shift slider with the
- * keyboard 30 times (after 5 uncounted warm-up moves), waiting each time until the stale marker clears. The page records, per update, the time from
- * sending the slider value to the worker until the browser has painted the charts (window.__studioLatencies).
+ * measured personas for a ~100,000-persona pool), opens /studio in a viewport tall enough to show every live panel
+ * (off-screen panels are not painted), and moves the Neuroticism mean-shift slider with the keyboard 30 times (after
+ * 5 uncounted warm-up moves), waiting each time until the stale marker clears. Every live figure (the five metrics
+ * of the weighted pool, the raw pool and each baseline, every chart, the scatter, coverage) comes from one worker
+ * result per edit, and the page records (window.__studioLatencies) the time from the slider input until the browser
+ * has painted that result and nothing on the page changed for a further frame. Each move also checks that the FD,
+ * SW and MMD cells and the scatter were redrawn.
  * Run: npm run bench:studio. Prints p50 / p95 / max per scenario.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -40,6 +44,7 @@ async function scenario(label: string, extraPersonas: number) {
   const ctx = await launchBrowser();
   try {
     const page = await ctx.newPage();
+    await page.setViewportSize({ width: 1280, height: 4200 });
     const t0 = Date.now();
     await page.goto(`${base}/studio`, { waitUntil: 'load', timeout: 120_000 });
     await page.waitForSelector('[data-testid="stale-marker"][data-stale="false"]', { timeout: 180_000 });
@@ -53,10 +58,21 @@ async function scenario(label: string, extraPersonas: number) {
       window.__studioLatencies = [];
       window.__studioBreakdown = [];
     });
+    // What the last panels show, to check that each move redrew them.
+    const fingerprint = () =>
+      page.evaluate(() =>
+        ['metrics-live-weighted-fd', 'metrics-live-weighted-sw', 'metrics-live-weighted-mmd', 'metrics-live-raw-fd']
+          .map((id) => document.querySelector(`[data-testid="${id}"]`)?.textContent ?? '')
+          .concat(document.querySelector('[data-testid="chart-scatter"] svg')?.innerHTML ?? '')
+          .join('|'),
+      );
+    let unchanged = 0;
     for (let i = 0; i < MOVES; i++) {
+      const before = await fingerprint();
       await page.keyboard.press(i % 10 < 5 ? 'ArrowLeft' : 'ArrowRight');
       await page.waitForSelector('[data-testid="stale-marker"][data-stale="false"]', { timeout: 60_000 });
-      await page.waitForTimeout(50);
+      await page.waitForTimeout(100);
+      if ((await fingerprint()) === before) unchanged++;
     }
     const lat = await page.evaluate(() => window.__studioLatencies ?? []);
     const parts = await page.evaluate(() => window.__studioBreakdown ?? []);
@@ -67,7 +83,7 @@ async function scenario(label: string, extraPersonas: number) {
     const workerMs = await page.getByTestId('stale-marker').innerText();
     process.stdout.write(
       `${label.padEnd(28)} pool ${String(poolN).padStart(7)}  first view ${(firstView / 1000).toFixed(1)} s  ` +
-        `updates ${lat.length} (after ${WARMUP} warm-up moves)  p50 ${quantile(lat, 0.5).toFixed(0)} ms  p95 ${quantile(lat, 0.95).toFixed(0)} ms  max ${Math.max(...lat).toFixed(0)} ms; medians: worker ${med((p) => p.worker)} ms, waiting ${med((p) => p.queue)} ms, render ${med((p) => p.render)} ms (${workerMs})\n` +
+        `updates ${lat.length} (after ${WARMUP} warm-up moves; ${unchanged} left the metric cells and scatter unchanged)  p50 ${quantile(lat, 0.5).toFixed(0)} ms  p95 ${quantile(lat, 0.95).toFixed(0)} ms  max ${Math.max(...lat).toFixed(0)} ms; medians: worker ${med((p) => p.worker)} ms, waiting ${med((p) => p.queue)} ms, render ${med((p) => p.render)} ms (${workerMs})\n` +
         `${''.padEnd(28)} worker stages (median ms): ${stageNames.map((n) => `${n} ${med((p) => p.stages[n] ?? 0)}`).join(', ')}\n` +
         `${''.padEnd(28)} slowest updates (worker / waiting / render ms): ${worst.map((p) => `${p.worker.toFixed(0)} / ${p.queue.toFixed(0)} / ${p.render.toFixed(0)}`).join('; ')}\n`,
     );
@@ -83,7 +99,7 @@ async function main() {
   const release = await acquireBuildLock({ announce: true });
   try {
     ensureBuilt();
-    process.stdout.write(`Studio live-update latency, input to painted charts, headless Chromium, ${os.cpus().length} cores (${os.cpus()[0]?.model ?? ''})\n`);
+    process.stdout.write(`Studio live-update latency, slider input to the last live panel painted, headless Chromium, ${os.cpus().length} cores (${os.cpus()[0]?.model ?? ''})\n`);
     await scenario('demo workspace', 0);
     const extra = Number(process.env.BENCH_STUDIO_EXTRA ?? 155_000);
     await scenario('demo + synthetic personas', extra);

@@ -44,6 +44,68 @@ describe.skipIf(!baseURL)('alignment studio', () => {
     expect(await studio.isStale()).toBe(false);
   });
 
+  it('redraws FD, SW, MMD and the scatter on every edit, and says "Up to date" only once they show the new target', async () => {
+    // Tall enough that every live panel is on screen (off-screen chart cards are not laid out).
+    await page.setViewportSize({ width: 1280, height: 4200 });
+    await studio.waitUpToDate();
+    const CELLS = ['metrics-live-weighted-fd', 'metrics-live-weighted-sw', 'metrics-live-weighted-mmd', 'metrics-live-raw-fd', 'metrics-live-raw-sw', 'metrics-live-raw-mmd'];
+    // At every change of the stale marker, what the last panels show at that moment.
+    await page.evaluate((cells) => {
+      const el = document.querySelector('[data-testid="stale-marker"]')!;
+      const snap = () => ({
+        stale: el.getAttribute('data-stale') ?? '',
+        cells: cells.map((id) => document.querySelector(`[data-testid="${id}"]`)?.textContent ?? ''),
+        scatter: document.querySelector('[data-testid="chart-scatter"] svg')?.innerHTML ?? '',
+      });
+      const w = window as Window & { __marks?: ReturnType<typeof snap>[]; __snap?: typeof snap };
+      w.__snap = snap;
+      w.__marks = [snap()];
+      new MutationObserver(() => w.__marks!.push(snap())).observe(el, { attributes: true, attributeFilter: ['data-stale'] });
+    }, CELLS);
+    type Snap = { stale: string; cells: string[]; scatter: string };
+    const before = (await page.evaluate(() => (window as Window & { __marks?: Snap[] }).__marks![0]!)) as Snap;
+    expect(before.stale).toBe('false');
+    expect(before.scatter).toContain('<circle');
+    await studio.pressOnSlider('slider-shift-E', 'ArrowRight', 4); // E mean shift +0.20
+    await expect.poll(async () => (await studio.isStale()) === false && (await page.evaluate(() => (window as Window & { __marks?: Snap[] }).__marks!.length)) > 1, { timeout: 30_000 }).toBe(true);
+    await page.waitForTimeout(1000); // nothing deferred may arrive after "Up to date"
+    const marks = (await page.evaluate(() => (window as Window & { __marks?: Snap[] }).__marks!)) as Snap[];
+    const final = (await page.evaluate(() => (window as Window & { __snap?: () => Snap }).__snap!())) as Snap;
+    expect(marks.map((m) => m.stale)).toContain('true');
+    // The new target's figures differ from the old ones in every cell and in the scatter ...
+    final.cells.forEach((c, i) => expect(c, CELLS[i]).not.toBe(before.cells[i]));
+    expect(final.scatter).not.toBe(before.scatter);
+    // ... and whenever the marker said "Up to date" after the move, they were already on the page.
+    const upToDate = marks.slice(marks.findIndex((m) => m.stale === 'true')).filter((m) => m.stale === 'false');
+    expect(upToDate.length).toBeGreaterThan(0);
+    for (const m of upToDate) {
+      expect(m.cells).toEqual(final.cells);
+      expect(m.scatter).toBe(final.scatter);
+    }
+    await browser.screenshot('studio-all-panels.png');
+    await page.getByRole('button', { name: 'Reset Extraversion' }).click();
+    await studio.waitUpToDate();
+    await expect.poll(() => page.getByTestId('metrics-live-weighted-fd').innerText(), { timeout: 30_000 }).toBe(before.cells[0]);
+    await page.setViewportSize({ width: 1280, height: 800 });
+  });
+
+  it('says what the live figures are weighted by, and how close the whole pool comes to the target', async () => {
+    expect(await page.getByTestId('live-estimator').innerText()).toMatch(
+      /^Live: calibration \(means, variances, covariances\)\. The full run uses: auto \(chooses by held-out divergence/,
+    );
+    expect(await page.getByTestId('live-balance').innerText()).toMatch(/largest moment gap: \d\.\d{3} target SDs/);
+    // The paper's KDE weights stay available.
+    await page.getByTestId('live-method-select').selectOption('kde');
+    await expect.poll(() => page.getByTestId('live-estimator').innerText(), { timeout: 30_000 }).toMatch(/^Live: KDE importance weights/);
+    await studio.waitUpToDate();
+    expect(await page.getByTestId('live-balance').count()).toBe(0);
+    await page.getByTestId('live-method-select').selectOption('calibration');
+    await studio.waitUpToDate();
+    await expect.poll(() => page.getByTestId('live-balance').count(), { timeout: 30_000 }).toBe(1);
+    // No finished run for this target yet: the studio says that a run measures the frontier.
+    expect(await page.getByTestId('studio-frontier-missing').innerText()).toMatch(/no finished run for this target yet/);
+  });
+
   it('shows a definition with its formula one click away', async () => {
     await page.getByTestId('help-ess').first().click();
     await expect.poll(() => page.getByRole('dialog', { name: /ESS/ }).innerText()).toMatch(/\(Σ w_i\)² \/ Σ w_i²/);
@@ -53,6 +115,7 @@ describe.skipIf(!baseURL)('alignment studio', () => {
     expect(await studio.estimatorPlan()).toMatch(/fit 6 candidate estimators \(calibration \(moments\), .*paper \(kde 0\.2 \+ OT\)\) on half of the target/);
     await studio.chooseEstimator('raking');
     expect(await studio.estimatorPlan()).toMatch(/weight the pool by raking on each trait’s quintiles/);
+    expect(await page.getByTestId('live-estimator').innerText()).toMatch(/The full run uses: raking \(quintile shares of each trait\)\.$/);
     await studio.chooseEstimator('paper');
     expect(await studio.estimatorPlan()).toMatch(/KDE importance weights with bandwidth 0\.50 trait points and refine them with entropic optimal transport/);
     await studio.chooseEstimator('auto');
@@ -69,6 +132,9 @@ describe.skipIf(!baseURL)('alignment studio', () => {
     expect(resample).toBeLessThan(raw);
     // The runs table names the estimator and that auto chose it.
     expect(await studio.runRow('e2e run').innerText()).toMatch(/, chosen by auto/);
+    // The studio now shows that run's frontier for the current target (the run was made for it).
+    await expect.poll(() => page.getByTestId('studio-frontier-chart').count(), { timeout: 30_000 }).toBe(1);
+    expect(await page.getByTestId('studio-frontier').innerText()).toMatch(/latest finished run for this target/);
     await browser.screenshot('studio-after-run.png');
     expect(browser.errors).toEqual([]);
   });
