@@ -9,7 +9,7 @@ import { selectionMethods, UNIQUE_SELECTION_METHODS, type SelectionMethod } from
 /**
  * The candidates `auto` measures, in order (ties keep the earlier one): entropy balancing of means, variances and
  * covariances, the same plus per-trait decile shares, raking on quintiles, degree-2 logistic odds, KDE at bandwidth
- * 0.5, and the paper's KDE (0.2) + OT (left out above AUTO_PAPER_MAX_POOL personas, see chooseEstimator).
+ * 0.5, and the paper's KDE (0.2) + OT (both KDE candidates are left out above AUTO_KDE_MAX_POOL personas, see there).
  */
 export const AUTO_CANDIDATES: readonly EstimatorSpec[] = [
   { estimator: 'calibration', refine: 'none', bins: 0, label: 'calibration (moments)' },
@@ -24,13 +24,16 @@ export const AUTO_CANDIDATES: readonly EstimatorSpec[] = [
 export interface CandidateScore {
   label: string;
   spec: EstimatorSpec;
-  /** The k-set's five metrics against the held-out part of the reference. */
+  /** The k-set's five metrics against the held-out part of the reference, averaged over the folds. */
   heldOut: PaperMetrics;
-  /** Mean over the five metrics of heldOut / raw (the pool against the same held-out part); < 1 is better than Raw. */
+  /**
+   * Mean over the folds and the five metrics of the k-set's metric / Raw's (the pool against the same held-out part);
+   * < 1 is better than Raw.
+   */
   score: number;
-  /** Kish ESS of the weights fitted on the fitting part. */
+  /** Kish ESS of the weights fitted on the fitting part (mean over the folds). */
   ess: number;
-  /** Distinct personas in the k-set. */
+  /** Distinct personas in the k-set (mean over the folds, rounded). */
   distinct: number;
   converged: boolean;
   /** Why the candidate could not be measured, or null. */
@@ -38,16 +41,19 @@ export interface CandidateScore {
 }
 
 /**
- * A choice on more pool rows than this leaves the paper's KDE + OT out of the default candidates (listed, not
- * measured). Measured on 32 biased pools drawn from the BIG5 sample (the five selection mechanisms of the recovery
- * bench, 1,000 to 30,000 personas, two seeds) and on the demo pool and a 30,738-persona pool grown from it: the paper
- * candidate never won the choice (best rank 3 of 6), while its fit took 20-40% of the choice's time up to 5,000
- * personas, about half at 10,000 and 50-65% at the 20,000-row cap.
+ * A choice on more pool rows than this leaves both KDE candidates (KDE at 0.5 and the paper's KDE + OT) out of the
+ * default candidates (listed, not measured). Measured on the recovery bench (five selection mechanisms, 2,000 and
+ * 10,000 personas, 3 seeds) and on 32 biased pools of 1,000 to 30,000 personas: neither ever won the choice; KDE at 0.5
+ * collapses to an ESS of 1-7 on every bench case and the paper candidate ranked at best third, while the two took
+ * about a third of the fitting time at 20,000 pool rows (the paper's OT half of the choice's time).
  */
-export const AUTO_PAPER_MAX_POOL = 5_000;
+export const AUTO_KDE_MAX_POOL = 5_000;
 
-/** Default caps on the rows the choice uses (see chooseEstimator): pool rows, fitting rows, held-out rows. */
-export const CHOICE_ROWS = { pool: 20_000, fit: 20_000, heldOut: 10_000 } as const;
+/** Folds of the choice: each part of the split serves once for fitting and once for measuring (see chooseEstimator). */
+export const CHOICE_FOLDS = 2;
+
+/** Default caps on the rows one fold of the choice uses (see chooseEstimator): pool rows, fitting rows, held-out rows. */
+export const CHOICE_ROWS = { pool: 10_000, fit: 10_000, heldOut: 5_000 } as const;
 
 export interface ChooseEstimatorInput {
   pool: Matrix;
@@ -57,13 +63,13 @@ export interface ChooseEstimatorInput {
   size: number;
   selection: SelectionMethod;
   settings: FitSettings;
-  /** Share of the reference held out for measuring (default 0.5), in (0, 1). */
+  /** Share of the reference held out for measuring in the first fold (default 0.5), in (0, 1); the second fold swaps the parts. */
   heldOutShare?: number;
   metricsSeed: number;
   projections: number;
   candidates?: readonly EstimatorSpec[];
   /**
-   * Caps on the rows used for the choice (default CHOICE_ROWS: 20,000 pool rows, 20,000 fitting rows, 10,000
+   * Caps on the rows one fold of the choice uses (default CHOICE_ROWS: 10,000 pool rows, 10,000 fitting rows, 5,000
    * held-out rows); a larger pool or part is replaced by a seeded uniform subsample of that many rows.
    */
   maxRows?: { pool?: number; fit?: number; heldOut?: number };
@@ -73,13 +79,15 @@ export interface ChooseEstimatorInput {
 export interface ChooseEstimatorResult {
   best: EstimatorSpec;
   table: CandidateScore[];
-  /** The (subsampled) pool's metrics against the held-out part (the denominators of the scores). */
+  /** The (subsampled) pool's metrics against the held-out part, averaged over the folds (Raw of the table). */
   raw: PaperMetrics;
-  /** Reference rows in the fitting part and the held-out part of the split (before any subsampling). */
+  /** Reference rows in the fitting part and the held-out part of the first fold (before any subsampling). */
   fitRows: number;
   heldOutRows: number;
-  /** Rows the choice actually used: pool rows the candidates were fitted on, fitting rows, held-out rows. */
+  /** Rows the first fold actually used: pool rows the candidates were fitted on, fitting rows, held-out rows. */
   choiceRows: { pool: number; fit: number; heldOut: number };
+  /** Folds measured (CHOICE_FOLDS): the second swaps the fitting and the held-out part. */
+  folds: number;
 }
 
 /**
@@ -140,24 +148,27 @@ function rowCap(value: number | undefined, fallback: number, name: string, least
 }
 
 /**
- * `auto`: chooses the weight estimator by held-out divergence. The reference is split (seeded) into a fitting part
- * and a held-out part (default half each); every candidate is fitted to the fitting part, its k-set is selected
- * with the run's selection method and seed, and the set is measured against the held-out part with the paper's
- * five metrics (AMW, FD, SW, MMD, MAEcorr). Each metric is divided by the (unweighted) pool's value against the same
- * held-out part, and the candidate with the lowest mean ratio wins (ties: the earlier candidate), except that a
- * candidate whose k-set is worse than Raw on any of the five metrics loses to one that is not (so the chosen set is
- * never knowingly worse than the pool as it is on any metric). This guards against
- * estimators that only match what they were fitted to (method.md, "Beyond the paper"). A candidate that throws is
- * listed with its error and skipped. With the default candidates, more than AUTO_PAPER_MAX_POOL (5,000) pool rows in
- * the choice list the paper's KDE + OT with an explanation instead of measuring it (see that constant).
- * Bounded cost: the choice uses at most 20,000 pool rows, 20,000 fitting rows and 10,000 held-out rows (`maxRows`,
- * CHOICE_ROWS); a larger pool or part is replaced by a seeded uniform subsample (seeded from settings.seed), the
- * candidates are fitted on the pool subsample, their k-sets are drawn from it and Raw is that subsample. The rows
- * used are returned in `choiceRows`. Only the choice is subsampled: the chosen estimator is then fitted on the whole
- * pool and reference (alignPool). Inputs within the caps are used whole, so the choice is unchanged there.
- * Complexity: one fit and one k-set measurement per candidate (6 by default, 5 above 5,000 personas) on at most
- * 20,000 x 20,000 rows, so about constant beyond that size; O(n + m) for the split and the subsamples. Raw and the
- * k-sets are measured in one batch (shared held-out projections).
+ * `auto`: chooses the weight estimator by held-out divergence, cross-fitted over two folds. The reference is split
+ * (seeded) into two parts (default half each); in the first fold every candidate is fitted to one part, its k-set is
+ * selected with the run's selection method and seed, and the set is measured against the other part with the paper's
+ * five metrics (AMW, FD, SW, MMD, MAEcorr); the second fold swaps the parts. Each metric is divided by the
+ * (unweighted) pool's value against the same held-out part, and a candidate's score is the mean of these ratios over
+ * the metrics and the folds. The lowest score wins (ties: the earlier candidate), except that a candidate whose k-set
+ * is worse than Raw on any of the five metrics (each averaged over the folds) loses to one that is not (pickCandidate).
+ * Two folds measure every reference row once and average two fits and two draws per candidate, which halves the
+ * variance of a split's luck in the choice; it guards against estimators that only match what they were fitted to
+ * (method.md, "Beyond the paper"). A candidate that throws in either fold is listed with its error and skipped.
+ * With the default candidates, more than AUTO_KDE_MAX_POOL (5,000) pool rows in the choice list the two KDE candidates
+ * with an explanation instead of measuring them (see that constant).
+ * Bounded cost: a fold uses at most 10,000 pool rows, 10,000 fitting rows and 5,000 held-out rows (`maxRows`,
+ * CHOICE_ROWS); a larger pool or part is replaced by a seeded uniform subsample (seeded from settings.seed; the
+ * pool's subsample is shared by the folds), the candidates are fitted on the pool subsample, their k-sets are drawn
+ * from it and Raw is that subsample. The first fold's rows are returned in `choiceRows`. Only the choice is
+ * subsampled: the chosen estimator is then fitted on the whole pool and reference (alignPool). Inputs within the caps
+ * are used whole.
+ * Complexity: two fits and two k-set measurements per candidate (6 by default, 4 above 5,000 personas) on at most
+ * 10,000 x 10,000 rows, so about constant beyond that size; O(n + m) for the split and the subsamples. Raw and the
+ * k-sets of a fold are measured in one batch (shared held-out projections).
  * @example chooseEstimator({ pool, reference, size: 200, selection: 'systematic', settings, metricsSeed: 0, projections: 50 }).table.length === 6
  */
 export function chooseEstimator(input: ChooseEstimatorInput): ChooseEstimatorResult {
@@ -174,59 +185,95 @@ export function chooseEstimator(input: ChooseEstimatorInput): ChooseEstimatorRes
   const maxFit = rowCap(caps.fit, CHOICE_ROWS.fit, 'fitting', 2);
   const maxHeldOut = rowCap(caps.heldOut, CHOICE_ROWS.heldOut, 'held-out', 2);
   const split = splitRows(reference.rows, share, settings.seed ^ 0x5eed);
-  const fit = subsampleRows(split.fit, maxFit, settings.seed ^ 0xf17);
-  const heldOut = subsampleRows(split.heldOut, maxHeldOut, settings.seed ^ 0x0de);
   const poolRows = subsampleRows(allRows(pool.rows), maxPool, settings.seed ^ 0x9001);
   const choicePool = poolRows.length === pool.rows ? pool : selectRows(pool, poolRows);
-  // Default candidates only: more than AUTO_PAPER_MAX_POOL pool rows in the choice skip the paper's KDE + OT.
-  const skipped = (spec: EstimatorSpec) =>
-    input.candidates === undefined && choicePool.rows > AUTO_PAPER_MAX_POOL && spec.estimator === 'kde' && spec.refine === 'ot';
-  const fitRef = selectRows(reference, fit);
-  const outRef = selectRows(reference, heldOut);
-  const fitW = pick(input.targetWeights, fit);
-  const outW = pick(input.targetWeights, heldOut);
+  // Default candidates only: more than AUTO_KDE_MAX_POOL pool rows in the choice skip both KDE candidates.
+  const skipped = (spec: EstimatorSpec) => input.candidates === undefined && choicePool.rows > AUTO_KDE_MAX_POOL && spec.estimator === 'kde';
   const metricOpts = { seed: input.metricsSeed, projections: input.projections };
   const progress = input.onProgress ?? (() => undefined);
-  const table: CandidateScore[] = [];
-  const sets: { a: Matrix }[] = [];
-  const measured: number[] = [];
-  candidates.forEach((spec, c) => {
-    if (skipped(spec)) {
-      const error = `Not measured: with more than ${AUTO_PAPER_MAX_POOL.toLocaleString('en-US')} personas auto leaves the paper's KDE + OT out (it costs the most and never won in measurements); choose the estimator 'paper' to use it.`;
-      table.push({ label: spec.label, spec, heldOut: NO_METRICS, score: Infinity, ess: 0, distinct: 0, converged: false, error });
-      progress((c + 1) / candidates.length);
+  const steps = CHOICE_FOLDS * candidates.length;
+  const table: CandidateScore[] = candidates.map((spec) => ({
+    label: spec.label,
+    spec,
+    heldOut: NO_METRICS,
+    score: Infinity,
+    ess: 0,
+    distinct: 0,
+    converged: true,
+    error: skipped(spec)
+      ? `Not measured: with more than ${AUTO_KDE_MAX_POOL.toLocaleString('en-US')} personas auto leaves the KDE estimators out (they cost the most and never won in measurements); choose 'kde' or 'paper' to use them.`
+      : null,
+  }));
+  // Per fold: Raw's and every candidate's held-out metrics, the candidates' ratios to Raw, ESS and distinct personas.
+  const raws: PaperMetrics[] = [];
+  const perFold: { metrics: PaperMetrics; ess: number; distinct: number }[][] = table.map(() => []);
+  let firstRows = { pool: choicePool.rows, fit: 0, heldOut: 0 };
+  for (let fold = 0; fold < CHOICE_FOLDS; fold++) {
+    const [fitPart, outPart] = fold % 2 === 0 ? [split.fit, split.heldOut] : [split.heldOut, split.fit];
+    const fit = subsampleRows(fitPart, maxFit, settings.seed ^ 0xf17 ^ (fold << 20));
+    const heldOut = subsampleRows(outPart, maxHeldOut, settings.seed ^ 0x0de ^ (fold << 20));
+    if (fold === 0) firstRows = { pool: choicePool.rows, fit: fit.length, heldOut: heldOut.length };
+    const fitRef = selectRows(reference, fit);
+    const outRef = selectRows(reference, heldOut);
+    const fitW = pick(input.targetWeights, fit);
+    const outW = pick(input.targetWeights, heldOut);
+    const sets: { a: Matrix }[] = [];
+    const measured: number[] = [];
+    const extra: { ess: number; distinct: number }[] = [];
+    table.forEach((row, c) => {
+      const step = fold * candidates.length + c;
+      if (row.error === null) {
+        try {
+          const f = fitWeights(choicePool, fitRef, fitW, row.spec, settings, (x) => progress((step + 0.8 * x) / steps));
+          const positive = f.weights.reduce((k, w) => k + (w > 0 ? 1 : 0), 0);
+          const size = UNIQUE_SELECTION_METHODS.has(input.selection) ? Math.min(input.size, positive) : input.size;
+          const rng = createRng(settings.seed).fork();
+          const set = selectionMethods[input.selection]({ weights: f.weights, size, rng, points: choicePool }).indices;
+          sets.push({ a: selectRows(choicePool, set) });
+          measured.push(c);
+          extra.push({ ess: f.priorEss, distinct: new Set(set).size });
+          row.converged &&= f.converged;
+        } catch (e) {
+          row.error = (e as Error).message;
+          row.converged = false;
+        }
+      }
+      progress((step + 1) / steps);
+    });
+    // One batch for Raw and every k-set of the fold: the held-out part's projections and sorts are shared.
+    const [raw, ...metrics] = paperMetricsBatch([{ a: choicePool }, ...sets], outRef, outW, metricOpts);
+    raws.push(raw!);
+    metrics.forEach((m, j) => perFold[measured[j]!]!.push({ metrics: m, ...extra[j]! }));
+  }
+  const raw = meanMetrics(raws);
+  table.forEach((row, c) => {
+    if (row.error !== null) {
+      row.heldOut = raw;
+      row.converged = false;
       return;
     }
-    try {
-      const f = fitWeights(choicePool, fitRef, fitW, spec, settings, (x) => progress((c + 0.8 * x) / candidates.length));
-      const positive = f.weights.reduce((k, w) => k + (w > 0 ? 1 : 0), 0);
-      const size = UNIQUE_SELECTION_METHODS.has(input.selection) ? Math.min(input.size, positive) : input.size;
-      const rng = createRng(settings.seed).fork();
-      const set = selectionMethods[input.selection]({ weights: f.weights, size, rng, points: choicePool }).indices;
-      sets.push({ a: selectRows(choicePool, set) });
-      measured.push(table.length);
-      table.push({ label: spec.label, spec, heldOut: NO_METRICS, score: Infinity, ess: f.priorEss, distinct: new Set(set).size, converged: f.converged, error: null });
-    } catch (e) {
-      table.push({ label: spec.label, spec, heldOut: NO_METRICS, score: Infinity, ess: 0, distinct: 0, converged: false, error: (e as Error).message });
-    }
-    progress((c + 1) / candidates.length);
+    const folds = perFold[c]!;
+    row.heldOut = meanMetrics(folds.map((f) => f.metrics));
+    row.score = folds.reduce((a, f, i) => a + meanRatio(f.metrics, raws[i]!), 0) / folds.length;
+    row.ess = folds.reduce((a, f) => a + f.ess, 0) / folds.length;
+    row.distinct = Math.round(folds.reduce((a, f) => a + f.distinct, 0) / folds.length);
   });
-  // One batch for Raw and every k-set: the held-out part's projections and sorts are shared.
-  const [raw, ...metrics] = paperMetricsBatch([{ a: choicePool }, ...sets], outRef, outW, metricOpts);
-  for (const row of table) if (row.error !== null) row.heldOut = raw!;
-  metrics.forEach((m, j) => {
-    const row = table[measured[j]!]!;
-    row.heldOut = m;
-    row.score = meanRatio(m, raw!);
-  });
-  const best = pickCandidate(table, raw!);
+  const best = pickCandidate(table, raw);
   if (best < 0) throw new AlignInputError('BAD_PARAMETER', `No candidate estimator could be fitted: ${table.map((t) => `${t.label}: ${t.error}`).join('; ')}`);
   return {
     best: table[best]!.spec,
     table,
-    raw: raw!,
+    raw,
     fitRows: split.fit.length,
     heldOutRows: split.heldOut.length,
-    choiceRows: { pool: choicePool.rows, fit: fit.length, heldOut: heldOut.length },
+    choiceRows: firstRows,
+    folds: CHOICE_FOLDS,
   };
+}
+
+/** The per-metric mean of metric sets. */
+function meanMetrics(ms: readonly PaperMetrics[]): PaperMetrics {
+  const out = { ...NO_METRICS };
+  for (const k of PAPER_METRICS) out[k] = ms.reduce((a, m) => a + m[k], 0) / ms.length;
+  return out;
 }

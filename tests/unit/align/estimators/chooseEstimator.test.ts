@@ -1,17 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_ALIGN_CONFIG } from '@/lib/align/alignPool';
-import { AUTO_CANDIDATES, AUTO_PAPER_MAX_POOL, CHOICE_ROWS, chooseEstimator, pickCandidate, splitRows, subsampleRows, type ChooseEstimatorInput } from '@/lib/align/chooseEstimator';
+import { AUTO_CANDIDATES, AUTO_KDE_MAX_POOL, CHOICE_FOLDS, CHOICE_ROWS, chooseEstimator, pickCandidate, splitRows, subsampleRows, type ChooseEstimatorInput } from '@/lib/align/chooseEstimator';
 import type { FitSettings } from '@/lib/align/fitWeights';
 import { AlignInputError, createRng, type Matrix } from '@/lib/numeric';
+import { meanRatio, PAPER_METRICS, type PaperMetrics } from '@/lib/stats';
 
-/** n x 5 trait scores on 1-5 (one decimal): a shared factor plus noise, shifted (seeded). */
-function traits(n: number, seed: number, shift = 0, spread = 0.6): Matrix {
+/** n x 5 trait scores on 1-5 (one decimal): a shared factor (loading `factor`) plus noise, shifted (seeded). */
+function traits(n: number, seed: number, shift = 0, spread = 0.6, factor = 0.5): Matrix {
   const r = createRng(seed);
   const data = new Float64Array(n * 5);
   for (let i = 0; i < n; i++) {
     const z = r.normal();
     for (let k = 0; k < 5; k++) {
-      const v = 3 + (k === 1 || k === 2 ? shift : -shift / 2) + spread * (0.85 * r.normal() + 0.5 * z * (k % 2 === 0 ? 1 : -1));
+      const v = 3 + (k === 1 || k === 2 ? shift : -shift / 2) + spread * (0.85 * r.normal() + factor * z * (k % 2 === 0 ? 1 : -1));
       data[i * 5 + k] = Math.min(5, Math.max(1, Math.round(v * 10) / 10));
     }
   }
@@ -69,7 +70,8 @@ describe('chooseEstimator: bounded cost on large inputs', { timeout: 60_000 }, (
     const r = chooseEstimator(base(pool, reference));
     expect(r.choiceRows).toEqual({ pool: 900, fit: r.fitRows, heldOut: r.heldOutRows });
     expect(r.fitRows + r.heldOutRows).toBe(1200);
-    expect(CHOICE_ROWS).toEqual({ pool: 20_000, fit: 20_000, heldOut: 10_000 });
+    expect(CHOICE_ROWS).toEqual({ pool: 10_000, fit: 10_000, heldOut: 5_000 });
+    expect(r.folds).toBe(CHOICE_FOLDS);
     const loose = chooseEstimator({ ...base(pool, reference), maxRows: { pool: 900, fit: 10_000, heldOut: 600 } });
     expect(scores(loose)).toEqual(scores(r));
     expect(loose.raw).toEqual(r.raw);
@@ -93,23 +95,79 @@ describe('chooseEstimator: bounded cost on large inputs', { timeout: 60_000 }, (
     expect(() => chooseEstimator({ ...base(pool, reference), maxRows: { heldOut: 1 } })).toThrow(/held-out rows of auto/);
   });
 
-  it(`above ${AUTO_PAPER_MAX_POOL} personas in the choice the paper's KDE + OT is listed, not measured; named candidates always run`, () => {
-    const big = traits(AUTO_PAPER_MAX_POOL + 1, 5, 0.35, 0.55);
+  it(`above ${AUTO_KDE_MAX_POOL} personas in the choice both KDE candidates are listed, not measured; named candidates always run`, () => {
+    const big = traits(AUTO_KDE_MAX_POOL + 1, 5, 0.35, 0.55);
     const small = traits(300, 6);
     const r = chooseEstimator({ ...base(big, small), projections: 10 });
     expect(r.table.map((row) => row.label)).toEqual(AUTO_CANDIDATES.map((c) => c.label));
-    const paper = r.table.find((row) => row.spec.refine === 'ot')!;
-    expect(paper.error).toMatch(/Not measured: with more than 5,000 personas/);
-    expect(paper.score).toBe(Infinity);
-    expect(r.table.filter((row) => row.error === null).length).toBe(AUTO_CANDIDATES.length - 1);
-    expect(r.best.refine).toBe('none');
-    // The rule follows the rows the choice uses: a pool capped at 1,000 rows measures it.
+    const kde = r.table.filter((row) => row.spec.estimator === 'kde');
+    expect(kde.length).toBe(2);
+    for (const row of kde) {
+      expect(row.error).toMatch(/Not measured: with more than 5,000 personas/);
+      expect(row.score).toBe(Infinity);
+    }
+    expect(r.table.filter((row) => row.error === null).length).toBe(AUTO_CANDIDATES.length - 2);
+    expect(r.best.estimator).not.toBe('kde');
+    // The rule follows the rows the choice uses: a pool capped at 1,000 rows measures them.
     const capped = chooseEstimator({ ...base(big, small), projections: 10, maxRows: { pool: 1000 } });
-    expect(capped.table.find((row) => row.spec.refine === 'ot')!.error).toBeNull();
+    expect(capped.table.filter((row) => row.spec.estimator === 'kde').every((row) => row.error === null)).toBe(true);
     // Named candidates are measured whatever the size.
     const named = chooseEstimator({ ...base(big, small), projections: 10, candidates: AUTO_CANDIDATES.filter((c) => c.refine === 'ot') });
     expect(named.table[0]!.error).toBeNull();
     expect(Number.isFinite(named.table[0]!.score)).toBe(true);
+  });
+});
+
+describe('chooseEstimator: two folds, deterministic, and never knowingly worse than Raw', { timeout: 60_000 }, () => {
+  const pool = traits(700, 11, 0.4, 0.5);
+  const reference = traits(900, 12);
+  const noKde = AUTO_CANDIDATES.filter((c) => c.estimator !== 'kde');
+
+  it('is deterministic for a seed: the same table, Raw and winner', () => {
+    const a = chooseEstimator({ ...base(pool, reference), candidates: noKde });
+    const b = chooseEstimator({ ...base(pool, reference), candidates: noKde });
+    expect(b.table).toEqual(a.table);
+    expect(b.raw).toEqual(a.raw);
+    expect(b.best).toEqual(a.best);
+  });
+
+  it("the table's held-out metrics and Raw are means over the two folds, the score the mean ratio per fold", () => {
+    const r = chooseEstimator({ ...base(pool, reference), candidates: noKde.slice(0, 1) });
+    const row = r.table[0]!;
+    expect(r.folds).toBe(2);
+    // Averaging ratios per fold differs from the ratio of the averages, but both are near each other and positive.
+    expect(row.score).toBeGreaterThan(0);
+    expect(Math.abs(row.score - meanRatio(row.heldOut, r.raw))).toBeLessThan(0.25 * row.score);
+    for (const k of PAPER_METRICS) expect(Number.isFinite(row.heldOut[k]) && Number.isFinite(r.raw[k])).toBe(true);
+  });
+
+  it('the winner is no worse than Raw on any metric whenever some candidate is, and has the lowest score among those', () => {
+    const safe = (m: PaperMetrics, raw: PaperMetrics) => PAPER_METRICS.every((k) => m[k] <= raw[k]);
+    for (const seed of [1, 2]) {
+      const r = chooseEstimator({ ...base(pool, reference), settings: { ...settings, seed }, candidates: noKde });
+      const ok = r.table.filter((row) => row.error === null && safe(row.heldOut, r.raw));
+      const won = r.table.find((row) => row.spec === r.best)!;
+      if (ok.length > 0) {
+        expect(safe(won.heldOut, r.raw)).toBe(true);
+        expect(won.score).toBe(Math.min(...ok.map((row) => row.score)));
+      }
+    }
+  });
+
+  it('a candidate worse than Raw on one metric is not picked over one that is not, even with a lower score', () => {
+    // A shifted pool without the reference's correlations: every candidate beats Raw on every metric; the winner is
+    // then made worse than Raw on FD alone (with the best score of all), and a candidate that is not must win instead.
+    const shifted = traits(600, 21, 0.6, 0.5, 0);
+    const r = chooseEstimator({ ...base(shifted, traits(800, 22)), candidates: noKde });
+    const safe = (m: PaperMetrics) => PAPER_METRICS.every((k) => m[k] <= r.raw[k]);
+    const table = r.table.map((row) => ({ ...row }));
+    const won = table.findIndex((row) => row.spec === r.best);
+    expect(table.filter((row, i) => i !== won && row.error === null && safe(row.heldOut)).length).toBeGreaterThan(0);
+    table[won] = { ...table[won]!, score: 0, heldOut: { ...table[won]!.heldOut, fd: r.raw.fd * 1.01 } };
+    const next = pickCandidate(table, r.raw);
+    expect(next).not.toBe(won);
+    expect(safe(table[next]!.heldOut)).toBe(true);
+    expect(pickCandidate(table, r.raw)).not.toBe(won);
   });
 });
 
