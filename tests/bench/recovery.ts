@@ -25,7 +25,8 @@
  * close) is left out of the mean and counted. The figure is the mean over the (kept) five metrics, then over seeds.
  * 1 = as good as an unbiased random k-set; the weighted pool can pass 1 because it is larger than k.
  *
- * Flags: --seeds N (default 3), --large (adds n = 30,000 and 300,000; slow). Default run: n = 2,000 and 10,000,
+ * Flags: --seeds N (default 3), --large (adds n = 30,000 and 300,000; slow), --sizes 2000,10000 and --mechanisms 1,5
+ * (a subset, for a quick look). Default run: n = 2,000 and 10,000,
  * 3 seeds, 5 mechanisms = 30 cases x 6 estimators; measured at about 10 minutes on 2 shared cores (3 min per seed;
  * the printed total is the run's own). Use --seeds 1 for a quick look.
  */
@@ -40,7 +41,13 @@ const args = process.argv.slice(2);
 const seedsArg = args.indexOf('--seeds');
 const SEEDS = seedsArg >= 0 ? Math.max(1, Number.parseInt(args[seedsArg + 1] ?? '3', 10) || 3) : 3;
 const LARGE = args.includes('--large');
-const SIZES = LARGE ? [2_000, 10_000, 30_000, 300_000] : [2_000, 10_000];
+const listArg = (flag: string) => {
+  const i = args.indexOf(flag);
+  return i >= 0 ? (args[i + 1] ?? '').split(',').map((v) => Number.parseInt(v, 10)).filter((v) => Number.isFinite(v)) : null;
+};
+const SIZES = listArg('--sizes') ?? (LARGE ? [2_000, 10_000, 30_000, 300_000] : [2_000, 10_000]);
+/** --mechanisms 1,5: only those mechanisms (numbered as below). */
+const ONLY = listArg('--mechanisms');
 const K = 1_000;
 const ESTIMATORS: EstimatorChoice[] = ['auto', 'calibration', 'raking', 'logistic', 'kde', 'paper'];
 const METRIC_OPTS = { seed: 0, projections: 100 };
@@ -118,8 +125,10 @@ interface Row {
   secs: number;
   excludedW: number;
   excludedK: number;
-  worseW: string[];
-  worseK: string[];
+  worseW: (keyof PaperMetrics)[];
+  worseK: (keyof PaperMetrics)[];
+  /** The k-set's five metrics. */
+  k: PaperMetrics;
   /** auto only: the estimator it chose. */
   pick?: string;
 }
@@ -136,7 +145,7 @@ function gapClosed(raw: PaperMetrics, floor: PaperMetrics, x: PaperMetrics): { g
   }
   return { gap: c ? s / c : NaN, excluded: PAPER_METRICS.length - c };
 }
-const worse = (raw: PaperMetrics, x: PaperMetrics) => PAPER_METRICS.filter((m) => x[m] > raw[m]);
+const worse = (raw: PaperMetrics, x: PaperMetrics): (keyof PaperMetrics)[] => PAPER_METRICS.filter((m) => x[m] > raw[m]);
 const distinctCount = (idx: ArrayLike<number>) => new Set(Array.from(idx)).size;
 
 const pct = (x: number) => (Number.isFinite(x) ? `${(100 * x).toFixed(0)}%` : 'n/a');
@@ -154,7 +163,7 @@ console.log('# 1,000-row draw from half A vs half B; metrics with raw <= floor l
 console.log('# Oracle = true weights 1/pi (normalised); its k-set is a systematic draw of 1,000 on those weights.\n');
 
 // Per case (mechanism x size): per estimator (plus oracle) the rows of every seed.
-type CaseResult = { mech: string; n: number; rows: Map<string, Row[]>; rawMean: number[]; floorMean: number[]; shift: [number, number][] };
+type CaseResult = { mech: string; n: number; rows: Map<string, Row[]>; rawMean: number[]; floorMean: number[]; shift: [number, number][]; raw: PaperMetrics[]; floor: PaperMetrics[] };
 
 /**
  * The biased pool: Poisson sampling (row i kept independently with probability min(1, c pi_i), c set so the expected
@@ -205,13 +214,15 @@ const splits = Array.from({ length: SEEDS }, (_, s) => {
   for (const estimator of ESTIMATORS) alignPool({ pool: small, reference: halfB, config: { estimator, seed: 0, size: 200 } });
 }
 
-for (const mech of MECHANISMS) {
+for (const mech of MECHANISMS.filter((_, i) => ONLY === null || ONLY.includes(i + 1))) {
   for (const n of SIZES) {
     const rows = new Map<string, Row[]>();
     const push = (k: string, r: Row) => rows.set(k, [...(rows.get(k) ?? []), r]);
     const rawMean: number[] = [];
     const floorMean: number[] = [];
     const shift: [number, number][] = [];
+    const raws: PaperMetrics[] = [];
+    const floors: PaperMetrics[] = [];
     for (let s = 0; s < SEEDS; s++) {
       const seed = s + 1;
       const { halfA, halfB } = splits[s]!;
@@ -229,12 +240,14 @@ for (const mech of MECHANISMS) {
         undefined,
         METRIC_OPTS,
       ) as [PaperMetrics, PaperMetrics, PaperMetrics, PaperMetrics];
+      raws.push(raw);
+      floors.push(floor);
       rawMean.push(PAPER_METRICS.reduce((a, m) => a + raw[m], 0) / 5);
       floorMean.push(PAPER_METRICS.reduce((a, m) => a + floor[m], 0) / 5);
       const row = (w: PaperMetrics, k: PaperMetrics, ess: number, distinct: number, secs: number): Row => {
         const gw = gapClosed(raw, floor, w);
         const gk = gapClosed(raw, floor, k);
-        return { gapW: gw.gap, gapK: gk.gap, excludedW: gw.excluded, excludedK: gk.excluded, ess, distinct, secs, worseW: worse(raw, w), worseK: worse(raw, k) };
+        return { gapW: gw.gap, gapK: gk.gap, excludedW: gw.excluded, excludedK: gk.excluded, ess, distinct, secs, worseW: worse(raw, w), worseK: worse(raw, k), k };
       };
       push('oracle (1/pi)', row(oW, oK, weightDiagnostics(oracleW).ess, distinctCount(oracleSel), 0));
       for (const estimator of ESTIMATORS) {
@@ -245,7 +258,7 @@ for (const mech of MECHANISMS) {
         push(estimator, estimator === 'auto' ? { ...x, pick: r.estimator.used.label } : x);
       }
     }
-    cases.push({ mech: mech.name, n, rows, rawMean, floorMean, shift });
+    cases.push({ mech: mech.name, n, rows, rawMean, floorMean, shift, raw: raws, floor: floors });
     printCase(cases[cases.length - 1]!);
   }
 }
@@ -274,34 +287,57 @@ function printCase(c: CaseResult) {
   console.log(`  auto chose: ${picks.join('; ')}\n`);
 }
 
-// Summary for auto.
+// Summary for auto, with one line per target.
 {
   const singles = ESTIMATORS.filter((e) => e !== 'auto');
+  const label = (c: CaseResult) => `${c.mech}, n=${c.n}`;
+  const f4 = (x: number) => x.toFixed(4);
   console.log('## Summary: auto');
   const gW = cases.map((c) => mean(c.rows.get('auto')!.map((r) => r.gapW)));
   const gK = cases.map((c) => mean(c.rows.get('auto')!.map((r) => r.gapK)));
   const worstIdx = (g: number[]) => g.reduce((b, x, i) => (x < g[b]! ? i : b), 0);
-  const label = (c: CaseResult) => `${c.mech}, n=${c.n}`;
   console.log(`  mean gap closed over ${cases.length} mechanism x size cases: weighted pool ${pct(mean(gW))}, k-set ${pct(mean(gK))}`);
   console.log(`  worst case: weighted pool ${pct(gW[worstIdx(gW)]!)} (${label(cases[worstIdx(gW)]!)}); k-set ${pct(gK[worstIdx(gK)]!)} (${label(cases[worstIdx(gK)]!)})`);
+
+  // Worse than Raw: every run of auto, k-set and weighted pool; per failing k-set run the figures of the metric.
   let runs = 0;
-  const worseList: string[] = [];
   let worseWCount = 0;
-  let worseKCount = 0;
+  const failing: string[] = [];
+  const failingRuns: string[] = [];
+  let failingMetrics = 0;
+  const beyondNoise: string[] = [];
+  const oracleFails: string[] = [];
   for (const c of cases) {
     c.rows.get('auto')!.forEach((r, s) => {
       runs++;
       if (r.worseW.length) worseWCount++;
-      if (r.worseK.length) worseKCount++;
-      if (r.worseW.length || r.worseK.length) worseList.push(`${label(c)} seed ${s + 1}: W[${r.worseW.join(',') || '-'}] K[${r.worseK.join(',') || '-'}]`);
+      if (!r.worseK.length) return;
+      const raw = c.raw[s]!;
+      const floor = c.floor[s]!;
+      const oracle = c.rows.get('oracle (1/pi)')![s]!.k;
+      failingRuns.push(`${label(c)} seed ${s + 1}`);
+      failing.push(`${label(c)} seed ${s + 1} (${r.pick}): W[${r.worseW.join(',') || '-'}] K[${r.worseK.join(',')}]`);
+      for (const m of r.worseK) {
+        failingMetrics++;
+        console.log(
+          `    ${label(c)} seed ${s + 1}, ${m}: auto k-set ${f4(r.k[m])}, Raw ${f4(raw[m])}, floor ${f4(floor[m])} (unbiased random k-set), oracle k-set ${f4(oracle[m])}`,
+        );
+        // Attainable: Raw above the floor (an unbiased k-set beats it) or auto worse than the floor too.
+        if (raw[m] > floor[m] || r.k[m] > floor[m]) beyondNoise.push(`${label(c)} seed ${s + 1} ${m}`);
+        if (oracle[m] > raw[m]) oracleFails.push(`${label(c)} seed ${s + 1} ${m}`);
+      }
     });
   }
-  console.log(`  worse than Raw on any metric: weighted pool in ${worseWCount} of ${runs} runs, k-set in ${worseKCount} of ${runs} runs${worseList.length ? ':' : ''}`);
-  for (const w of worseList) console.log(`    ${w}`);
-  console.log('  distance from the best single estimator per case (auto minus best, percentage points; best named):');
-  console.log(`    ${pad('case', 44)}${pad('weighted pool', 30)}k-set`);
+  const failingK = failing.length;
+  console.log(`  worse than Raw on any metric: weighted pool in ${worseWCount} of ${runs} runs, k-set in ${failingK} of ${runs} runs${failingK ? ':' : ''}`);
+  for (const w of failing) console.log(`    ${w}`);
+
+  // Distance from the best single estimator.
   const dW: number[] = [];
   const dK: number[] = [];
+  const farK: string[] = [];
+  console.log('  distance from the best single estimator per case (auto minus best, percentage points; best named):');
+  console.log(`    ${pad('case', 44)}${pad('weighted pool', 30)}k-set`);
   for (const c of cases) {
     const best = (key: 'gapW' | 'gapK') => {
       let b = { name: '', v: -Infinity };
@@ -317,9 +353,22 @@ function printCase(c: CaseResult) {
     const ak = mean(c.rows.get('auto')!.map((r) => r.gapK));
     dW.push(100 * (aw - bw.v));
     dK.push(100 * (ak - bk.v));
+    if (100 * (ak - bk.v) < -5) farK.push(`${label(c)} (${(100 * (ak - bk.v)).toFixed(1)} pp vs ${bk.name})`);
     const f = (d: number, b: string) => `${d >= 0 ? '+' : ''}${d.toFixed(1)} pp (best ${b})`;
     console.log(`    ${pad(label(c), 44)}${pad(f(100 * (aw - bw.v), bw.name), 30)}${f(100 * (ak - bk.v), bk.name)}`);
   }
   console.log(`    mean distance: weighted pool ${mean(dW).toFixed(1)} pp, k-set ${mean(dK).toFixed(1)} pp; worst: weighted ${Math.min(...dW).toFixed(1)} pp, k-set ${Math.min(...dK).toFixed(1)} pp`);
+
+  const met = (ok: boolean) => (ok ? 'MET' : 'NOT MET');
+  console.log('\n## Targets (auto\'s k-set)');
+  console.log(`  [${met(mean(gK) >= 0.9)}] mean gap closed >= 90%: ${pct(mean(gK))} over ${cases.length} cases`);
+  console.log(
+    `  [${met(failingK === 0)}] never worse than Raw on any metric: ${failingK} of ${runs} runs worse somewhere${failingK ? ` (${failingRuns.join('; ')})` : ''}`,
+  );
+  console.log(
+    `  [${met(beyondNoise.length === 0)}] ... beyond the noise of a k-set (worse than Raw where Raw is above the floor, or worse than both): ${beyondNoise.length ? beyondNoise.join('; ') : 'none'}` +
+      (oracleFails.length ? `; the oracle's k-set (true weights) is worse than Raw there too in ${oracleFails.length} of the ${failingMetrics} (run, metric) pairs: ${oracleFails.join('; ')}` : ''),
+  );
+  console.log(`  [${met(farK.length === 0)}] within 5 points of the best single estimator on every case: ${cases.length - farK.length} of ${cases.length}${farK.length ? `; not: ${farK.join('; ')}` : ''}`);
   console.log(`\n  total run time ${((performance.now() - t00) / 1000).toFixed(0)} s`);
 }
