@@ -50,7 +50,7 @@ export const METRIC_HELP = {
   },
   khat: {
     name: 'k-hat (Pareto shape)',
-    definition: 'Shape of a generalized Pareto fit to the largest importance ratios (Pareto-smoothed importance sampling).',
+    definition: 'Shape of a generalized Pareto fit to the largest weights (Pareto-smoothed importance sampling diagnostics).',
     formula: 'fit GPD(k, σ) to the top M = min(n/5, 3√n) ratios; k̂ = estimated shape',
     reading: 'k̂ < 0.5 good, 0.5-0.7 usable, > 0.7 the weights are unreliable (Vehtari et al.).',
   },
@@ -61,9 +61,10 @@ export const METRIC_HELP = {
     reading: 'Below 0.1 (the dashed line) is the usual balance threshold.',
   },
   weights: {
-    name: 'Importance weights',
-    definition: 'Each persona weighted by how much more common its trait profile is in the target than in the pool.',
-    formula: 'w_i ∝ p_target(x_i) / q_pool(x_i), Gaussian KDE densities, self-normalised',
+    name: 'Live weights',
+    definition:
+      'Calibration (default): the weights closest to uniform (in KL divergence) under which the pool has the target’s trait means, variances and covariances; solved on a fixed seeded subsample of a large pool, extended to every persona and refined by one Newton step on the whole pool. KDE (option): how much more common a persona’s trait profile is in the target than in the pool.',
+    formula: 'calibration: w_i ∝ exp(λ · f(x_i)), f = (x_k, x_k², x_k x_l), λ s.t. Σ w_i f(x_i) = E_target f;  KDE: w_i ∝ p_target(x_i) / q_pool(x_i)',
     reading: 'Plotted as log10(n·w_i): 0 is the uniform weight 1/n.',
   },
   coverage: {
