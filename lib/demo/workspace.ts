@@ -7,6 +7,7 @@ import { scoreCommon, scoreTraits, type InstrumentKey } from '../instruments/sco
 import { TRAITS, traitCode, type Trait, type TraitVector } from '../instruments/traits';
 import { DemoDataError, intField, numField, readCsv, readJson, readJsonl } from './files';
 import { ageBand } from '../personas/demographics';
+import { flagDuplicateRows } from '../pipeline/checks/duplicates';
 
 /** Bump when the demo content changes; a database seeded with an older version is left as it is. */
 export const DEMO_SEED_VERSION = '1';
@@ -606,11 +607,14 @@ export function loadDemoWorkspace(): DemoWorkspace {
       respondents: loadReference(ipip),
     },
     norms: loadNorms(),
-    // Demographics the sources give as fields stay 'given'; the rest is read from each narrative.
-    personas: [...loadPersonaLlm(byId.get('bfi44')!), ...loadBiographies(byId.get('mini-markers-40')!), ...loadSyntheticPersonaChat()].map((p) => ({
-      ...p,
-      ...personaDemographics(p, p.narrative),
-    })),
+    // Demographics the sources give as fields stay 'given'; the rest is read from each narrative. Exact and near
+    // duplicates within each source (measured or not) get a 'duplicate' flag naming the first of them.
+    personas: flagDuplicateRows(
+      [...loadPersonaLlm(byId.get('bfi44')!), ...loadBiographies(byId.get('mini-markers-40')!), ...loadSyntheticPersonaChat()].map((p) => ({
+        ...p,
+        ...personaDemographics(p, p.narrative),
+      })),
+    ),
     baselines: loadBaselines(ipip),
     reasonCodes: DEMO_REASON_CODES,
   };

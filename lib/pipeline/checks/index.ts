@@ -13,6 +13,6 @@ export const PERSONA_CHECKS: Record<string, PersonaCheck> = {
 export { criticCheck, judgeCritique } from './critic';
 export { privacyLlmCheck } from './privacy-llm';
 export { detectPii, privacyRulesCheck, runPrivacyRules, type PiiMatch } from './privacy-rules';
-export { checkDuplicates } from './duplicates';
+export { checkDuplicates, findExactDuplicates, flagDuplicateRows, normalisedText } from './duplicates';
 export { checkConsistency, type ConsistencyItem } from './consistency';
 export type { CheckResult, PersonaCheck, PersonaCheckInput } from './types';
