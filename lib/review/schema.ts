@@ -36,10 +36,28 @@ export const bulkInputSchema = z.object({
 });
 export type BulkInput = z.output<typeof bulkInputSchema>;
 
-/** GET /api/review/queue: a filter, a scope and a keyset cursor. */
-export const queueQuerySchema = personaFilterSchema.extend({
+/**
+ * The review queues: 'pool' (default), the personas that can enter the alignment pool (measured, not rejected);
+ * 'drafts', the personas without trait scores; 'all', every persona.
+ */
+export const REVIEW_QUEUES = ['pool', 'drafts', 'all'] as const;
+export type ReviewQueueName = (typeof REVIEW_QUEUES)[number];
+export const QUEUE_LABELS: Record<ReviewQueueName, string> = {
+  pool: 'alignment pool (default)',
+  drafts: 'drafts (not measured)',
+  all: 'all personas',
+};
+
+/** GET /api/review/remaining: a filter, a queue and a scope. */
+export const remainingQuerySchema = personaFilterSchema.extend({
+  queue: z.enum(REVIEW_QUEUES).optional(),
   /** pending: not yet accepted or rejected; second-opinion: judged by someone else, not yet by you. */
   scope: z.enum(['pending', 'second-opinion']).optional(),
+});
+export type RemainingQuery = z.output<typeof remainingQuerySchema>;
+
+/** GET /api/review/queue: a filter, a queue, a scope and a keyset cursor. */
+export const queueQuerySchema = remainingQuerySchema.extend({
   /** The cursor returned as nextCursor by the previous page ("group:score:id"). */
   after: z
     .string()

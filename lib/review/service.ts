@@ -6,7 +6,9 @@ import { randomUUID } from 'node:crypto';
 import { getDb, type Db } from '../../db/client';
 import { countPersonas, getCurrentRun, getPersonaById, listPersonaIds, listPersonas, riskKey, type RiskKey } from '../../db/queries/personas';
 import {
+  countQueue,
   listDecisions,
+  listQueueIds,
   listReasonCodes,
   listReviewers,
   saveBulkDecisions,
@@ -16,14 +18,29 @@ import {
 import { AppError } from '../http/errors';
 import type { PersonaFilter } from '../personas/schema';
 import { withRunWeights } from '../personas/service';
-import type { BulkInput, DecisionInput, HistoryQuery, QueueQuery, UndoInput } from './schema';
+import { reasonRequired } from './config';
+import type { BulkInput, DecisionInput, HistoryQuery, QueueQuery, RemainingQuery, UndoInput } from './schema';
 
 export function getReasonCodes(db: Db = getDb()) {
   return listReasonCodes({ db });
 }
 
+/** The reason codes in keyboard order and whether a reject must name one (POPULACE_REVIEW_REASON_REQUIRED). */
+export function getReasonSettings(db: Db = getDb()) {
+  return { reasonCodes: getReasonCodes(db), reasonRequired: reasonRequired() };
+}
+
+/** Refuses a reject without a reason code while reasons are required (422 naming the field). */
+function requireReason(input: { decision: 'accept' | 'reject'; reasonCode?: string | null }): void {
+  if (input.decision !== 'reject' || input.reasonCode || !reasonRequired()) return;
+  throw new AppError('reason_required', 'reasonCode: a reject needs a reason; pick one of the listed reasons (GET /api/review/reason-codes).', 422, {
+    field: 'reasonCode',
+  });
+}
+
 /** Records one decision by a reviewer; the persona's status follows it at once. */
 export function decide(reviewer: string, input: DecisionInput, db: Db = getDb()) {
+  requireReason(input);
   const r = saveReviewDecision({
     db,
     personaId: input.personaId,
@@ -65,6 +82,7 @@ export function countMatching(filter: PersonaFilter, db: Db = getDb()): number {
 
 /** Accepts or rejects every persona a filter matches, one decision row each, after the count was confirmed. */
 export function bulkDecide(reviewer: string, input: BulkInput, db: Db = getDb()) {
+  requireReason(input);
   const runId = getCurrentRun({ db })?.id ?? null;
   const batchId = randomUUID();
   const r = saveBulkDecisions({
@@ -97,20 +115,28 @@ function parseCursor(after: string | undefined): RiskKey | undefined {
   return [g!, s!, id!];
 }
 
+function queueArgs(reviewer: string, query: RemainingQuery, db: Db) {
+  const { scope = 'pending', queue = 'pool', ...filter } = query;
+  const extras = { pending: scope === 'pending', secondOpinionFor: scope === 'second-opinion' ? reviewer : undefined };
+  return { db, queue, scope, filter, extras, runId: getCurrentRun({ db })?.id ?? null };
+}
+
+/** How many personas are left to decide in a queue (with its filter and scope): what the review screen counts down. */
+export function getRemaining(reviewer: string, query: RemainingQuery, db: Db = getDb()) {
+  const args = queueArgs(reviewer, query, db);
+  return { queue: args.queue, scope: args.scope, remaining: countQueue(args) };
+}
+
 /**
- * A page of the review queue, riskiest first (flagged, then lowest critic score, then id), with what a reviewer
- * needs to judge each persona. `nextCursor` continues after the last item; decided items drop out of 'pending'.
+ * A page of a review queue ('pool' by default: the personas that can enter the alignment pool), riskiest first
+ * (flagged, then lowest critic score, then id), with what a reviewer needs to judge each persona. `nextCursor`
+ * continues after the last item; decided items drop out of the 'pending' scope.
  */
 export function getQueue(reviewer: string, query: QueueQuery, db: Db = getDb()) {
-  const { scope = 'pending', after, limit = 50, ...filter } = query;
-  const runId = getCurrentRun({ db })?.id ?? null;
-  const extras = {
-    pending: scope === 'pending',
-    secondOpinionFor: scope === 'second-opinion' ? reviewer : undefined,
-    riskAfter: parseCursor(after),
-  };
-  const rows = withRunWeights(db, listPersonas({ db, filter, sort: 'risk', limit, runId, extras }), runId);
-  const remaining = countPersonas({ db, filter, runId, extras: { ...extras, riskAfter: undefined } });
+  const { after, limit = 50, ...rest } = query;
+  const args = queueArgs(reviewer, rest, db);
+  const ids = listQueueIds({ ...args, extras: { ...args.extras, riskAfter: parseCursor(after) }, limit });
+  const rows = withRunWeights(db, listPersonas({ db, filter: {}, sort: 'risk', limit: ids.length, runId: args.runId, extras: { ids } }), args.runId);
   const items = rows.map((row) => {
     const p = getPersonaById({ db, id: row.id })!;
     return {
@@ -123,9 +149,10 @@ export function getQueue(reviewer: string, query: QueueQuery, db: Db = getDb()) 
   });
   const last = rows.at(-1);
   return {
-    scope,
+    queue: args.queue,
+    scope: args.scope,
     items,
-    remaining,
+    remaining: countQueue(args),
     nextCursor: last && rows.length === limit ? riskKey(last).join(':') : null,
   };
 }

@@ -60,7 +60,7 @@ describe('review decisions', () => {
 
   it('rejects unknown reason codes and unknown personas without writing', async () => {
     expect((await decide('Ada', { personaId: 2, decision: 'reject', reasonCode: 'nope' })).status).toBe(400);
-    expect((await decide('Ada', { personaId: 999_999, decision: 'reject' })).status).toBe(404);
+    expect((await decide('Ada', { personaId: 999_999, decision: 'reject', reasonCode: 'other' })).status).toBe(404);
     expect((await decide('Ada', { personaId: 2, decision: 'maybe' })).status).toBe(400);
     expect(rows(2)).toHaveLength(0);
   });

@@ -34,14 +34,14 @@ describe('review queue', () => {
     expect((await json(queue.GET(request('/api/review/queue'), undefined))).status).toBe(401);
     const flagged = env.db.get<{ n: number }>(sql`SELECT count(*) n FROM personas WHERE status = 'flagged'`)!.n;
     const pending = env.db.get<{ n: number }>(sql`SELECT count(*) n FROM personas WHERE status NOT IN ('accepted','rejected')`)!.n;
-    const first = await getQueue('Ada', '?limit=200');
+    const first = await getQueue('Ada', '?queue=all&limit=200');
     expect(first.body.remaining).toBe(pending);
-    expect(first.body.items.every((i: { status: string }) => i.status === 'flagged')).toBe(true);
+    expect(first.body.items.every((i: { status: string; flagCodes: string[] }) => i.status === 'flagged' || i.flagCodes.length > 0)).toBe(true);
     const ids = first.body.items.map((i: { id: number }) => i.id);
     expect(ids).toEqual([...ids].sort((a, b) => a - b));
 
     // Past the flagged ones: the critic-scored personas come first, lowest score first.
-    const measured = await getQueue('Ada', '?status=measured&limit=5');
+    const measured = await getQueue('Ada', '?status=measured&source=personallm&limit=5');
     expect(measured.body.items.map((i: { id: number }) => i.id)).toEqual([7, 5, 6, 1, 2]);
     expect(measured.body.items[0].minCriticScore).toBe(2);
     expect(measured.body.items[0].qualityScores.hallucination.reason).toBe('many invented details');
@@ -62,11 +62,11 @@ describe('review queue', () => {
     expect([...seen].sort((a, b) => a - b)).toEqual(expected);
 
     await decide('Ada', { personaId: 7, decision: 'reject', reasonCode: 'hallucinated' });
-    const after = await getQueue('Ada', '?status=measured&limit=2');
+    const after = await getQueue('Ada', '?status=measured&source=personallm&limit=2');
     expect(after.body.items.map((i: { id: number }) => i.id)).toEqual([5, 6]);
     // The decision can be undone and the persona comes back.
     await json(undoRoute.POST(request('/api/review/undo', { method: 'POST', body: {}, reviewer: 'Ada' }), undefined));
-    expect((await getQueue('Ada', '?status=measured&limit=1')).body.items[0].id).toBe(7);
+    expect((await getQueue('Ada', '?status=measured&source=personallm&limit=1')).body.items[0].id).toBe(7);
   });
 
   it('second-opinion scope lists what others judged and you did not', async () => {

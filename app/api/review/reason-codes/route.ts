@@ -1,7 +1,7 @@
 import { route } from '@/lib/http/route';
-import { getReasonCodes } from '@/lib/review/service';
+import { getReasonSettings } from '@/lib/review/service';
 
 export const dynamic = 'force-dynamic';
 
-/** GET /api/review/reason-codes : the reason codes, in keyboard order (1 = first). */
-export const GET = route(() => ({ reasonCodes: getReasonCodes() }));
+/** GET /api/review/reason-codes : the reason codes in keyboard order (1 = first) and whether a reject needs one. */
+export const GET = route(() => getReasonSettings());
