@@ -1,14 +1,15 @@
 import Link from 'next/link';
 import { GroupForm } from '@/components/groups/GroupForm';
 import { HelpTip } from '@/components/HelpTip';
-import { listCustomRegions, listGroups, listPersonaSources } from '@/lib/groups/service';
-import { targetOptions } from '@/lib/targets/service';
+import { selectionFromQuery } from '@/lib/groups/builder';
+import { listCustomRegions, listGroups } from '@/lib/groups/service';
 import { requirePageAccess } from '@/lib/auth/dal';
 
 export const dynamic = 'force-dynamic';
 
-export default async function GroupsPage() {
+export default async function GroupsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   await requirePageAccess();
+  const fromUrl = selectionFromQuery(await searchParams);
   const groups = listGroups();
   return (
     <div className="space-y-4">
@@ -83,9 +84,12 @@ export default async function GroupsPage() {
       </section>
       <section aria-labelledby="define-title" className="space-y-1">
         <h2 id="define-title" className="text-lg font-semibold">
-          Define a group
+          Define a group{' '}
+          <Link href="/groups/new" className="text-xs font-normal text-teal-800 underline">
+            (on its own page)
+          </Link>
         </h2>
-        <GroupForm options={targetOptions()} customRegions={listCustomRegions()} personaSources={listPersonaSources()} />
+        <GroupForm customRegions={listCustomRegions()} fromUrl={fromUrl} />
       </section>
     </div>
   );

@@ -13,8 +13,11 @@ import { StatusBadge } from '@/components/personas/StatusBadge';
 import type { GroupCoverage } from '@/lib/groups/coverage';
 import type { RetrievalResult } from '@/lib/groups/retrieve';
 import type { RevisionView } from '@/lib/groups/service';
+import type { ReferenceFilters } from '@/lib/targets/schema';
 import { HelpTip } from '@/components/HelpTip';
 import { ReadOnlyNote, useMayChange } from '@/components/Access';
+import { GROUP_CHANGED_EVENT } from './GroupForm';
+import { GroupThumbnail } from './GroupThumbnail';
 
 const METRICS = ['amw', 'fd', 'sw', 'mmd', 'maecorr'] as const;
 const METRIC_NAMES: Record<string, string> = { amw: 'AMW', fd: 'FD', sw: 'SW', mmd: 'MMD', maecorr: 'MAEcorr' };
@@ -29,7 +32,7 @@ const TRAITS = ['E', 'A', 'C', 'N', 'O'] as const;
 type Metrics = Record<string, Record<string, number>>;
 
 export interface GroupDetailData {
-  group: { id: number; name: string; definition: { personas: { description?: string; retrieveCount: number } } };
+  group: { id: number; name: string; definition: { reference: { filters: ReferenceFilters }; personas: { description?: string; retrieveCount: number } } };
   target: { n: number; warnings: string[]; description: string; error: string | null };
   latestRun: {
     id: number;
@@ -41,6 +44,8 @@ export interface GroupDetailData {
     metrics: Metrics | null;
     diagnostics: Record<string, unknown> | null;
     coverage: GroupCoverage | null;
+    /** Made for an earlier definition of the group. */
+    stale: boolean;
   } | null;
   runs: { id: number; status: string; createdAt: string; jobId: number | null }[];
   revisions: RevisionView[];
@@ -119,6 +124,16 @@ export function GroupDetail({ data, llm }: { data: GroupDetailData; llm: { gener
   const [reviseJob, setReviseJob] = useState<number | null>(null);
   const [actionError, setActionError] = useState<string | null>(null);
   const mayChange = useMayChange();
+  /** What the last saved edit made stale in this page (retrieval is redone on reload; the run's flag comes from the server). */
+  const [staleRetrieval, setStaleRetrieval] = useState(false);
+
+  useEffect(() => {
+    const on = (e: Event) => {
+      if ((e as CustomEvent<{ groupId: number }>).detail?.groupId === id) setStaleRetrieval(true);
+    };
+    window.addEventListener(GROUP_CHANGED_EVENT, on);
+    return () => window.removeEventListener(GROUP_CHANGED_EVENT, on);
+  }, [id]);
 
   const retrieve = useCallback(async () => {
     setLoading(true);
@@ -128,6 +143,7 @@ export function GroupDetail({ data, llm }: { data: GroupDetailData; llm: { gener
       const body = await res.json();
       if (!res.ok) throw new Error(body?.error?.message ?? `HTTP ${res.status}`);
       setRetrieval(body);
+      setStaleRetrieval(false);
     } catch (e) {
       setRetrievalError((e as Error).message);
     } finally {
@@ -167,7 +183,44 @@ export function GroupDetail({ data, llm }: { data: GroupDetailData; llm: { gener
           </p>
         ))}
         <p className="mt-1 text-xs text-slate-600">Persona description: {data.group.definition.personas.description ?? '(filters only)'}</p>
+        <div className="mt-2 max-w-2xl">
+          <GroupThumbnail filters={data.group.definition.reference.filters} />
+        </div>
       </section>
+
+      {(staleRetrieval || run?.stale) && (
+        <section className="rounded-lg border border-amber-300 bg-amber-50 p-3 text-sm" role="status" data-testid="group-stale">
+          <p className="font-medium text-amber-900">
+            The definition changed since {staleRetrieval ? 'these personas were retrieved' : 'the latest alignment'}
+            {staleRetrieval && run ? ' and the latest alignment was made' : ''}: {staleRetrieval && run ? 'both are' : 'it is'} out of date.
+          </p>
+          <div className="mt-1 flex flex-wrap gap-2 text-xs">
+            {staleRetrieval && (
+              <button type="button" className="rounded border border-amber-700 px-2 py-0.5 text-amber-900 hover:bg-amber-100" onClick={() => void retrieve()} data-testid="stale-retrieve">
+                Retrieve again
+              </button>
+            )}
+            {run && (
+              <button
+                type="button"
+                className="rounded bg-amber-700 px-2 py-0.5 font-medium text-white hover:bg-amber-800 disabled:opacity-50"
+                disabled={alignJob !== null || !mayChange}
+                data-testid="stale-align"
+                onClick={async () => {
+                  try {
+                    const out = await post(`/api/groups/${id}/align`, size ? { seed, size: Number(size) } : { seed });
+                    setAlignJob(out.jobId);
+                  } catch (e) {
+                    setActionError((e as Error).message);
+                  }
+                }}
+              >
+                Align again
+              </button>
+            )}
+          </div>
+        </section>
+      )}
 
       <section className="space-y-2" aria-labelledby="retrieval-title">
         <div className="flex items-center gap-3">

@@ -1,94 +1,77 @@
 'use client';
 
 /**
- * Defines (or edits) a group: the reference side with the studio's TargetPicker (regions, countries, age, gender,
- * norms preset), custom regions, a live respondent count with warnings and a norms fallback; the persona side as a
- * description and demographic filters.
+ * Defines (or edits) a group: the reference side with the visual target builder (map, pyramid, regions, searchable
+ * country list, norms preset; counts and trait differences on every change), custom regions; the persona side as a
+ * description and demographic filters that say how many personas each choice leaves. The reference selection lives
+ * in the URL (countries=DE,NL&age=50-99&gender=female), so the address can be shared and a reload restores it.
  */
 import { useRouter } from 'next/navigation';
-import { useEffect, useMemo, useState } from 'react';
-import { TargetPicker, type TargetOptions } from '@/components/studio/TargetPicker';
-import { PERSONA_AGE_BANDS, PERSONA_GENDERS, type CustomRegion, type GroupDefinition } from '@/lib/groups/schema';
-import { MCCRAE_TO_ALPHA2 } from '@/lib/targets/countries';
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { TargetBuilder } from '@/components/targets/TargetBuilder';
+import { selectionToQuery, type UrlSelection } from '@/lib/groups/builder';
+import type { CustomRegion, GroupDefinition } from '@/lib/groups/schema';
 import type { NormsPreset, ReferenceFilters } from '@/lib/targets/schema';
-import { HelpTip } from '@/components/HelpTip';
 import { ReadOnlyNote, useMayChange } from '@/components/Access';
+import { PersonaSide, type PersonaFilterState } from './PersonaSide';
 
-interface Preview {
-  n: number;
-  warnings: string[];
-  description: string;
-  perCountry: { code: string; name: string; n: number }[];
-  error: string | null;
-}
-
-const ALPHA2_TO_MCCRAE = Object.fromEntries(Object.entries(MCCRAE_TO_ALPHA2).map(([k, v]) => [v, k]));
 const neutral = { shift: 0, spread: 1 };
 
+/** Event the form sends after saving a changed definition (the group page marks retrieval and alignment stale). */
+export const GROUP_CHANGED_EVENT = 'populace:group-definition-changed';
+
+const stable = (v: unknown) => JSON.stringify(v, (_k, x) => (x && typeof x === 'object' && !Array.isArray(x) ? Object.fromEntries(Object.entries(x).sort()) : x));
+
 export function GroupForm({
-  options,
   customRegions,
-  personaSources,
   initial,
   groupId,
+  fromUrl,
+  syncUrl = true,
 }: {
-  options: TargetOptions;
   customRegions: CustomRegion[];
-  personaSources: { id: string; name: string }[];
   initial?: { name: string; definition: GroupDefinition };
   groupId?: number;
+  /** A selection read from the page's URL: it replaces the saved reference selection. */
+  fromUrl?: UrlSelection | null;
+  /** Keep the page's URL in step with the selection (history.replaceState). */
+  syncUrl?: boolean;
 }) {
   const router = useRouter();
   const mayChange = useMayChange();
   const [name, setName] = useState(initial?.name ?? '');
-  const [filters, setFilters] = useState<ReferenceFilters>(initial?.definition.reference.filters ?? { countries: [], genders: [] });
-  const [preset, setPreset] = useState<NormsPreset>(initial?.definition.reference.preset ?? { kind: 'none' });
+  const ref0 = initial?.definition.reference;
+  const [filters, setFilters] = useState<ReferenceFilters>(() =>
+    fromUrl
+      ? { countries: fromUrl.countries, genders: fromUrl.genders, ...(fromUrl.ageMin !== undefined ? { ageMin: fromUrl.ageMin } : {}), ...(fromUrl.ageMax !== undefined ? { ageMax: fromUrl.ageMax } : {}) }
+      : (ref0?.filters ?? { countries: [], genders: [] }),
+  );
+  const [preset, setPreset] = useState<NormsPreset>(() => (fromUrl ? (fromUrl.preset ?? { kind: 'none' }) : (ref0?.preset ?? { kind: 'none' })));
   const [regionName, setRegionName] = useState(initial?.definition.region?.name ?? '');
   const p0 = initial?.definition.personas;
   const [description, setDescription] = useState(p0?.description ?? '');
-  const [ageBands, setAgeBands] = useState<string[]>(p0?.filters.ageBands ?? []);
-  const [genders, setGenders] = useState<string[]>(p0?.filters.genders ?? []);
-  const [countries, setCountries] = useState((p0?.filters.countries ?? []).join(', '));
-  const [occupation, setOccupation] = useState(p0?.filters.occupationContains ?? '');
-  const [sources, setSources] = useState<string[]>(p0?.filters.sources ?? []);
+  const [personaFilters, setPersonaFilters] = useState<PersonaFilterState>({
+    ageBands: p0?.filters.ageBands ?? [],
+    genders: p0?.filters.genders ?? [],
+    countries: p0?.filters.countries ?? [],
+    occupationContains: p0?.filters.occupationContains ?? '',
+    sources: p0?.filters.sources ?? [],
+  });
   const [retrieveCount, setRetrieveCount] = useState(p0?.retrieveCount ?? 200);
-  const [preview, setPreview] = useState<Preview | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [saving, setSaving] = useState(false);
+  const [saved, setSaved] = useState<{ at: string; changed: string[] } | null>(null);
+  const savedDefinition = useRef(initial?.definition ?? null);
 
-  // custom regions join the picker's region list (counts from the per-country counts)
-  const pickerOptions = useMemo<TargetOptions>(() => {
-    const countOf = (c: string) => options.countries.find((x) => x.code === c)?.n ?? 0;
-    return {
-      ...options,
-      regions: [
-        ...options.regions,
-        ...customRegions.map((r) => ({ id: `custom:${r.name}`, label: `${r.name} (custom)`, countries: r.countries, n: r.countries.reduce((a, c) => a + countOf(c), 0) })),
-      ],
-    };
-  }, [options, customRegions]);
+  // the selection in the address bar: shareable, and a reload restores it
+  useEffect(() => {
+    if (!syncUrl) return;
+    const q = selectionToQuery({ ...filters, genders: filters.genders as UrlSelection['genders'], preset: preset as UrlSelection['preset'] });
+    const url = `${window.location.pathname}${q ? `?${q}` : ''}${window.location.hash}`;
+    if (url !== `${window.location.pathname}${window.location.search}${window.location.hash}`) window.history.replaceState(window.history.state, '', url);
+  }, [filters, preset, syncUrl]);
 
   const spec = useMemo(() => ({ filters, preset, edits: { E: neutral, A: neutral, C: neutral, N: neutral, O: neutral } }), [filters, preset]);
-  useEffect(() => {
-    const ctl = new AbortController();
-    const t = setTimeout(async () => {
-      try {
-        const res = await fetch('/api/groups/preview', { method: 'POST', body: JSON.stringify({ spec }), signal: ctl.signal });
-        const body = await res.json();
-        if (res.ok) setPreview(body);
-        else setPreview({ n: 0, warnings: [body.error?.message ?? 'Invalid filters'], description: '', perCountry: [], error: body.error?.message ?? 'invalid' });
-      } catch {
-        // superseded
-      }
-    }, 250);
-    return () => {
-      clearTimeout(t);
-      ctl.abort();
-    };
-  }, [spec]);
-
-  const thinWithNorms = (preview?.perCountry ?? []).filter((c) => c.n < 100 && ALPHA2_TO_MCCRAE[c.code]);
-  const toggle = (list: string[], v: string, on: boolean) => (on ? [...list, v] : list.filter((x) => x !== v));
 
   async function save() {
     setError(null);
@@ -98,11 +81,11 @@ export function GroupForm({
       personas: {
         description: description.trim() || undefined,
         filters: {
-          ageBands,
-          genders,
-          countries: countries.split(',').map((s) => s.trim()).filter(Boolean),
-          occupationContains: occupation.trim() || undefined,
-          sources,
+          ageBands: personaFilters.ageBands,
+          genders: personaFilters.genders,
+          countries: personaFilters.countries,
+          occupationContains: personaFilters.occupationContains.trim() || undefined,
+          sources: personaFilters.sources,
         },
         retrieveCount,
       },
@@ -115,7 +98,19 @@ export function GroupForm({
       });
       const body = await res.json();
       if (!res.ok) throw new Error(body?.error?.message ?? `HTTP ${res.status}`);
-      router.push(`/groups/${body.id}`);
+      if (!groupId) {
+        router.push(`/groups/${body.id}`);
+        return;
+      }
+      // an edit: say so, and tell the page which results the change makes stale
+      const before = savedDefinition.current;
+      const after = body.definition as GroupDefinition;
+      const changed: string[] = [];
+      if (before && stable(before.reference) !== stable(after.reference)) changed.push('reference');
+      if (before && stable(before.personas) !== stable(after.personas)) changed.push('personas');
+      savedDefinition.current = after;
+      setSaved({ at: new Date().toLocaleTimeString('en-GB'), changed });
+      if (changed.length) window.dispatchEvent(new CustomEvent(GROUP_CHANGED_EVENT, { detail: { groupId, changed } }));
       router.refresh();
     } catch (e) {
       setError((e as Error).message);
@@ -145,136 +140,50 @@ export function GroupForm({
           data-testid="group-name"
         />
       </label>
-      <div className="grid gap-4 md:grid-cols-2">
-        <div className="space-y-2">
-          <TargetPicker options={pickerOptions} filters={filters} preset={preset} onFilters={setFilters} onPreset={setPreset} />
-          <label className="block text-xs">
-            <span className="text-slate-600">Save these countries as a custom region named</span>
-            <input
-              className="mt-0.5 w-full rounded border border-slate-300 px-1 py-0.5"
-              value={regionName}
-              maxLength={80}
-              onChange={(e) => setRegionName(e.target.value)}
-              placeholder="(optional) e.g. Nordics"
-              data-testid="custom-region-name"
-            />
-          </label>
-          <div className="rounded border border-slate-200 bg-slate-50 p-2 text-sm" data-testid="respondent-preview" aria-live="polite">
-            {preview ? (
-              <>
-                <div>
-                  <span className="font-semibold tabular-nums" data-testid="respondent-count" data-value={preview.n}>
-                    {preview.n.toLocaleString('en-US')}
-                  </span>{' '}
-                  respondents
-                  <HelpTip term="respondents" />
-                  {preview.description ? <span className="text-xs text-slate-500"> · {preview.description}</span> : null}
-                </div>
-                {preview.perCountry.length > 0 && (
-                  <ul className="mt-1 flex flex-wrap gap-x-3 text-xs text-slate-600" aria-label="Respondents per country">
-                    {preview.perCountry.map((c) => (
-                      <li key={c.code} className={c.n < 100 ? 'text-amber-800' : undefined}>
-                        {c.name}: <span className="tabular-nums">{c.n}</span>
-                      </li>
-                    ))}
-                  </ul>
-                )}
-                {preview.warnings.map((w) => (
-                  <p key={w} className="mt-1 text-xs text-amber-800" data-testid="respondent-warning">
-                    ⚠ {w}
-                  </p>
-                ))}
-                {preset.kind === 'none' && thinWithNorms.length > 0 && (
-                  <div className="mt-1 flex flex-wrap gap-1 text-xs">
-                    <span className="text-slate-600">Use published norms instead:</span>
-                    {thinWithNorms.map((c) => (
-                      <button
-                        key={c.code}
-                        type="button"
-                        className="rounded border border-teal-600 px-1.5 py-0.5 text-teal-800 hover:bg-teal-50"
-                        onClick={() => setPreset({ kind: 'mccrae', country: ALPHA2_TO_MCCRAE[c.code]! })}
-                        data-testid={`norms-fallback-${c.code}`}
-                      >
-                        McCrae & Terracciano: {c.name}
-                      </button>
-                    ))}
-                  </div>
-                )}
-              </>
-            ) : (
-              <span className="text-slate-500">Counting respondents…</span>
-            )}
-          </div>
-        </div>
-        <fieldset className="space-y-2 text-sm">
-          <legend className="font-medium">Personas</legend>
-          <label className="block">
-            <span className="text-xs text-slate-600">Describe the group in words (the retrieval query)</span>
-            <textarea
-              className="mt-0.5 w-full rounded border border-slate-300 px-1 py-1"
-              rows={3}
-              maxLength={2000}
-              value={description}
-              onChange={(e) => setDescription(e.target.value)}
-              placeholder="e.g. university students in Seoul who study engineering"
-              data-testid="group-description"
-            />
-          </label>
-          <div className="text-xs" role="group" aria-label="Persona age band">
-            <span className="text-slate-600">Age band </span>
-            {PERSONA_AGE_BANDS.map((b) => (
-              <label key={b} className="mr-2 inline-flex items-center gap-1">
-                <input type="checkbox" checked={ageBands.includes(b)} onChange={(e) => setAgeBands(toggle(ageBands, b, e.target.checked))} />
-                {b}
-              </label>
-            ))}
-          </div>
-          <div className="text-xs" role="group" aria-label="Persona gender">
-            <span className="text-slate-600">Gender </span>
-            {PERSONA_GENDERS.map((g) => (
-              <label key={g} className="mr-2 inline-flex items-center gap-1">
-                <input type="checkbox" checked={genders.includes(g)} onChange={(e) => setGenders(toggle(genders, g, e.target.checked))} />
-                {g}
-              </label>
-            ))}
-          </div>
-          <div className="grid grid-cols-2 gap-2 text-xs">
-            <label className="block">
-              <span className="text-slate-600">Persona country (comma-separated)</span>
-              <input className="mt-0.5 w-full rounded border border-slate-300 px-1 py-0.5" value={countries} onChange={(e) => setCountries(e.target.value)} />
-            </label>
-            <label className="block">
-              <span className="text-slate-600">Occupation contains</span>
-              <input className="mt-0.5 w-full rounded border border-slate-300 px-1 py-0.5" value={occupation} onChange={(e) => setOccupation(e.target.value)} />
-            </label>
-          </div>
-          <div className="text-xs" role="group" aria-label="Persona sources">
-            <span className="text-slate-600">Sources (none ticked = all) </span>
-            {personaSources.map((s) => (
-              <label key={s.id} className="mr-2 inline-flex items-center gap-1" title={s.name}>
-                <input type="checkbox" checked={sources.includes(s.id)} onChange={(e) => setSources(toggle(sources, s.id, e.target.checked))} />
-                {s.id}
-              </label>
-            ))}
-          </div>
-          <label className="block text-xs">
-            <span className="text-slate-600">Personas to retrieve</span>
-            <input
-              type="number"
-              min={2}
-              max={5000}
-              className="mt-0.5 w-28 rounded border border-slate-300 px-1 py-0.5"
-              value={retrieveCount}
-              onChange={(e) => setRetrieveCount(Number(e.target.value) || 2)}
-              data-testid="retrieve-count"
-            />
-          </label>
-          <p className="text-xs text-slate-500">
-            Demographic filters apply first; the description then ranks the remaining personas. Only measured, non-rejected personas
-            enter the aligned set.
-          </p>
-        </fieldset>
-      </div>
+      <TargetBuilder filters={filters} preset={preset} onFilters={setFilters} onPreset={setPreset} customRegions={customRegions} />
+      <label className="block max-w-md text-xs">
+        <span className="text-slate-600">Save these countries as a custom region named</span>
+        <input
+          className="mt-0.5 w-full rounded border border-slate-300 px-1 py-0.5"
+          value={regionName}
+          maxLength={80}
+          onChange={(e) => setRegionName(e.target.value)}
+          placeholder="(optional) e.g. Nordics"
+          data-testid="custom-region-name"
+        />
+      </label>
+      <fieldset className="space-y-2 border-t border-slate-200 pt-2 text-sm">
+        <legend className="font-medium">Personas: who in the pool can play this group</legend>
+        <label className="block">
+          <span className="text-xs text-slate-600">Describe the group in words (the retrieval query; whole words are matched)</span>
+          <textarea
+            className="mt-0.5 w-full rounded border border-slate-300 px-1 py-1"
+            rows={2}
+            maxLength={2000}
+            value={description}
+            onChange={(e) => setDescription(e.target.value)}
+            placeholder="e.g. university students in Seoul who study engineering"
+            data-testid="group-description"
+          />
+        </label>
+        <PersonaSide value={personaFilters} onChange={setPersonaFilters} />
+        <label className="block text-xs">
+          <span className="text-slate-600">Personas to retrieve</span>
+          <input
+            type="number"
+            min={2}
+            max={5000}
+            className="mt-0.5 w-28 rounded border border-slate-300 px-1 py-0.5"
+            value={retrieveCount}
+            onChange={(e) => setRetrieveCount(Number(e.target.value) || 2)}
+            data-testid="retrieve-count"
+          />
+        </label>
+        <p className="text-xs text-slate-500">
+          Demographic filters apply first; the description then ranks the remaining personas. Only measured, non-rejected personas enter
+          the aligned set.
+        </p>
+      </fieldset>
       {error && (
         <p className="text-sm text-red-700" role="alert" data-testid="group-error">
           {error}
@@ -283,11 +192,19 @@ export function GroupForm({
       <button
         type="submit"
         className="rounded bg-teal-700 px-3 py-1.5 text-sm font-medium text-white hover:bg-teal-800 disabled:opacity-50"
-        disabled={saving || !name.trim() || Boolean(preview?.error) || !mayChange}
+        disabled={saving || !name.trim() || !mayChange}
         data-testid="save-group"
       >
-        {groupId ? 'Save changes' : 'Save group'}
+        {saving ? 'Saving…' : groupId ? 'Save changes' : 'Save group'}
       </button>
+      {saved && (
+        <p className="text-sm text-emerald-800" role="status" data-testid="group-saved">
+          ✓ Saved at {saved.at}.{' '}
+          {saved.changed.length
+            ? `The ${saved.changed.includes('reference') ? 'human target' : 'persona side'}${saved.changed.length > 1 ? ' and the persona side' : ''} changed: the retrieved personas and the latest alignment below were made for the old definition.`
+            : 'Nothing in the definition changed.'}
+        </p>
+      )}
       <ReadOnlyNote what="saving a group" />
     </form>
   );

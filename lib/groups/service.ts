@@ -89,6 +89,26 @@ export function listGroups(db: Db = getDb()) {
   });
 }
 
+/** Ids and names of the saved groups (for pointers from a missing group). */
+export function listGroupNames(db: Db = getDb()) {
+  return listGroupRows({ db }).map((r) => ({ id: r.id, name: r.name }));
+}
+
+/** True when a URL selection names the same reference side as a saved target spec (order of lists ignored). */
+export function sameReferenceSelection(
+  sel: { countries: string[]; ageMin?: number; ageMax?: number; genders: string[]; preset?: TargetSpec['preset'] },
+  spec: TargetSpec,
+): boolean {
+  const same = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((x) => b.includes(x));
+  return (
+    same(sel.countries, spec.filters.countries) &&
+    same(sel.genders, spec.filters.genders) &&
+    sel.ageMin === spec.filters.ageMin &&
+    sel.ageMax === spec.filters.ageMax &&
+    JSON.stringify(sel.preset ?? { kind: 'none' }) === JSON.stringify(spec.preset)
+  );
+}
+
 /** Persona sources for the persona-side filter. */
 export function listPersonaSources(db: Db = getDb()) {
   return listPersonaSourceRows({ db });
@@ -232,6 +252,16 @@ export function listGroupRevisions(groupId: number, db: Db = getDb()): RevisionV
   });
 }
 
+/** True when a run was made for another definition of its group than the current one (the run's config keeps it). */
+export function runIsStale(config: unknown, definition: GroupDefinition): boolean {
+  const saved = (config as { group?: { definition?: unknown } } | null)?.group?.definition;
+  if (saved === undefined) return false;
+  const parsed = groupDefinitionSchema.safeParse(saved);
+  if (!parsed.success) return true;
+  const key = (d: GroupDefinition) => JSON.stringify({ reference: d.reference, personas: d.personas });
+  return key(parsed.data) !== key(definition);
+}
+
 /** Everything the group page shows except retrieval (which may call an embedding model). */
 export function getGroupDetail(id: number, db: Db = getDb()) {
   const group = getGroup(id, db);
@@ -252,6 +282,7 @@ export function getGroupDetail(id: number, db: Db = getDb()) {
       diagnostics: diag,
       config: latest.config,
       coverage: target.error ? null : coverageOfRun(latest, group.definition.reference, db),
+      stale: runIsStale(latest.config, group.definition),
     };
   }
   return { group, target, latestRun, runs, revisions: listGroupRevisions(id, db) };
