@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { amw, asmd, cdfWalk, energyDistance, frechetDistance, ksStatistic, maeCorr, metricRegistry, mmd, mmdBatch, paperMetrics, paperMetricsBatchDetailed, slicedWasserstein, wasserstein1d, type MetricName } from '@/lib/stats';
+import { MMD_SUBSAMPLE } from '@/lib/stats/mmd';
 import { createRng, matrixFromRows, type Matrix } from '@/lib/numeric';
 import { mat, ref } from '../../support/fixtures';
 
@@ -87,7 +88,7 @@ describe('invariants', () => {
     expect(exact.parameters.estimator).toBe('exact V-statistic');
     const est = mmd({ a, b, exactLimit: 0 });
     expect(est.parameters.estimator).toBe('unbiased estimate on subsamples');
-    expect(est.parameters.subsample).toBe(5000);
+    expect(est.parameters.subsample).toBe(MMD_SUBSAMPLE);
     expect(Math.abs(est.value - exact.value)).toBeLessThan(3 * (est.parameters.se as number));
     // Coverage over 20 seeds of a smaller subsample: |estimate - exact| < 2 SE in most of them.
     let covered = 0;
