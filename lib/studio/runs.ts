@@ -14,6 +14,7 @@ import {
   ESTIMATOR_CHOICES,
   selectionMethods,
   UNIQUE_SELECTION_METHODS,
+  type AlignConfig,
   type AlignResult,
   type EstimatorChoice,
   type FrontierMetrics,
@@ -514,3 +515,43 @@ function runSummary(r: NonNullable<ReturnType<typeof getRunById>>) {
   };
 }
 export type RunView = ReturnType<typeof runSummary>;
+
+/** One labelled setting of a run, for the runs page's comparison. */
+export interface RunSetting {
+  key: string;
+  label: string;
+  value: string;
+}
+
+/** The settings a run was made with, in words (defaults filled in), in a fixed order so two runs line up. */
+export function describeRunSettings(run: Pick<RunView, 'config' | 'diagnostics' | 'seed' | 'selectionSize' | 'distinctSize'>): RunSetting[] {
+  const cfg = run.config as { targetDescription?: string; request?: { config?: Partial<AlignConfig>; size?: number } } | null;
+  const c = { ...DEFAULT_ALIGN_CONFIG, selection: STUDIO_DEFAULT_SELECTION, ...(cfg?.request?.config ?? {}) };
+  const est = (run.diagnostics as { estimator?: { choice?: string; used?: string } } | null)?.estimator;
+  const usesKde = /kde|paper/i.test(est?.used ?? String(c.estimator));
+  return [
+    { key: 'target', label: 'Target', value: cfg?.targetDescription ?? '—' },
+    { key: 'estimator', label: 'Estimator', value: est?.used ? `${est.used}${est.choice === 'auto' ? ' (chosen by auto)' : ''}` : String(c.estimator) },
+    { key: 'refine', label: 'OT refinement', value: c.refine === 'ot' ? 'yes' : 'no' },
+    { key: 'bins', label: 'Quantile bins per trait', value: c.bins ? String(c.bins) : 'none' },
+    { key: 'bandwidth', label: 'KDE bandwidth (trait points)', value: usesKde ? String(c.bandwidth) : 'not used' },
+    { key: 'selection', label: 'Selection', value: String(c.selection) },
+    { key: 'size', label: 'Set', value: `${run.selectionSize.toLocaleString('en-US')} ${run.selectionSize === run.distinctSize ? 'distinct personas' : `draws of ${run.distinctSize.toLocaleString('en-US')} distinct personas`}` },
+    { key: 'seed', label: 'Seed', value: String(run.seed) },
+    { key: 'heldOutShare', label: 'Held-out share (auto)', value: String(c.heldOutShare) },
+  ];
+}
+
+/** A run's weight diagnostics in words, with their definitions, in a fixed order. */
+export function describeRunDiagnostics(diagnostics: unknown): RunSetting[] {
+  const d = (diagnostics ?? {}) as Record<string, unknown>;
+  const n = (k: string, digits: number) => (typeof d[k] === 'number' && Number.isFinite(d[k]) ? (d[k] as number).toFixed(digits) : '—');
+  return [
+    { key: 'ess', label: 'Effective sample size (Kish: (Σw)² / Σw²)', value: n('ess', 1) },
+    { key: 'designEffect', label: 'Design effect (n / ESS)', value: n('designEffect', 2) },
+    { key: 'maxWeightShare', label: 'Largest weight (share of the total)', value: n('maxWeightShare', 4) },
+    { key: 'khat', label: 'Pareto k-hat of the weights (> 0.7: unreliable tail)', value: n('khat', 2) },
+    { key: 'converged', label: 'Estimator converged', value: d.converged === undefined ? '—' : d.converged ? 'yes' : 'no' },
+    { key: 'iterations', label: 'Iterations', value: typeof d.iterations === 'number' ? String(Math.round(d.iterations)) : '—' },
+  ];
+}

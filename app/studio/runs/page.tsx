@@ -1,6 +1,6 @@
 import Link from 'next/link';
 import { AppError } from '@/lib/http/errors';
-import { compareRuns, getRunSummary, listRuns, type RunView } from '@/lib/studio/runs';
+import { compareRuns, describeRunDiagnostics, describeRunSettings, getRunSummary, listRuns, type RunView } from '@/lib/studio/runs';
 import { requirePageAccess } from '@/lib/auth/dal';
 import { actorFromPage } from '@/lib/audit/actor';
 import { DeleteButton } from '@/components/DeleteButton';
@@ -57,10 +57,12 @@ function RunColumn({ run, testId }: { run: RunView; testId: string }) {
         </tbody>
       </table>
       <dl className="mt-2 grid grid-cols-2 gap-x-2 text-xs">
-        {['ess', 'designEffect', 'maxWeightShare', 'khat', 'converged', 'iterations'].map((k) => (
-          <div key={k} className="contents">
-            <dt className="text-slate-600">{k}</dt>
-            <dd className="tabular-nums">{typeof d?.[k] === 'number' ? (d[k] as number).toFixed(3) : String(d?.[k] ?? '—')}</dd>
+        {describeRunDiagnostics(d).map((s) => (
+          <div key={s.key} className="contents">
+            <dt className="text-slate-600">{s.label}</dt>
+            <dd className="tabular-nums" data-testid={`${testId}-diag-${s.key}`}>
+              {s.value}
+            </dd>
           </div>
         ))}
       </dl>
@@ -76,15 +78,51 @@ function RunColumn({ run, testId }: { run: RunView; testId: string }) {
   );
 }
 
-export default async function RunsPage({ searchParams }: { searchParams: Promise<{ a?: string; b?: string; run?: string }> }) {
+/** Settings of two runs side by side, the rows that differ marked. */
+function SettingsComparison({ a, b }: { a: RunView; b: RunView }) {
+  const sa = describeRunSettings(a);
+  const sb = describeRunSettings(b);
+  return (
+    <table className="w-full text-xs" data-testid="compare-settings">
+      <caption className="mb-1 text-left text-sm font-semibold">Settings</caption>
+      <thead className="bg-slate-100">
+        <tr>
+          <th className="px-1 py-1 text-left">Setting</th>
+          <th className="px-1 py-1 text-left">#{a.id}</th>
+          <th className="px-1 py-1 text-left">#{b.id}</th>
+        </tr>
+      </thead>
+      <tbody>
+        {sa.map((s, i) => {
+          const differs = s.value !== sb[i]!.value;
+          return (
+            <tr key={s.key} className={`border-t border-slate-100 ${differs ? 'bg-amber-50' : ''}`} data-testid={`setting-${s.key}`} data-differs={differs}>
+              <td className="px-1 py-1">
+                {s.label}
+                {differs ? <span className="ml-1 rounded bg-amber-200 px-1 text-[10px] text-amber-900">differs</span> : null}
+              </td>
+              <td className="px-1 py-1">{s.value}</td>
+              <td className="px-1 py-1">{sb[i]!.value}</td>
+            </tr>
+          );
+        })}
+      </tbody>
+    </table>
+  );
+}
+
+export default async function RunsPage({ searchParams }: { searchParams: Promise<{ a?: string; b?: string; run?: string; compare?: string | string[] }> }) {
   const actor = actorFromPage(await requirePageAccess());
   const sp = await searchParams;
   const runs = listRuns(undefined, actor);
   let comparison: ReturnType<typeof compareRuns> | null = null;
   let single: RunView | null = null;
   let error: string | null = null;
+  const ticked = sp.compare === undefined ? null : ([] as string[]).concat(sp.compare);
+  if (ticked && ticked.length === 2) [sp.a, sp.b] = ticked;
   try {
-    if (sp.a && sp.b) comparison = compareRuns(Number(sp.a), Number(sp.b));
+    if (ticked && ticked.length !== 2) error = `Tick exactly two runs to compare (${ticked.length} ticked).`;
+    else if (sp.a && sp.b) comparison = compareRuns(Number(sp.a), Number(sp.b));
     else if (sp.run) single = getRunSummary(Number(sp.run));
     else {
       const latest = runs.find((r) => r.status === 'done');
@@ -103,7 +141,8 @@ export default async function RunsPage({ searchParams }: { searchParams: Promise
             The two selections share {comparison.overlap.shared} personas; {comparison.overlap.onlyA} are only in #{comparison.a.id} and{' '}
             {comparison.overlap.onlyB} only in #{comparison.b.id}.
           </p>
-          <div className="grid grid-cols-2 gap-4">
+          <SettingsComparison a={comparison.a} b={comparison.b} />
+          <div className="grid gap-4 md:grid-cols-2">
             <RunColumn run={comparison.a} testId="compare-a" />
             <RunColumn run={comparison.b} testId="compare-b" />
           </div>
@@ -111,19 +150,29 @@ export default async function RunsPage({ searchParams }: { searchParams: Promise
       ) : single ? (
         <>
           <p className="text-sm text-slate-600">
-            {sp.run ? 'Run' : 'The latest finished run'} with its estimator, candidate table and diversity-fidelity frontier. Choose
-            another run below, or tick two runs in the studio to compare them.
+            {sp.run ? 'Run' : 'The latest finished run'} with its estimator, candidate table and diversity-fidelity frontier. Open
+            another run below, or tick two finished runs and compare them.
           </p>
           <RunColumn run={single} testId="run-view" />
         </>
       ) : (
         <p className="text-sm text-slate-600">No finished run yet: run an alignment in the studio.</p>
       )}
+      <form method="get" action="/studio/runs" className="space-y-2">
       <ul className="space-y-1 text-sm" data-testid="saved-runs">
         {runs.map((r) => {
           const est = (r.diagnostics as { estimator?: { choice?: string; used?: string } } | null)?.estimator;
           return (
             <li key={r.id} className="flex flex-wrap items-center gap-2" data-testid={`run-row-${r.id}`}>
+              <input
+                type="checkbox"
+                name="compare"
+                value={r.id}
+                disabled={r.status !== 'done'}
+                defaultChecked={ticked?.includes(String(r.id)) ?? false}
+                aria-label={`Compare run ${r.id}`}
+                data-testid={`pick-run-${r.id}`}
+              />
               <span>
                 {r.status === 'done' ? (
                   <Link href={`/studio/runs?run=${r.id}`} className="text-teal-800 underline" data-testid={`open-run-${r.id}`}>
@@ -143,6 +192,10 @@ export default async function RunsPage({ searchParams }: { searchParams: Promise
           );
         })}
       </ul>
+      <button type="submit" className="rounded bg-teal-700 px-3 py-1 text-sm font-medium text-white hover:bg-teal-800" data-testid="compare-runs">
+        Compare the two ticked runs
+      </button>
+      </form>
       <p className="text-xs text-slate-500">
         A run that exports refer to is kept until those exports are deleted (Exports screen); a run still computing is cancelled
         first. Every deletion is recorded in the audit log.

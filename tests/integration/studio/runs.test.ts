@@ -83,6 +83,25 @@ describe('full alignment runs', () => {
     expect(runs.length).toBeGreaterThanOrEqual(2);
     const cmp = compareRuns(runs[0]!.id, runs[1]!.id);
     expect(cmp.overlap.shared + cmp.overlap.onlyA).toBeGreaterThan(0);
+    // The runs page, with two runs ticked, lines their settings up in words and marks the ones that differ:
+    // 'whole sample' (seed 7) and 'after rejections' (seed 1, North America).
+    const { describeRunSettings, describeRunDiagnostics } = await import('@/lib/studio/runs');
+    const sa = describeRunSettings(cmp.a);
+    const sb = describeRunSettings(cmp.b);
+    expect(sa.map((s) => s.label)).toEqual(sb.map((s) => s.label));
+    const differs = sa.filter((s, i) => s.value !== sb[i]!.value).map((s) => s.key);
+    expect(differs).toEqual(expect.arrayContaining(['target', 'seed']));
+    expect(differs).not.toContain('selection');
+    expect(sa.find((s) => s.key === 'selection')!.value).toBe('systematic');
+    expect(sa.find((s) => s.key === 'estimator')!.value).toMatch(/\(chosen by auto\)$/);
+    const iterations = describeRunDiagnostics(cmp.a.diagnostics).find((d) => d.key === 'iterations')!.value;
+    expect(iterations).toMatch(/^\d+$/);
+    const page = (await import('@/app/studio/runs/page')).default;
+    const tree = await page({ searchParams: Promise.resolve({ compare: [String(runs[0]!.id), String(runs[1]!.id)] }) });
+    const json = JSON.stringify(tree, (_k, v) => (typeof v === 'function' ? undefined : v));
+    expect(json).toContain('Settings');
+    const one = await page({ searchParams: Promise.resolve({ compare: String(runs[0]!.id) }) });
+    expect(JSON.stringify(one, (_k, v) => (typeof v === 'function' ? undefined : v))).toContain('Tick exactly two runs to compare (1 ticked).');
   });
 
   it('bounds the set size: the ceiling, 10 times the pool for draws with repeats, the pool for distinct sets', async () => {
