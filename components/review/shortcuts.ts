@@ -1,4 +1,4 @@
-/** Review keyboard shortcuts: defaults, labels, and the browser-stored overrides. Reason codes use the digits 1-9. */
+/** Review keyboard shortcuts: defaults, labels, and the browser-stored overrides. The reason picker uses the digits 1-9. */
 export const SHORTCUT_ACTIONS = ['accept', 'reject', 'next', 'previous', 'undo', 'note', 'help'] as const;
 export type ShortcutAction = (typeof SHORTCUT_ACTIONS)[number];
 export type Shortcuts = Record<ShortcutAction, string>;
@@ -15,7 +15,7 @@ export const DEFAULT_SHORTCUTS: Shortcuts = {
 
 export const SHORTCUT_LABELS: Record<ShortcutAction, string> = {
   accept: 'Accept',
-  reject: 'Reject (with the selected reason)',
+  reject: 'Reject (opens the reason picker)',
   next: 'Next persona',
   previous: 'Previous persona',
   undo: 'Undo my last decision',
