@@ -1,13 +1,17 @@
 'use client';
 
-import { useQueryClient } from '@tanstack/react-query';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import Link from 'next/link';
 import { useState } from 'react';
-import { isEmptyFilter, type PersonaFilter, type PersonaListQuery } from '@/lib/personas/schema';
+import { filterToSearchParams, isEmptyFilter, type PersonaFilter, type PersonaListQuery } from '@/lib/personas/schema';
 import { ReviewerNameForm } from '../review/ReviewerNameForm';
 import { fmtInt } from './format';
 import { ReadOnlyNote, useMayChange } from '../Access';
 
-/** Accept or reject everything the current filter matches: the count, a confirmation, one decision per persona. */
+/**
+ * Review what the current filter matches: one by one in the keyboard queue (/review with the filter in its URL), or
+ * accept / reject all of it at once (the count, a confirmation, one decision per persona).
+ */
 export function BulkActions({ filter, total, reasonCodes, reviewer: initialReviewer }: { filter: Partial<PersonaListQuery>; total: number | null; reasonCodes: { code: string; label: string }[]; reviewer: string | null }) {
   const queryClient = useQueryClient();
   const mayChange = useMayChange();
@@ -20,6 +24,14 @@ export function BulkActions({ filter, total, reasonCodes, reviewer: initialRevie
 
   const { sort: _s, dir: _d, offset: _o, limit: _l, ...onlyFilter } = filter;
   const empty = isEmptyFilter(onlyFilter as PersonaFilter);
+  const filterQs = filterToSearchParams(onlyFilter).toString();
+  // Whether a reject must name a reason (POPULACE_REVIEW_REASON_REQUIRED); required until the server says otherwise.
+  const settings = useQuery({
+    queryKey: ['review-reason-settings'],
+    queryFn: async () => (await (await fetch('/api/review/reason-codes')).json()) as { reasonRequired: boolean },
+    staleTime: Infinity,
+  });
+  const reasonNeeded = pending === 'reject' && settings.data?.reasonRequired !== false;
 
   async function run() {
     if (!pending || total === null) return;
@@ -45,7 +57,15 @@ export function BulkActions({ filter, total, reasonCodes, reviewer: initialRevie
   return (
     <div className="rounded-lg border border-slate-200 bg-white p-3 text-sm" data-testid="bulk-actions">
       <div className="flex flex-wrap items-center gap-2">
-        <span className="font-medium">Bulk review</span>
+        <span className="font-medium">Review</span>
+        <Link
+          href={`/review?queue=all${filterQs ? `&${filterQs}` : ''}`}
+          className={`rounded border border-slate-400 px-2 py-1 text-slate-800 hover:bg-slate-50 ${total === 0 ? 'pointer-events-none opacity-40' : ''}`}
+          aria-disabled={total === 0}
+          data-testid="review-one-by-one"
+        >
+          Review these one by one
+        </Link>
         {!mayChange ? (
           <ReadOnlyNote what="bulk review" />
         ) : reviewer ? (
@@ -71,9 +91,9 @@ export function BulkActions({ filter, total, reasonCodes, reviewer: initialRevie
           {pending === 'reject' && <p className="text-xs text-amber-900">Rejected personas leave the alignment pool at once.</p>}
           <div className="flex flex-wrap items-end gap-2">
             <label className="flex flex-col">
-              <span className="text-xs text-slate-700">Reason</span>
+              <span className="text-xs text-slate-700">Reason{reasonNeeded ? ' (required)' : ''}</span>
               <select className="rounded border border-slate-300 px-1 py-1" value={reasonCode} onChange={(e) => setReasonCode(e.target.value)} data-testid="bulk-reason">
-                <option value="">none</option>
+                <option value="">{reasonNeeded ? 'pick a reason' : 'none'}</option>
                 {reasonCodes.map((r) => (
                   <option key={r.code} value={r.code}>
                     {r.label}
@@ -85,7 +105,7 @@ export function BulkActions({ filter, total, reasonCodes, reviewer: initialRevie
               <span className="text-xs text-slate-700">Note</span>
               <input className="rounded border border-slate-300 px-2 py-1" value={note} onChange={(e) => setNote(e.target.value)} maxLength={2000} data-testid="bulk-note" />
             </label>
-            <button type="button" className="rounded bg-slate-900 px-3 py-1.5 font-medium text-white disabled:opacity-50" disabled={busy} onClick={run} data-testid="bulk-confirm-button">
+            <button type="button" className="rounded bg-slate-900 px-3 py-1.5 font-medium text-white disabled:opacity-50" disabled={busy || (reasonNeeded && !reasonCode)} onClick={run} data-testid="bulk-confirm-button">
               {busy ? 'Recording…' : `Yes, ${pending} ${fmtInt.format(total)}`}
             </button>
             <button type="button" className="px-2 py-1.5 text-slate-700 underline" onClick={() => setPending(null)} data-testid="bulk-cancel">
