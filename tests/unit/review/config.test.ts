@@ -1,0 +1,11 @@
+import { describe, expect, it } from 'vitest';
+import { reasonRequired } from '@/lib/review/config';
+
+describe('POPULACE_REVIEW_REASON_REQUIRED', () => {
+  it('is on unless set to false, 0, no or off', () => {
+    expect(reasonRequired(undefined)).toBe(true);
+    expect(reasonRequired('')).toBe(true);
+    expect(reasonRequired('true')).toBe(true);
+    for (const off of ['false', 'FALSE', ' 0 ', 'no', 'off']) expect(reasonRequired(off)).toBe(false);
+  });
+});
