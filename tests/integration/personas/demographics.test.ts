@@ -25,7 +25,7 @@ describe('persona demographics', () => {
     }
     // The biographies give every age and occupation as fields; pronouns in their facts give many genders.
     expect(f.demographics.age.given).toBeGreaterThanOrEqual(310);
-    expect(f.demographics.gender.inferred + f.demographics.gender.stated).toBeGreaterThan(200);
+    expect(f.demographics.gender.inferred! + f.demographics.gender.stated!).toBeGreaterThan(200);
     expect(f.genders.find((g) => g.value === 'female')!.n).toBeGreaterThan(50);
     const harriet = env.db.get<{ gender: string; age: number; origin: string }>(
       sql`SELECT gender, age, demographics_origin AS origin FROM personas WHERE narrative LIKE 'Harriet Barnes is 56%'`,
