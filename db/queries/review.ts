@@ -4,8 +4,9 @@
  * (even from two processes) are serialised and neither decision is lost.
  *
  * Status rule: a persona's status is that of its latest accept/reject decision that has not been undone
- * ('accept' -> accepted, 'reject' -> rejected). With none left, it is the pre-review status derived from the persona:
- * 'flagged' when it has flags, else 'measured' when it has trait scores, else 'draft'.
+ * ('accept' -> accepted, 'reject' -> rejected). With none left, it is the pre-review status: the status recorded
+ * before the persona's first decision, or (without one) 'flagged' when it has flags, else 'measured' when it has trait
+ * scores, else 'draft'.
  */
 import { desc, eq, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../client';
@@ -31,8 +32,14 @@ export function listReasonCodes({ db }: { db: Db }) {
   return db.select().from(reasonCodes).orderBy(reasonCodes.position).all();
 }
 
-/** The status a persona has before any review decision: flagged, measured or draft. */
+/**
+ * The status a persona has before any review decision: the status recorded before its first decision when it has
+ * one (so a measured persona with a duplicate flag returns to measured), else derived: flagged, measured or draft.
+ */
 function preReviewStatus(db: Runner, personaId: number): PersonaStatus {
+  const first = db.get<{ status: PersonaStatus | null }>(sql`
+    SELECT status_before AS status FROM review_decisions WHERE persona_id = ${personaId} ORDER BY id LIMIT 1`)?.status;
+  if (first === 'draft' || first === 'measured' || first === 'flagged') return first;
   const r = db.get<{ flagged: number; measured: number }>(sql`
     SELECT json_array_length(p.flags) > 0 AS flagged,
       EXISTS (SELECT 1 FROM trait_scores t WHERE t.persona_id = p.id) AS measured

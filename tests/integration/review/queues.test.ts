@@ -109,8 +109,11 @@ describe('the remaining count', () => {
     expect(await getRemaining('Ben', qs)).toBe(before - 2);
     // A rejected persona leaves the pool queue even for other scopes' counts.
     expect(await getRemaining('Ben', '?queue=pool&scope=pending')).toBe(1263 - 2);
-    await undo('Ben');
+    const undone = await undo('Ben');
     expect(await getRemaining('Ben', qs)).toBe(before - 1);
+    // b is a measured biography with a duplicate flag: the undo returns it to its status before review.
+    expect(b!.flagCodes).toEqual(['duplicate']);
+    expect(undone.body.status).toBe('measured');
     expect((await getQueue('Ben', `${qs}&limit=1`)).body.items[0]!.id).toBe(b!.id);
   });
 });
