@@ -1,4 +1,4 @@
-import type { Metadata } from 'next';
+import type { Metadata, Viewport } from 'next';
 import type { ReactNode } from 'react';
 import { NavBar } from '@/components/NavBar';
 import { Providers } from '@/components/Providers';
@@ -7,9 +7,11 @@ import { pageSession } from '@/lib/auth/dal';
 import './globals.css';
 
 export const metadata: Metadata = {
-  title: 'Populace',
+  title: { default: 'Populace', template: '%s · Populace' },
   description: 'Population-aligned persona sets for LLM-based social simulation',
 };
+
+export const viewport: Viewport = { width: 'device-width', initialScale: 1 };
 
 export default async function RootLayout({ children }: { children: ReactNode }) {
   // One session look-up per render (shared with the page's requirePageAccess): the NavBar shows the user, the
@@ -21,7 +23,9 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
       <body>
         <Providers access={{ role }}>
           <NavBar user={session ? { username: session.username, role: session.role } : null} />
-          <main className="mx-auto max-w-7xl px-6 py-6">{children}</main>
+          <main id="main" tabIndex={-1} className="mx-auto max-w-7xl px-4 py-6 outline-none md:px-6">
+            {children}
+          </main>
         </Providers>
       </body>
     </html>
