@@ -24,6 +24,8 @@ export interface Facets {
   genders: { value: string; n: number }[];
   countries: { value: string; n: number }[];
   run: { id: number; name: string; createdAt: string } | null;
+  /** Finished runs, newest first: the weights can come from any of them. */
+  runs: { id: number; name: string; createdAt: string }[];
   /** Per demographic field, personas by how the value was obtained (given / stated / inferred / unknown). */
   demographics: Record<'age' | 'gender' | 'country' | 'occupation', Record<string, number>>;
 }
@@ -242,11 +244,25 @@ export function PersonaBrowser({ facets, reasonCodes, reviewer }: { facets: Face
           <CheckGroup legend="Country" name="country" options={facets.countries.slice(0, 12).map((a) => ({ value: a.value, label: a.value, n: countOf(counts.countries, a.value) }))} selected={filter.country} onChange={(v) => setFilter({ ...filter, country: v })} />
         )}
         <fieldset className="space-y-1">
-          <legend className="mb-1 text-xs font-semibold uppercase tracking-wide text-slate-600">Current alignment run</legend>
+          <legend className="mb-1 text-xs font-semibold uppercase tracking-wide text-slate-600">Weights from run</legend>
           {run ? (
             <>
-              <p className="text-xs text-slate-500">
-                Run #{run.id} {run.name}: weight = the persona&apos;s importance weight (weights sum to 1 over the run&apos;s pool).
+              <select
+                className="w-full rounded border border-slate-300 px-1 py-0.5 text-sm"
+                value={filter.run ?? ''}
+                onChange={(e) => setFilter({ ...filter, run: e.target.value ? Number(e.target.value) : undefined })}
+                aria-label="Run whose weights the table shows"
+                data-testid="filter-run"
+              >
+                <option value="">latest finished run (#{facets.runs[0]?.id ?? run.id})</option>
+                {facets.runs.map((r) => (
+                  <option key={r.id} value={r.id}>
+                    #{r.id} {r.name}
+                  </option>
+                ))}
+              </select>
+              <p className="text-xs text-slate-500" data-testid="weights-run">
+                Run #{run.id} {run.name}: weight = the persona&apos;s weight in that run (weights sum to 1 over the run&apos;s pool).
               </p>
               <RangeInputs label="Weight" minKey="weightMin" maxKey="weightMax" filter={filter} set={setFilter} min={0} max={1} step={0.0001} title="Importance weight in the current run" />
               <label className="flex items-center justify-between">
@@ -316,7 +332,7 @@ export function PersonaBrowser({ facets, reasonCodes, reviewer }: { facets: Face
               </span>
             ))}
             <span role="columnheader" className="text-right">
-              {sortHeader('weight', 'Weight', 'Importance weight in the current alignment run')}
+              {sortHeader('weight', run ? `Weight #${run.id}` : 'Weight', run ? `Weight in run #${run.id} ${run.name}` : 'Weight in an alignment run (none finished yet)')}
             </span>
           </div>
           <div ref={parentRef} className="h-[520px] overflow-auto" data-testid="persona-scroll">
@@ -327,7 +343,11 @@ export function PersonaBrowser({ facets, reasonCodes, reviewer }: { facets: Face
                   <div
                     key={vi.key}
                     role="row"
-                    className={`${grid} absolute left-0 top-0 w-full border-b border-slate-100 text-sm hover:bg-teal-50/40`}
+                    // The whole row opens the persona; links, buttons and inputs inside keep their own click.
+                    onClick={(e) => {
+                      if (r && !(e.target as HTMLElement).closest('a,button,input,select,label')) router.push(`/personas/${r.id}`);
+                    }}
+                    className={`${grid} absolute left-0 top-0 w-full cursor-pointer border-b border-slate-100 text-sm hover:bg-teal-50/40`}
                     style={{ height: vi.size, transform: `translateY(${vi.start}px)` }}
                     data-testid={r ? 'persona-row' : 'persona-row-loading'}
                     data-id={r?.id}
@@ -387,8 +407,8 @@ export function PersonaBrowser({ facets, reasonCodes, reviewer }: { facets: Face
         </div>
         <p className="text-xs text-slate-500">
           Trait scores E A C N O are on the common 1-5 scale, from the persona&apos;s preferred instrument (IPIP-50, then BFI-44, then
-          Mini-Markers rescaled). Critic = the lowest score any critic gave (1-10, higher is better; — = not scored). Weight = importance
-          weight in the latest finished alignment run (✓ = selected). The filter is part of the URL: copy it to share this view.
+          Mini-Markers rescaled). Critic = the lowest score any critic gave (1-10, higher is better; — = not scored). Weight = the
+          persona&apos;s weight in the run named in the column header (✓ = in its selection); choose the run under &quot;Weights from run&quot;. The filter is part of the URL: copy it to share this view.
         </p>
       </section>
     </div>

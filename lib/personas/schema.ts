@@ -79,6 +79,8 @@ export const personaFilterSchema = z.object({
   country: list(z.string().max(64)).optional(),
   /** "yes": in the current run's selection; "no": not selected. */
   selected: z.enum(['yes', 'no']).optional(),
+  /** The alignment run whose weights and selection the list shows and filters on (default: the latest finished run). */
+  run: num(1, 1e12).pipe(z.number().int()).optional(),
   ...rangeKeys,
 });
 export type PersonaFilter = z.output<typeof personaFilterSchema>;

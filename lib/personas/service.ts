@@ -20,6 +20,7 @@ import {
 } from '../../db/queries/personas';
 import { personaDemographics } from './extractDemographics';
 import { listDecisions } from '../../db/queries/review';
+import { getRunById, listRunSummaries } from '../../db/queries/runs';
 import { AppError } from '../http/errors';
 import { referencePercentiles } from './profile';
 import { getRevisions } from './revisions';
@@ -53,7 +54,7 @@ export function withRunWeights<T extends PersonaListRow>(db: Db, rows: T[], runI
 /** One page of the persona browser; the total is counted on the first page only (offset 0). */
 export function listPersonasPage(query: PersonaListQuery, db: Db = getDb()) {
   const { sort, dir, offset = 0, limit = DEFAULT_PAGE_SIZE, ...filter } = query;
-  const run = getCurrentRun({ db });
+  const run = chosenRun(db, filter.run);
   const effectiveSort = sort ?? (filter.q ? 'relevance' : 'id');
   const rows = withRunWeights(db, listPersonas({ db, filter, sort: effectiveSort, dir: dir ?? 'asc', offset, limit, runId: run?.id ?? null }), run?.id ?? null);
   const total = offset === 0 ? countPersonas({ db, filter, runId: run?.id ?? null }) : null;
@@ -74,8 +75,19 @@ export type PersonaPage = ReturnType<typeof listPersonasPage>;
  * each persona's demographics were obtained (coverage per field).
  */
 export function getFacets(filter: PersonaFilter = {}, db: Db = getDb()) {
-  const run = getCurrentRun({ db });
-  return { ...getPersonaFacets({ db, filter, runId: run?.id ?? null }), run, demographics: demographicsCoverage({ db }) };
+  const run = chosenRun(db, filter.run);
+  const runs = listRunSummaries({ db, limit: 30 })
+    .filter((r) => r.status === 'done')
+    .map((r) => ({ id: r.id, name: r.name, createdAt: r.createdAt }));
+  return { ...getPersonaFacets({ db, filter, runId: run?.id ?? null }), run, runs, demographics: demographicsCoverage({ db }) };
+}
+
+/** The run the browser shows weights from: the one asked for (404 when it is not a finished run), else the latest. */
+function chosenRun(db: Db, runId: number | undefined) {
+  if (runId === undefined) return getCurrentRun({ db });
+  const r = getRunById({ db, id: runId });
+  if (!r || r.status !== 'done') throw new AppError('not_found', `Run ${runId} is not a finished alignment run: choose another run for the weights.`, 404);
+  return { id: r.id, name: r.name, createdAt: r.createdAt };
 }
 
 /** Personas read per step of the demographics back-fill (one transaction each). */

@@ -40,8 +40,12 @@ describe('GET /api/personas', () => {
 
   it('filters by status, source, flags and demographics, matching SQL counts', async () => {
     expect((await get('status=flagged')).body.total).toBe(865);
-    expect((await get('flag=duplicate')).body.total).toBe(865);
-    expect((await get('flag=none')).body.total).toBe(2328 - 865);
+    // The 865 flagged Persona-Chat variants, and measured personas with an identical or near-identical twin in their
+    // source (flagged, but kept measured and in the pool).
+    const duplicates = count("EXISTS (SELECT 1 FROM json_each(flags) f WHERE json_extract(f.value, '$.code') = 'duplicate')");
+    expect(duplicates).toBeGreaterThan(865);
+    expect((await get('flag=duplicate')).body.total).toBe(duplicates);
+    expect((await get('flag=none')).body.total).toBe(count('json_array_length(flags) = 0'));
     expect((await get('source=personallm,gpt4-biographies')).body.total).toBe(1263);
     expect((await get('status=draft,measured&source=synthetic-persona-chat')).body.total).toBe(200);
     expect((await get('ageBand=35-49')).body.total).toBe(count("age_band = '35-49'"));
@@ -96,6 +100,24 @@ describe('GET /api/personas', () => {
     ]);
     expect((await get('selected=yes')).body.rows.map((r: { id: number }) => r.id)).toEqual([2, 3]);
     expect((await get('selected=no')).body.total).toBe(2326);
+
+    // A newer run becomes the default; the older one stays choosable by id, and the facets list both.
+    const older = w.body.run.id as number;
+    env.db.run(sql`INSERT INTO alignment_runs (name, status, seed, config, persona_ids, weights, selection)
+      VALUES ('newer run', 'done', 2, '{}', '[1,2,3,4]', '[0.7,0.1,0.1,0.1]', '[1]')`);
+    expect((await get('selected=yes')).body.run.name).toBe('newer run');
+    expect((await get('selected=yes')).body.rows.map((r: { id: number }) => r.id)).toEqual([1]);
+    const chosen = await get(`run=${older}&selected=yes`);
+    expect(chosen.body.run.name).toBe('test run');
+    expect(chosen.body.rows.map((r: { id: number; weight: number }) => [r.id, r.weight])).toEqual([
+      [2, 0.4],
+      [3, 0.3],
+    ]);
+    const { getFacets } = await import('@/lib/personas/service');
+    expect(getFacets().runs.map((r) => r.name).slice(0, 2)).toEqual(['newer run', 'test run']);
+    const missing = await get('run=999999');
+    expect(missing.status).toBe(404);
+    expect(missing.body.error.message).toMatch(/Run 999999 is not a finished alignment run/);
   });
 
   it('answers 400 for invalid filters', async () => {
