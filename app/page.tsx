@@ -4,6 +4,7 @@ import { personaStatuses } from '@/db/schema';
 import { getWorkspaceOverview } from '@/lib/workspace/overview';
 import { requirePageAccess } from '@/lib/auth/dal';
 
+export const metadata = { title: 'Workspace' };
 export const dynamic = 'force-dynamic';
 
 const fmt = new Intl.NumberFormat('en-US');

@@ -5,6 +5,7 @@ import { listRuns } from '@/lib/studio/runs';
 import { requirePageAccess } from '@/lib/auth/dal';
 import { actorFromPage } from '@/lib/audit/actor';
 
+export const metadata = { title: 'Exports' };
 export const dynamic = 'force-dynamic';
 
 export default async function ExportsPage({ searchParams }: { searchParams: Promise<{ group?: string }> }) {
@@ -26,6 +27,13 @@ export default async function ExportsPage({ searchParams }: { searchParams: Prom
           the command line (<code>npm run -s populace -- export --help</code>).
         </p>
       </div>
+      {sp.group !== undefined && initialGroup === null && (
+        <p className="rounded border border-amber-300 bg-amber-50 p-2 text-sm text-amber-900" role="alert" data-testid="export-group-missing">
+          {/^\d+$/.test(sp.group)
+            ? `There is no group with id ${sp.group} (it may have been deleted): choose one of the saved groups below.`
+            : `“${sp.group}” is not a group id: choose one of the saved groups below.`}
+        </p>
+      )}
       <ExportsScreen exports={JSON.parse(JSON.stringify(listExports(undefined, actor))) as ExportListItem[]} runs={runs} groups={groups} initialGroup={initialGroup} />
     </div>
   );

@@ -5,6 +5,7 @@ import { currentReviewer } from '@/lib/review/reviewer';
 import { getReasonCodes } from '@/lib/review/service';
 import { requirePageAccess } from '@/lib/auth/dal';
 
+export const metadata = { title: 'Personas' };
 export const dynamic = 'force-dynamic';
 
 export default async function PersonasPage() {

@@ -6,6 +6,7 @@ import { listJobs } from '@/lib/jobs';
 import { getPipelineState } from '@/lib/pipeline/service';
 import { requirePageAccess } from '@/lib/auth/dal';
 
+export const metadata = { title: 'Pipeline' };
 export const dynamic = 'force-dynamic';
 
 const fmt = new Intl.NumberFormat('en-US');

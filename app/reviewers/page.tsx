@@ -4,6 +4,7 @@ import { fmtInt, fmtTime } from '@/components/personas/format';
 import { getHistory, getReviewers } from '@/lib/review/service';
 import { requirePageAccess } from '@/lib/auth/dal';
 
+export const metadata = { title: 'Reviewers' };
 export const dynamic = 'force-dynamic';
 
 export default async function ReviewersPage() {

@@ -1,6 +1,7 @@
 import { safeNextPath } from '@/lib/auth/config';
 import { SignInForm } from './SignInForm';
 
+export const metadata = { title: 'Sign in' };
 export const dynamic = 'force-dynamic';
 
 export default async function SignInPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {

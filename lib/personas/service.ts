@@ -108,6 +108,13 @@ export function backfillDemographics(db: Db = getDb()): number {
   }
 }
 
+/** A persona's name for the page title ('unnamed' without one), or null when there is no such persona. */
+export function getPersonaName(id: number, db: Db = getDb()): string | null {
+  const p = getPersonaSummaries({ db, ids: [id] })[0];
+  if (!p) return null;
+  return p.name ?? 'unnamed';
+}
+
 /** Everything the persona page shows. */
 export function getPersonaDetail(id: number, db: Db = getDb()) {
   const persona = getPersonaById({ db, id });

@@ -5,7 +5,7 @@ import { DecisionTable } from '@/components/review/DecisionTable';
 import { StatusBadge } from '@/components/personas/StatusBadge';
 import { fmt2, fmtInt, fmtTime, fmtWeight } from '@/components/personas/format';
 import { AppError } from '@/lib/http/errors';
-import { getPersonaDetail, type PersonaDetail } from '@/lib/personas/service';
+import { getPersonaDetail, getPersonaName, type PersonaDetail } from '@/lib/personas/service';
 import { requirePageAccess } from '@/lib/auth/dal';
 
 export const dynamic = 'force-dynamic';
@@ -51,6 +51,15 @@ function Diff({ parts }: { parts: NonNullable<PersonaDetail['revisions']['chain'
       )}
     </p>
   );
+}
+
+/** "Persona 12: Harriet Barnes" (the id alone for an unknown persona; the page itself answers not found). */
+export async function generateMetadata({ params }: { params: Promise<{ id: string }> }) {
+  await requirePageAccess();
+  const { id } = await params;
+  const n = Number(id);
+  const name = Number.isInteger(n) && n > 0 ? getPersonaName(n) : null;
+  return { title: name ? `Persona ${n}: ${name}` : `Persona ${id}` };
 }
 
 export default async function PersonaPage({ params }: { params: Promise<{ id: string }> }) {

@@ -6,6 +6,10 @@ import { requirePageAccess } from '@/lib/auth/dal';
 
 export const dynamic = 'force-dynamic';
 
+export async function generateMetadata({ params }: { params: Promise<{ reviewer: string }> }) {
+  return { title: `Decisions of ${decodeURIComponent((await params).reviewer)}` };
+}
+
 export default async function ReviewerHistoryPage({ params }: { params: Promise<{ reviewer: string }> }) {
   await requirePageAccess();
   const reviewer = decodeURIComponent((await params).reviewer);

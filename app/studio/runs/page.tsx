@@ -7,6 +7,7 @@ import { DeleteButton } from '@/components/DeleteButton';
 import { RunDetails } from '@/components/studio/RunDetails';
 import { methodsReportPath } from '@/lib/export/service';
 
+export const metadata = { title: 'Alignment runs' };
 export const dynamic = 'force-dynamic';
 
 type Metrics = Record<string, { amw: number; fd: number; sw: number; mmd: number; maecorr: number }>;
