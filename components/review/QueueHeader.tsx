@@ -1,16 +1,12 @@
 'use client';
 
 import Link from 'next/link';
+import { describeFilter } from '@/lib/review/describe-filter';
 import { REVIEW_QUEUES, QUEUE_LABELS, type ReviewQueueName } from '@/lib/review/schema';
 import { ReadOnlyNote } from '../Access';
 import { fmtInt } from '../personas/format';
 import { ReviewerNameForm } from './ReviewerNameForm';
 import type { Scope } from './useReviewQueue';
-
-/** "source personallm · ageBand 35-49" from a filter's URL parameters. */
-export function describeFilter(filterQs: string): string {
-  return [...new URLSearchParams(filterQs).entries()].map(([k, v]) => `${k} ${v.replace(/,/g, ', ')}`).join(' · ');
-}
 
 /** Who reviews, which queue (and filter) is being worked through, and how many personas are left in it. */
 export function QueueHeader({

@@ -50,8 +50,8 @@ export function SessionPanel({
               </li>
             ))}
             <li className="flex justify-between gap-2">
-              <span>In the reason picker: pick, confirm, cancel</span>
-              <kbd className={kbd}>1-{reasonCount} ⏎ Esc</kbd>
+              <span>Reason picker: pick, confirm, cancel</span>
+              <kbd className={`${kbd} whitespace-nowrap`}>1-{reasonCount} ⏎ Esc</kbd>
             </li>
             <li className="flex justify-between gap-2">
               <span>Next / previous</span>

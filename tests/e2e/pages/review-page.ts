@@ -45,6 +45,27 @@ export class ReviewPage {
     return this.currentId();
   }
 
+  /** The count shown as "N left in this queue" (waits until it is known). */
+  async remaining(): Promise<number> {
+    await this.page.waitForFunction(() => (document.querySelector('[data-testid="queue-remaining"]')?.getAttribute('data-value') ?? '') !== '');
+    return Number(await this.page.getByTestId('queue-remaining').getAttribute('data-value'));
+  }
+
+  /** Waits until the remaining count equals a value. */
+  async waitForRemaining(n: number): Promise<void> {
+    await this.page.waitForFunction((v) => document.querySelector('[data-testid="queue-remaining"]')?.getAttribute('data-value') === String(v), n);
+  }
+
+  /** The filter the queue works through, as shown above it ('' without one). */
+  async filterText(): Promise<string> {
+    const el = this.page.getByTestId('queue-filter-text');
+    return (await el.count()) ? el.innerText() : '';
+  }
+
+  async pickerOpen(): Promise<boolean> {
+    return (await this.page.getByTestId('reason-picker').count()) > 0;
+  }
+
   async reasonPressed(code: string): Promise<boolean> {
     return (await this.page.getByTestId(`reason-${code}`).getAttribute('aria-pressed')) === 'true';
   }

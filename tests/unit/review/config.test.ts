@@ -9,3 +9,10 @@ describe('POPULACE_REVIEW_REASON_REQUIRED', () => {
     for (const off of ['false', 'FALSE', ' 0 ', 'no', 'off']) expect(reasonRequired(off)).toBe(false);
   });
 });
+
+describe('the filter a queue works through', () => {
+  it('reads as words', async () => {
+    const { describeFilter } = await import('@/lib/review/describe-filter');
+    expect(describeFilter('source=personallm,gpt4-biographies&ageBand=35-49&Emin=3&q=teacher')).toBe('source personallm, gpt4-biographies · age band 35-49 · E ≥ 3 · search teacher');
+  });
+});
