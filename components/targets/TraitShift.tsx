@@ -64,7 +64,7 @@ function TraitShiftView({ selection, all, norms }: TraitShiftProps) {
         How this group’s personality differs from all {all.n.toLocaleString('en-US')} respondents
       </h3>
       <p className="text-xs text-slate-600">
-        Distributions of the five traits (share of respondents per 0.25-point bin of the 1-5 scale): the selection in orange over the whole
+        Distributions of the five traits (share of respondents per 0.2-point bin of the 1-5 scale): the selection in orange over the whole
         reference in grey. Differences are selection minus all, in trait points.
       </p>
       <div className="grid gap-2 sm:grid-cols-2 lg:grid-cols-5">

@@ -46,8 +46,8 @@ export const AGE_BANDS: readonly { label: string; min: number; max: number }[] =
 
 /** Trait score quantum of the compact form: scores are stored as round((x - 1) * 50) in one byte (exact for 0.02 steps). */
 export const TRAIT_STEPS_PER_POINT = 50;
-/** Histogram bins of the trait plots: width 0.25 on 1-5. */
-export const HIST_BINS = 16;
+/** Histogram bins of the trait plots: width 0.2 on 1-5 (two 0.1 steps of an IPIP-50 score per bin, so no aliasing). */
+export const HIST_BINS = 20;
 
 export interface CompactReference {
   n: number;

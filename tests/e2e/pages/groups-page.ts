@@ -15,11 +15,50 @@ export class GroupsPage {
     return this.page.getByTestId('groups-list').locator('tr', { hasText: name });
   }
 
-  /** Ticks countries one by one in the reference picker (a custom region). */
+  /** Ticks countries one by one in the builder's country list (the map's accessible alternative), searching for each. */
   async pickCountries(names: string[]): Promise<void> {
     const form = this.page.getByTestId('group-form');
-    await form.getByText(/^Pick countries/).click();
-    for (const n of names) await form.getByRole('checkbox', { name: new RegExp(`^${n}\\b`) }).check();
+    await this.mapCountry('DE').waitFor({ timeout: 30_000 });
+    await form.getByTestId('country-list-details').locator('summary').click();
+    for (const n of names) {
+      await form.getByTestId('country-search').fill(n);
+      await form.getByTestId('country-list').getByRole('checkbox', { name: new RegExp(`^${n}\\b`) }).check();
+    }
+    await form.getByTestId('country-search').fill('');
+  }
+
+  async openNew(query = ''): Promise<void> {
+    await this.page.goto(`${this.baseURL}/groups/new${query}`, { waitUntil: 'networkidle' });
+    await this.mapCountry('DE').waitFor({ timeout: 30_000 });
+  }
+
+  /** A country of the builder's map (alpha-2 code). */
+  mapCountry(code: string) {
+    return this.page.getByTestId('builder-map').locator(`path[data-code="${code}"]`);
+  }
+
+  /** Drags a rectangle on the builder's map around the given countries' boxes. */
+  async dragAround(codes: string[], margin = 6): Promise<void> {
+    const boxes = await Promise.all(codes.map((c) => this.mapCountry(c).boundingBox()));
+    const x0 = Math.min(...boxes.map((b) => b!.x)) - margin;
+    const y0 = Math.min(...boxes.map((b) => b!.y)) - margin;
+    const x1 = Math.max(...boxes.map((b) => b!.x + b!.width)) + margin;
+    const y1 = Math.max(...boxes.map((b) => b!.y + b!.height)) + margin;
+    await this.page.mouse.move(x0, y0);
+    await this.page.mouse.down();
+    await this.page.mouse.move((x0 + x1) / 2, (y0 + y1) / 2, { steps: 4 });
+    await this.page.mouse.move(x1, y1, { steps: 4 });
+    await this.page.mouse.up();
+  }
+
+  /** Brushes the builder's pyramid from one age band to another (labels such as "50-54", "70+"). */
+  async brushAges(from: string, to: string): Promise<void> {
+    const a = await this.page.getByTestId(`builder-pyramid-band-${from}`).boundingBox();
+    const b = await this.page.getByTestId(`builder-pyramid-band-${to}`).boundingBox();
+    await this.page.mouse.move(a!.x + a!.width * 0.3, a!.y + a!.height / 2);
+    await this.page.mouse.down();
+    await this.page.mouse.move(b!.x + b!.width * 0.3, b!.y + b!.height / 2, { steps: 5 });
+    await this.page.mouse.up();
   }
 
   async respondentCount(): Promise<number> {

@@ -100,9 +100,10 @@ describe('counting', () => {
     expect(s.mean.E).toBeCloseTo((4 + 5 + 3.5) / 3, 12);
     expect(s.mean.O).toBeCloseTo(4.98, 12);
     for (const t of ['E', 'A', 'C', 'N', 'O'] as const) expect([...s.hist[t]].reduce((a, b) => a + b, 0)).toBeCloseTo(1, 12);
-    // E: 4.0 and 3.5 and 5.0 -> bins 12, 10, 15 (width 0.25 from 1)
-    expect(s.hist.E[12]).toBeCloseTo(1 / 3, 12);
+    // E: 4.0, 5.0 and 3.5 -> bins 15, 19 (5 is in the last bin) and 12 (width 0.2 from 1)
     expect(s.hist.E[15]).toBeCloseTo(1 / 3, 12);
+    expect(s.hist.E[19]).toBeCloseTo(1 / 3, 12);
+    expect(s.hist.E[12]).toBeCloseTo(1 / 3, 12);
     const all = summarize(ref, sel({}));
     expect(meanShifts(s, all).E).toBeCloseTo((4 + 5 + 3.5) / 3 - (2 + 3 + 4 + 1 + 5 + 3.5 + 3 + 2.5 + 3.2) / 9, 12);
     expect(formatShift(0.1234)).toBe('+0.12');
