@@ -60,7 +60,7 @@ export function BulkActions({ filter, total, reasonCodes, reviewer: initialRevie
         <span className="font-medium">Review</span>
         <Link
           href={`/review?queue=all${filterQs ? `&${filterQs}` : ''}`}
-          className={`rounded border border-slate-400 px-2 py-1 text-slate-800 hover:bg-slate-50 ${total === 0 ? 'pointer-events-none opacity-40' : ''}`}
+          className={`shrink-0 whitespace-nowrap rounded border border-slate-400 px-2 py-1 text-slate-800 hover:bg-slate-50 ${total === 0 ? 'pointer-events-none opacity-40' : ''}`}
           aria-disabled={total === 0}
           data-testid="review-one-by-one"
         >
