@@ -2,36 +2,177 @@
  * LLM server configuration from the environment. Any OpenAI-compatible server works (Ollama, vLLM,
  * llama.cpp server, OpenAI): LLM_BASE_URL, LLM_API_KEY, LLM_MODEL, with per-role overrides such as
  * LLM_GENERATOR_MODEL or LLM_CRITIC_BASE_URL.
+ *
+ * Several servers (endpoints) per role: LLM_BASE_URL (or LLM_BASE_URLS, and per role LLM_<ROLE>_BASE_URL or
+ * LLM_<ROLE>_BASE_URLS) is a comma-separated list; each entry is a URL, optionally followed by `|N`, the number of
+ * calls that endpoint takes at once (default LLM_CONCURRENCY, 4):
+ *
+ *     LLM_BASE_URL=http://gpu1:8000/v1|8,http://gpu2:8000/v1|4,http://gpu3:11434/v1
+ *
+ * Keys per endpoint: LLM_API_KEYS (or LLM_<ROLE>_API_KEYS beside a per-role list) is a comma-separated list with one
+ * entry per endpoint, in the same order; an empty entry uses LLM_<ROLE>_API_KEY or LLM_API_KEY. Errors name the
+ * variable and the endpoint's position, never a URL or a key.
  */
+import { AppError } from '../http/errors';
+import { endpointView, type EndpointView } from './endpoints';
+
 export const LLM_ROLES = ['generator', 'critic', 'responder', 'embedder'] as const;
 export type LlmRole = (typeof LLM_ROLES)[number];
 
-export interface LlmRoleConfig {
-  role: LlmRole;
-  baseURL: string;
+/** One server of a role. `concurrency` null: the default (LLM_CONCURRENCY). */
+export interface LlmEndpointConfig {
+  url: string;
+  concurrency: number | null;
   apiKey: string;
-  model: string;
 }
 
-function env(name: string, source: Record<string, string | undefined>): string | undefined {
+export interface LlmRoleConfig {
+  role: LlmRole;
+  /** The endpoints' URLs joined by commas (for display). */
+  baseURL: string;
+  /** The key shared by endpoints without their own (LLM_<ROLE>_API_KEY or LLM_API_KEY). */
+  apiKey: string;
+  model: string;
+  /** One or more servers, in the configured order. */
+  endpoints: LlmEndpointConfig[];
+  /** The variable that listed the endpoints. */
+  variable: string;
+}
+
+/** An invalid LLM_* variable: the message names the variable and the position, never a URL or a key. */
+export class LlmConfigError extends AppError {
+  constructor(message: string) {
+    super('llm_config_invalid', message, 503);
+    this.name = 'LlmConfigError';
+  }
+}
+
+/** The largest per-endpoint concurrency accepted after `|`. */
+export const MAX_ENDPOINT_CONCURRENCY = 1024;
+
+type Source = Record<string, string | undefined>;
+
+function env(name: string, source: Source): string | undefined {
   const v = source[name];
   return v && v.trim() !== '' ? v.trim() : undefined;
 }
 
-/** The configuration of one role, or null when no model is configured for it. */
-export function llmRoleConfig(role: LlmRole, source: Record<string, string | undefined> = process.env): LlmRoleConfig | null {
-  const R = role.toUpperCase();
-  const baseURL = env(`LLM_${R}_BASE_URL`, source) ?? env('LLM_BASE_URL', source);
-  const model = env(`LLM_${R}_MODEL`, source) ?? (role === 'embedder' ? undefined : env('LLM_MODEL', source));
-  if (!baseURL || !model) return null;
-  return { role, baseURL, model, apiKey: env(`LLM_${R}_API_KEY`, source) ?? env('LLM_API_KEY', source) ?? '' };
+/** The value of `name` or of its plural `${name}S`; both set is an error. */
+function oneOf(name: string, source: Source): { variable: string; value: string } | undefined {
+  const single = env(name, source);
+  const plural = env(`${name}S`, source);
+  if (single !== undefined && plural !== undefined) throw new LlmConfigError(`Set ${name} or ${name}S, not both.`);
+  if (single !== undefined) return { variable: name, value: single };
+  if (plural !== undefined) return { variable: `${name}S`, value: plural };
+  return undefined;
 }
 
-/** A summary for the UI: which roles are configured (never the key). */
-export function llmStatus(source: Record<string, string | undefined> = process.env) {
-  const roles = LLM_ROLES.map((role) => {
-    const c = llmRoleConfig(role, source);
-    return { role, configured: c !== null, model: c?.model ?? null, baseURL: c?.baseURL ?? null };
+/**
+ * Parses a list of endpoints: `url[|concurrency]` entries separated by commas.
+ * Throws LlmConfigError naming `variable` and the 1-based position of the bad entry.
+ */
+export function parseEndpointList(variable: string, value: string): Array<{ url: string; concurrency: number | null }> {
+  const entries = value.split(',');
+  const out: Array<{ url: string; concurrency: number | null }> = [];
+  entries.forEach((raw, i) => {
+    const at = entries.length > 1 ? `${variable}, endpoint ${i + 1} of ${entries.length}` : variable;
+    const entry = raw.trim();
+    if (entry === '') throw new LlmConfigError(`${at}: empty entry (two commas in a row, or a comma at the start or end).`);
+    const parts = entry.split('|');
+    if (parts.length > 2) throw new LlmConfigError(`${at}: more than one "|"; write URL or URL|N (N = calls at once).`);
+    const url = parts[0]!.trim();
+    let parsed: URL | null = null;
+    try {
+      parsed = new URL(url);
+    } catch {
+      parsed = null;
+    }
+    if (!parsed || (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') || !parsed.hostname) {
+      throw new LlmConfigError(`${at}: not an http(s) URL (expected e.g. http://localhost:11434/v1).`);
+    }
+    let concurrency: number | null = null;
+    if (parts.length === 2) {
+      const c = parts[1]!.trim();
+      if (!/^\d+$/.test(c) || Number(c) < 1 || Number(c) > MAX_ENDPOINT_CONCURRENCY) {
+        throw new LlmConfigError(`${at}: the number after "|" (calls at once) must be a whole number from 1 to ${MAX_ENDPOINT_CONCURRENCY}, not "${c.slice(0, 20)}".`);
+      }
+      concurrency = Number(c);
+    }
+    const normal = url.replace(/\/+$/, '');
+    const dup = out.findIndex((e) => e.url.replace(/\/+$/, '') === normal);
+    if (dup >= 0) throw new LlmConfigError(`${variable}: endpoints ${dup + 1} and ${i + 1} are the same URL.`);
+    out.push({ url, concurrency });
+  });
+  return out;
+}
+
+/** The configuration of one role, or null when no model is configured for it. Throws LlmConfigError when invalid. */
+export function llmRoleConfig(role: LlmRole, source: Source = process.env): LlmRoleConfig | null {
+  const R = role.toUpperCase();
+  const model = env(`LLM_${R}_MODEL`, source) ?? (role === 'embedder' ? undefined : env('LLM_MODEL', source));
+  const own = oneOf(`LLM_${R}_BASE_URL`, source);
+  const list = own ?? oneOf('LLM_BASE_URL', source);
+  if (!list || !model) return null;
+  const apiKey = env(`LLM_${R}_API_KEY`, source) ?? env('LLM_API_KEY', source) ?? '';
+  const keysVariable = own ? `LLM_${R}_API_KEYS` : 'LLM_API_KEYS';
+  if (!own && env(`LLM_${R}_API_KEYS`, source) !== undefined) {
+    throw new LlmConfigError(`LLM_${R}_API_KEYS is set but LLM_${R}_BASE_URL is not: per-role keys go with a per-role list of endpoints.`);
+  }
+  const endpoints = parseEndpointList(list.variable, list.value);
+  const keysValue = source[keysVariable]?.trim();
+  let keys: string[] = [];
+  if (keysValue) {
+    keys = keysValue.split(',').map((k) => k.trim());
+    if (keys.length !== endpoints.length) {
+      throw new LlmConfigError(
+        `${keysVariable} lists ${keys.length} key${keys.length === 1 ? '' : 's'} but ${list.variable} lists ${endpoints.length} endpoint${endpoints.length === 1 ? '' : 's'}: give one entry per endpoint, in the same order (an empty entry uses ${own ? `LLM_${R}_API_KEY or ` : ''}LLM_API_KEY).`,
+      );
+    }
+  }
+  return {
+    role,
+    model,
+    apiKey,
+    baseURL: endpoints.map((e) => e.url).join(','),
+    endpoints: endpoints.map((e, i) => ({ ...e, apiKey: keys[i] || apiKey })),
+    variable: list.variable,
+  };
+}
+
+export interface LlmRoleStatus {
+  role: LlmRole;
+  configured: boolean;
+  model: string | null;
+  /** The endpoints' URLs joined by commas; null unless `details`. */
+  baseURL: string | null;
+  /** Each endpoint with its state; `url` and `lastError` are null unless `details`. */
+  endpoints: EndpointView[];
+  /** Why the role's configuration is invalid (names the variable and position only). */
+  error: string | null;
+}
+
+/**
+ * A summary for the UI: which roles are configured and the state of each endpoint (never a key). URLs and the
+ * endpoints' last errors (which may name a host) only with `details` (admins).
+ */
+export function llmStatus({ source = process.env, details = false }: { source?: Source; details?: boolean } = {}) {
+  const roles: LlmRoleStatus[] = LLM_ROLES.map((role) => {
+    let c: LlmRoleConfig | null = null;
+    let error: string | null = null;
+    try {
+      c = llmRoleConfig(role, source);
+    } catch (e) {
+      if (!(e instanceof LlmConfigError)) throw e;
+      error = e.message;
+    }
+    return {
+      role,
+      configured: c !== null,
+      model: c?.model ?? null,
+      baseURL: details ? (c?.baseURL ?? null) : null,
+      endpoints: (c?.endpoints ?? []).map((e, i) => endpointView(e.url, i, details, e.concurrency)),
+      error,
+    };
   });
   return { configured: roles.some((r) => r.configured && r.role !== 'embedder'), roles };
 }

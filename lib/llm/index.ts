@@ -1,7 +1,20 @@
 /** LLM access: configuration, models (the only place naming providers), and recorded, cached calls. */
-export { LLM_ROLES, llmRoleConfig, llmStatus, type LlmRole, type LlmRoleConfig } from './config';
 export {
+  LLM_ROLES,
+  LlmConfigError,
+  llmRoleConfig,
+  llmStatus,
+  parseEndpointList,
+  type LlmEndpointConfig,
+  type LlmRole,
+  type LlmRoleConfig,
+  type LlmRoleStatus,
+} from './config';
+export { endpointScheduler, type EndpointState, type EndpointView } from './endpoints';
+export {
+  chatRoute,
   clearModelOverrides,
+  embeddingRoute,
   getEmbeddingModel,
   getModel,
   isRoleAvailable,
@@ -17,6 +30,7 @@ export {
   embedTexts,
   LlmCallError,
   requestHash,
+  retryAfterMs,
   streamLlmText,
   type LlmCallOptions,
   type LlmMessage,

@@ -39,13 +39,12 @@ export function startBaselineJob(input: unknown, db: Db = getDb()): JobView {
 
 /**
  * The pipeline screen's data: LLM configuration, posts sources with counts, measured counts and the call log size.
- * The LLM servers' URLs are server details: each role's baseURL is null unless `details` is true (GET
- * /api/pipeline/state sets it for admins and on a loopback server).
+ * The LLM servers' URLs are server details: each role's baseURL and its endpoints' URLs are null unless `details` is
+ * true (GET /api/pipeline/state sets it for admins and on a loopback server); every endpoint's state is shown.
  */
 export function getPipelineState(db: Db = getDb(), { details = false }: { details?: boolean } = {}) {
-  const status = llmStatus();
   return {
-    llm: { ...status, roles: status.roles.map((r) => ({ ...r, baseURL: details ? r.baseURL : null })), available: llmAvailable() },
+    llm: { ...llmStatus({ details }), available: llmAvailable() },
     postSources: listPostSources({ db }),
     personaSources: personaSources(db),
     measured: countMeasured({ db }),

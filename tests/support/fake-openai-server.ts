@@ -12,6 +12,11 @@
  * Options: latency per request, failure injection (`failNext(status, n)`: the next n requests answer that status;
  * `failEvery`: every k-th chat request answers 503), and `respond` to override answers of a task.
  *
+ * For several-endpoint tests: `inFlight` / `maxInFlight` count requests being answered at once (server side),
+ * `received` counts every request; `setMode('rate-limited', { retryAfterSeconds })` answers 429 with Retry-After,
+ * `setMode('error')` answers 500, `setMode('ok')` answers normally; `stop()` closes the port (connections are
+ * refused) and `restart()` listens on the same port again.
+ *
  * Stand-alone (for trying the pipeline by hand): `npx tsx tests/support/fake-openai-server.ts --port 11435`.
  */
 import { createHash } from 'node:crypto';
@@ -56,8 +61,20 @@ export interface FakeServer {
   requests: ChatRequest[];
   failNext(status: number, n?: number): void;
   setLatency(ms: number): void;
+  /** Requests being answered now, and the most at once so far. */
+  readonly inFlight: number;
+  readonly maxInFlight: number;
+  /** Every request received (answered or failed). */
+  readonly received: number;
+  setMode(mode: FakeServerMode, options?: { retryAfterSeconds?: number }): void;
+  /** Closes the port: new connections are refused. */
+  stop(): Promise<void>;
+  /** Listens on the same port again. */
+  restart(): Promise<void>;
   close(): Promise<void>;
 }
+
+export type FakeServerMode = 'ok' | 'rate-limited' | 'error';
 
 export function hashInt(s: string): number {
   return createHash('sha256').update(s).digest().readUInt32BE(0);
@@ -190,9 +207,24 @@ export async function startFakeOpenAiServer(options: FakeServerOptions = {}): Pr
   const counts: Record<string, number> = {};
   const requests: ChatRequest[] = [];
   let chatCount = 0;
+  let inFlight = 0;
+  let maxInFlight = 0;
+  let received = 0;
+  let mode: FakeServerMode = 'ok';
+  let retryAfterSeconds = 1;
   const bump = (k: string) => (counts[k] = (counts[k] ?? 0) + 1);
 
   const server = http.createServer((req, res) => {
+    received++;
+    inFlight++;
+    maxInFlight = Math.max(maxInFlight, inFlight);
+    let counted = true;
+    const done = () => {
+      if (counted) inFlight--;
+      counted = false;
+    };
+    res.on('finish', done);
+    res.on('close', done);
     let raw = '';
     req.on('data', (d) => (raw += d));
     req.on('end', async () => {
@@ -200,6 +232,15 @@ export async function startFakeOpenAiServer(options: FakeServerOptions = {}): Pr
         if (latency > 0) await new Promise((r) => setTimeout(r, latency));
         if (req.method !== 'POST') return sendJson(res, 404, { error: { message: 'not found' } });
         const body = JSON.parse(raw || '{}');
+        if (mode === 'rate-limited') {
+          bump('mode429');
+          res.setHeader('retry-after', String(retryAfterSeconds));
+          return sendJson(res, 429, { error: { message: 'rate limit reached (injected)', type: 'rate_limit_error' } });
+        }
+        if (mode === 'error') {
+          bump('mode500');
+          return sendJson(res, 500, { error: { message: 'internal error (injected)', type: 'server_error' } });
+        }
         const injected = failures.shift();
         if (injected) {
           bump(`fail${injected}`);
@@ -266,6 +307,14 @@ export async function startFakeOpenAiServer(options: FakeServerOptions = {}): Pr
   });
   await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
   const port = (server.address() as AddressInfo).port;
+  let listening = true;
+  const stop = () =>
+    new Promise<void>((resolve) => {
+      if (!listening) return resolve();
+      listening = false;
+      server.close(() => resolve());
+      server.closeAllConnections?.();
+    });
   return {
     url: `http://127.0.0.1:${port}/v1`,
     port,
@@ -277,11 +326,31 @@ export async function startFakeOpenAiServer(options: FakeServerOptions = {}): Pr
     setLatency(ms: number) {
       latency = ms;
     },
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections?.();
-        server.close(() => resolve());
+    get inFlight() {
+      return inFlight;
+    },
+    get maxInFlight() {
+      return maxInFlight;
+    },
+    get received() {
+      return received;
+    },
+    setMode(m: FakeServerMode, o: { retryAfterSeconds?: number } = {}) {
+      mode = m;
+      if (o.retryAfterSeconds !== undefined) retryAfterSeconds = o.retryAfterSeconds;
+    },
+    stop,
+    restart: () =>
+      new Promise<void>((resolve, reject) => {
+        if (listening) return resolve();
+        server.once('error', reject);
+        server.listen(port, '127.0.0.1', () => {
+          server.off('error', reject);
+          listening = true;
+          resolve();
+        });
       }),
+    close: stop,
   };
 }
 
