@@ -8,6 +8,7 @@ import { useFreshDatabase } from '../../support/db';
 import { startFakeOpenAiServer, type FakeServer } from '../../support/fake-openai-server';
 import { countLlmCalls } from '@/db/queries/llmCalls';
 import { callLlmText, clearModelOverrides, endpointScheduler, llmStatus } from '@/lib/llm';
+import { getPipelineState } from '@/lib/pipeline/service';
 
 let env: ReturnType<typeof useFreshDatabase>;
 const saved = { ...process.env };
@@ -143,6 +144,16 @@ describe('several endpoints per role', () => {
     expect(Date.parse(view.until!)).toBeGreaterThan(Date.now() + 50_000);
     expect(view.lastError).toMatch(/HTTP 500/);
     expect(countLlmCalls({ db: env.db }).failed).toBe(0);
+    // the pipeline state shows every endpoint's state to everyone, the URLs and last errors only with details (admins)
+    const plain = getPipelineState(env.db).llm.roles.find((r) => r.role === 'generator')!;
+    expect(plain.endpoints.map((e) => [e.index, e.url, e.state, e.lastError])).toEqual([
+      [1, null, 'resting', null],
+      [2, null, 'ok', null],
+      [3, null, 'ok', null],
+    ]);
+    expect(JSON.stringify(getPipelineState(env.db).llm)).not.toMatch(/127\.0\.0\.1|https?:\/\//);
+    const admin = getPipelineState(env.db, { details: true }).llm.roles.find((r) => r.role === 'generator')!;
+    expect(admin.endpoints.map((e) => e.url)).toEqual([a!.url, b!.url, c!.url]);
   });
 
   it('a refused endpoint rests, the run completes on the other, and it is used again after its rest once it is back', async () => {
