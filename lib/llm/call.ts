@@ -183,7 +183,7 @@ async function recorded<T, M>(
     flight.timeoutMs = Math.max(flight.timeoutMs, timeoutMs);
   } else {
     const controller = new AbortController();
-    const f: Flight<T> = { controller, callers: 0, timeoutMs, promise: null as unknown as Promise<LlmResult<T>> };
+    const f: Flight<T> = { hash, controller, callers: 0, timeoutMs, promise: null as unknown as Promise<LlmResult<T>> };
     f.promise = callModel<T, M>({ ...opts, signal: controller.signal, modelName, attempt, timeoutOf: () => f.timeoutMs }, base, db).finally(() => {
       if (inFlight.get(hash) === f) inFlight.delete(hash);
     });
@@ -197,6 +197,7 @@ async function recorded<T, M>(
 }
 
 interface Flight<T> {
+  hash: string;
   promise: Promise<LlmResult<T>>;
   /** Aborts the shared request: only when every caller has left. */
   controller: AbortController;
@@ -214,7 +215,11 @@ function follow<T>(flight: Flight<T>, signal: AbortSignal | undefined): Promise<
     const onAbort = () => {
       left = true;
       flight.callers--;
-      if (flight.callers === 0) flight.controller.abort(signal.reason);
+      if (flight.callers === 0) {
+        // a later identical request starts afresh instead of joining a cancelled one
+        if (inFlight.get(flight.hash) === flight) inFlight.delete(flight.hash);
+        flight.controller.abort(signal.reason);
+      }
       reject(signal.reason ?? new Error('aborted'));
     };
     if (signal.aborted) return onAbort();

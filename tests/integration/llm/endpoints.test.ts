@@ -257,7 +257,12 @@ describe('callers sharing one in-flight request', () => {
     c2.abort(new Error('two'));
     await expect(first).rejects.toThrow('one');
     await expect(second).rejects.toThrow('two');
+    // an identical request right after starts afresh instead of joining the cancelled one
+    a!.setLatency(0);
+    const again = await ask('all-leave');
+    expect(again.text).toBe(`echo: run ${run} question all-leave`);
+    expect(again.cached).toBe(false);
     await until(() => a!.inFlight === 0, 'the server to see the request cancelled');
-    expect(countLlmCalls({ db: env.db }).total).toBe(before);
+    expect(countLlmCalls({ db: env.db }).total).toBe(before + 1);
   });
 });
