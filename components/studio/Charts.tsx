@@ -1,191 +1,201 @@
 'use client';
 
-import {
-  Bar,
-  BarChart,
-  CartesianGrid,
-  Label,
-  Legend,
-  Line,
-  LineChart,
-  ReferenceLine,
-  ResponsiveContainer,
-  Scatter,
-  ScatterChart,
-  Tooltip,
-  XAxis,
-  YAxis,
-} from 'recharts';
+import { CartesianGrid, Label, Legend, Line, LineChart, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { memo, useMemo } from 'react';
-import type { LiveResult } from '@/lib/studio/live-types';
+import type { LiveResult, ScatterPoints } from '@/lib/studio/live-types';
 import { ChartCard } from './ChartCard';
+import { LegendRow, PlotFrame, niceTicks, useWidth, type Axis } from './svgPlot';
 
 export const TRAIT_LABELS = ['Extraversion (E)', 'Agreeableness (A)', 'Conscientiousness (C)', 'Neuroticism (N)', 'Openness (O)'];
+const TRAIT_CODES = ['E', 'A', 'C', 'N', 'O'];
 const COLORS = { pool: '#94a3b8', target: '#0f766e', weighted: '#c2410c', before: '#94a3b8', after: '#c2410c' };
+
+// The live charts (marginals, weights, balance, scatter) are plain SVG (./svgPlot): one React render per edit, no
+// animation, no measuring pass. Each is memoised and receives only the parts of the result it draws, so a chart whose
+// figures did not change is not rendered again.
 
 /** Width of one trait's segment on the shared x axis of the marginals chart (scores 1-5 plus a gap). */
 const SEGMENT = 5;
-const TRAIT_CODES = ['E', 'A', 'C', 'N', 'O'];
-
 /** Shared x position of a score of trait k (segment k spans [5k, 5k + 4]). */
 const segmentX = (k: number, score: number) => k * SEGMENT + (score - 1);
-/** The trait and score at a shared x position. */
-const fromSegmentX = (x: number) => {
-  const k = Math.min(4, Math.max(0, Math.floor(x / SEGMENT)));
-  return { k, score: x - k * SEGMENT + 1 };
-};
-
-function MarginalTick({ x, y, payload }: { x?: number; y?: number; payload?: { value: number } }) {
-  if (x === undefined || y === undefined || !payload) return null;
-  const { k, score } = fromSegmentX(payload.value);
-  return (
-    <g transform={`translate(${x},${y})`}>
-      <text dy={10} textAnchor="middle" fontSize={10} fill="#475569">
-        {Math.round(score)}
-      </text>
-      {Math.round(score) === 3 ? (
-        <text dy={24} textAnchor="middle" fontSize={11} fill="#334155">
-          {TRAIT_LABELS[k]}
-        </text>
-      ) : null}
-    </g>
-  );
-}
-
 const MARGINAL_TICKS = [0, 1, 2, 3, 4].flatMap((k) => [1, 2, 3, 4, 5].map((sc) => segmentX(k, sc)));
-
-// Chart props that never change live at module level: recharts 3 keeps axis and chart settings in its store and
-// re-runs its selectors when a prop's identity changes, so fresh objects or functions on every render cost time.
+const MARGINAL_MARGIN = { top: 8, right: 8, bottom: 46, left: 48 };
 const fixed1 = (v: number) => v.toFixed(1);
 const fixed2 = (v: number) => v.toFixed(2);
-const fixed3 = (v: unknown) => Number(v).toFixed(3);
-const MARGINAL_MARGIN = { top: 8, right: 8, bottom: 24, left: 0 };
-const MARGINAL_DOMAIN: [number, number] = [0, segmentX(4, 5)];
-const MARGINAL_TICK = <MarginalTick />;
-const MARGINAL_X_LABEL = <Label value="score (1-5) per trait" position="insideBottom" offset={-20} fontSize={10} />;
-const MARGINAL_Y_LABEL = <Label value="density" angle={-90} position="insideLeft" offset={14} fontSize={10} />;
-const MARGINAL_SEPARATORS = [0, 1, 2, 3].map((k) => <ReferenceLine key={k} x={segmentX(k, 5.5)} stroke="#cbd5e1" />);
-const marginalLabel = (x: unknown) => {
-  const { k, score } = fromSegmentX(Number(x));
-  return `${TRAIT_CODES[k]} score ${score.toFixed(2)}`;
-};
-const SMALL_MARGIN = { top: 18, right: 8, bottom: 18, left: 0 };
-const LOVE_MARGIN = { top: 8, right: 12, bottom: 18, left: 60 };
-const HISTOGRAM_DOMAIN: [string, string] = ['dataMin - 0.25', 'dataMax + 0.25'];
-const HISTOGRAM_X_LABEL = <Label value="log10(n · weight)" position="insideBottom" offset={-10} fontSize={10} />;
-const HISTOGRAM_Y_LABEL = <Label value="personas" angle={-90} position="insideLeft" offset={14} fontSize={10} />;
-const HISTOGRAM_UNIFORM_LABEL = { value: 'uniform 1/n', fontSize: 10, position: 'top' as const };
-const histogramValue = (v: unknown) => [String(v), 'personas'] as [string, string];
-const histogramLabel = (_: unknown, p: readonly { payload?: unknown }[]) => (p?.[0]?.payload as { label?: string } | undefined)?.label ?? '';
-const LOVE_Y_DOMAIN: [number, number] = [-0.5, 4.5];
-const LOVE_Y_TICKS = [0, 1, 2, 3, 4];
-const traitName = (k: number) => TRAIT_LABELS[k] ?? '';
-const loveValue = (v: unknown, name: unknown) => (name === 'y' ? TRAIT_LABELS[Number(v)] : Number(v).toFixed(3));
-const LOVE_X_LABEL = <Label value="ASMD (target SD units)" position="insideBottom" offset={-10} fontSize={10} />;
+
+/** An SVG path through (x, y) points. */
+function pathOf(xs: ArrayLike<number>, ys: ArrayLike<number>): string {
+  let d = '';
+  for (let i = 0; i < xs.length; i++) d += `${i ? 'L' : 'M'}${xs[i]!.toFixed(1)} ${ys[i]!.toFixed(1)}`;
+  return d;
+}
+
+type Marginals = LiveResult['marginals'];
 
 /**
  * Per-trait marginal densities of the pool, the target and the weighted pool: the five traits side by side on one
- * chart (one segment per trait, each with its own 1-5 score axis; a shared density axis), so that a live update
- * redraws one chart rather than five.
+ * chart (one segment per trait, each with its own 1-5 score axis; a shared density axis).
  */
-export const MarginalsChart = memo(function MarginalsChart({ result }: { result: LiveResult }) {
-  const rows: { x: number; pool: number | null; target: number | null; weighted: number | null }[] = [];
-  const { grid, pool, target, weighted } = result.marginals;
-  for (let k = 0; k < 5; k++) {
-    for (let g = 0; g < grid.length; g++) rows.push({ x: segmentX(k, grid[g]!), pool: pool[k]![g]!, target: target[k]![g]!, weighted: weighted[k]![g]! });
-    // A gap row between traits breaks the lines.
-    if (k < 4) rows.push({ x: segmentX(k, 5.5), pool: null, target: null, weighted: null });
-  }
+export const MarginalsChart = memo(function MarginalsChart({ marginals }: { marginals: Marginals }) {
+  const [ref, width] = useWidth<HTMLDivElement>();
+  const height = 224;
+  const { grid, pool, target, weighted } = marginals;
+  const yMax = useMemo(() => {
+    let m = 0;
+    for (const set of [pool, target, weighted]) for (const row of set) for (const v of row) if (v > m) m = v;
+    return niceTicks(m * 1.05, 4);
+  }, [pool, target, weighted]);
+  const x: Axis = { domain: [0, segmentX(4, 5)], ticks: MARGINAL_TICKS, label: 'score (1-5 scale) per trait' };
+  const y: Axis = { domain: [0, yMax.end], ticks: yMax.ticks, format: fixed1, label: 'density (per score point)' };
+  // Full trait names when a segment has room for them, else the codes.
+  const innerW = width - MARGINAL_MARGIN.left - MARGINAL_MARGIN.right;
+  const names = (innerW / 24) * 4 >= 96 ? TRAIT_LABELS : TRAIT_CODES;
+  const series: [string, number[][], string, number, string | undefined][] = [
+    ['pool', pool, COLORS.pool, 1.5, undefined],
+    ['target', target, COLORS.target, 2, undefined],
+    ['weighted', weighted, COLORS.weighted, 1.5, '4 2'],
+  ];
   return (
     <ChartCard
       title="Trait marginals: pool, target and weighted pool"
       caption="Gaussian kernel density (per score point) of each trait score on the 1-5 scale, one segment per trait. Weighted pool = pool under the live weights."
       testId="chart-marginals"
     >
-      <div className="h-56">
-        <ResponsiveContainer width="100%" height="100%">
-          <LineChart data={rows} margin={MARGINAL_MARGIN}>
-            <CartesianGrid strokeDasharray="2 4" stroke="#e2e8f0" vertical={false} />
-            <XAxis dataKey="x" type="number" domain={MARGINAL_DOMAIN} ticks={MARGINAL_TICKS} interval={0} tick={MARGINAL_TICK} height={36}>
-              {MARGINAL_X_LABEL}
-            </XAxis>
-            <YAxis fontSize={10} width={44} interval={0} tickFormatter={fixed1}>
-              {MARGINAL_Y_LABEL}
-            </YAxis>
-            {MARGINAL_SEPARATORS}
-            <Tooltip formatter={fixed3} labelFormatter={marginalLabel} />
-            <Line dataKey="pool" name="Pool" stroke={COLORS.pool} dot={false} strokeWidth={1.5} isAnimationActive={false} connectNulls={false} />
-            <Line dataKey="target" name="Target" stroke={COLORS.target} dot={false} strokeWidth={2} isAnimationActive={false} connectNulls={false} />
-            <Line
-              dataKey="weighted"
-              name="Weighted pool"
-              stroke={COLORS.weighted}
-              dot={false}
-              strokeWidth={1.5}
-              strokeDasharray="4 2"
-              isAnimationActive={false}
-              connectNulls={false}
-            />
-          </LineChart>
-        </ResponsiveContainer>
+      <div ref={ref} className="h-56">
+        <PlotFrame
+          width={width}
+          height={height}
+          margin={MARGINAL_MARGIN}
+          x={x}
+          y={y}
+          verticalGrid={false}
+          title="Trait marginal densities of the pool, the target and the weighted pool"
+          xTick={(v, px, base) => {
+            const k = Math.floor(v / SEGMENT);
+            const score = v - k * SEGMENT + 1;
+            return (
+              <>
+                <text x={px} y={base + 14} textAnchor="middle">
+                  {score}
+                </text>
+                {score === 3 ? (
+                  <text x={px} y={base + 28} textAnchor="middle" fontSize={11} fill="#334155">
+                    {names[k]}
+                  </text>
+                ) : null}
+              </>
+            );
+          }}
+        >
+          {(sx, sy) => (
+            <g fill="none">
+              {[0, 1, 2, 3].map((k) => (
+                <line key={k} x1={sx(segmentX(k, 5.5))} x2={sx(segmentX(k, 5.5))} y1={MARGINAL_MARGIN.top} y2={height - MARGINAL_MARGIN.bottom} stroke="#cbd5e1" />
+              ))}
+              {series.map(([name, set, color, w, dash]) =>
+                set.map((row, k) => (
+                  <path
+                    key={`${name}${k}`}
+                    d={pathOf(
+                      grid.map((g) => sx(segmentX(k, g))),
+                      row.map((v) => sy(v)),
+                    )}
+                    stroke={color}
+                    strokeWidth={w}
+                    strokeDasharray={dash}
+                  />
+                )),
+              )}
+            </g>
+          )}
+        </PlotFrame>
       </div>
-      <Legendline items={[['Pool', COLORS.pool], ['Target', COLORS.target], ['Weighted pool', COLORS.weighted]]} />
+      <LegendRow
+        items={[
+          { name: 'Pool', color: COLORS.pool },
+          { name: 'Target', color: COLORS.target },
+          { name: 'Weighted pool', color: COLORS.weighted, kind: 'dashed' },
+        ]}
+      />
     </ChartCard>
   );
 });
 
-function Legendline({ items }: { items: [string, string][] }) {
-  return (
-    <div className="mt-1 flex justify-center gap-4 text-xs" aria-label="Legend">
-      {items.map(([name, color]) => (
-        <span key={name} className="flex items-center gap-1">
-          <span className="inline-block h-0.5 w-4" style={{ background: color }} />
-          {name}
-        </span>
-      ))}
-    </div>
-  );
-}
+const HISTOGRAM_MARGIN = { top: 18, right: 10, bottom: 32, left: 48 };
 
-/** Distribution of the importance weights on a log scale, with the ESS stated. */
-export const WeightHistogram = memo(function WeightHistogram({ result }: { result: LiveResult }) {
-  const rows = result.weightHistogram.map((b) => ({ mid: (b.lo + b.hi) / 2, count: b.count, label: `${b.lo.toFixed(1)} to ${b.hi.toFixed(1)}` }));
-  const ess = result.diagnostics.ess;
+/** Distribution of the live weights on a log scale, with the ESS stated. */
+export const WeightHistogram = memo(function WeightHistogram({
+  bins,
+  ess,
+  poolN,
+}: {
+  bins: LiveResult['weightHistogram'];
+  ess: number;
+  poolN: number;
+}) {
+  const [ref, width] = useWidth<HTMLDivElement>();
+  const height = 192;
+  const lo = Math.min(-0.5, Math.floor(((bins[0]?.lo ?? 0) - 0.25) * 2) / 2);
+  const hi = Math.max(0.5, Math.ceil(((bins.at(-1)?.hi ?? 0) + 0.25) * 2) / 2);
+  const step = hi - lo > 6 ? 1 : 0.5;
+  const xTicks: number[] = [];
+  for (let v = Math.ceil(lo / step) * step; v <= hi + 1e-9; v += step) xTicks.push(Number(v.toFixed(2)));
+  const maxCount = bins.reduce((m, b) => Math.max(m, b.count), 0);
+  const yScale = niceTicks(Math.max(1, maxCount), 4);
+  const yTicks = yScale.ticks.filter((t) => Number.isInteger(t));
   return (
     <ChartCard
       title="Live weights"
-      caption={`log10(n · w_i), so 0 is the uniform weight 1/n. ESS = ${ess.toFixed(0)} of ${result.poolN} personas (${((100 * ess) / Math.max(1, result.poolN)).toFixed(1)}%).`}
+      caption={`log10(n · w_i), so 0 is the uniform weight 1/n. ESS = ${ess.toFixed(0)} of ${poolN.toLocaleString('en-US')} personas (${((100 * ess) / Math.max(1, poolN)).toFixed(1)}%).`}
       help="weights"
       testId="chart-weights"
     >
-      <div className="h-48">
-        <ResponsiveContainer width="100%" height="100%">
-          <BarChart data={rows} margin={SMALL_MARGIN}>
-            <CartesianGrid strokeDasharray="2 4" stroke="#e2e8f0" />
-            <XAxis dataKey="mid" type="number" domain={HISTOGRAM_DOMAIN} fontSize={10} interval={0} tickFormatter={fixed1}>
-              {HISTOGRAM_X_LABEL}
-            </XAxis>
-            <YAxis fontSize={10} allowDecimals={false} interval={0}>
-              {HISTOGRAM_Y_LABEL}
-            </YAxis>
-            <Tooltip formatter={histogramValue} labelFormatter={histogramLabel} />
-            <Bar dataKey="count" name="Personas per weight bin" fill="#0f766e" isAnimationActive={false} />
-            <ReferenceLine x={0} stroke="#c2410c" strokeDasharray="4 2" label={HISTOGRAM_UNIFORM_LABEL} />
-          </BarChart>
-        </ResponsiveContainer>
+      <div ref={ref} className="h-48">
+        <PlotFrame
+          width={width}
+          height={height}
+          margin={HISTOGRAM_MARGIN}
+          x={{ domain: [lo, hi], ticks: xTicks, format: fixed1, label: 'log10(n · weight) (0 = uniform 1/n)' }}
+          y={{ domain: [0, yScale.end], ticks: yTicks, label: 'personas (count)' }}
+          title="Histogram of the live weights"
+        >
+          {(sx, sy) => (
+            <>
+              <g fill="#0f766e">
+                {bins.map((b) =>
+                  b.count > 0 ? (
+                    <rect key={b.lo} x={sx(b.lo) + 0.5} width={Math.max(1, sx(b.hi) - sx(b.lo) - 1)} y={sy(b.count)} height={sy(0) - sy(b.count)}>
+                      <title>{`${b.lo.toFixed(2)} to ${b.hi.toFixed(2)}: ${b.count} personas`}</title>
+                    </rect>
+                  ) : null,
+                )}
+              </g>
+              <line x1={sx(0)} x2={sx(0)} y1={HISTOGRAM_MARGIN.top} y2={height - HISTOGRAM_MARGIN.bottom} stroke="#c2410c" strokeDasharray="4 2" />
+              <text x={sx(0)} y={HISTOGRAM_MARGIN.top - 5} textAnchor="middle" fontSize={10} fill="#c2410c">
+                uniform 1/n
+              </text>
+            </>
+          )}
+        </PlotFrame>
       </div>
-      <Legendline items={[['Personas per weight bin', '#0f766e'], ['Uniform weight 1/n', '#c2410c']]} />
+      <LegendRow
+        items={[
+          { name: 'Personas per weight bin', color: '#0f766e', kind: 'square' },
+          { name: 'Uniform weight 1/n', color: '#c2410c', kind: 'dashed' },
+        ]}
+      />
     </ChartCard>
   );
 });
 
+const LOVE_MARGIN = { top: 8, right: 14, bottom: 32, left: 116 };
+const LOVE_Y: Axis = { domain: [-0.5, 4.5], ticks: [0, 1, 2, 3, 4], format: (k) => TRAIT_LABELS[k] ?? '', label: '', reversed: true };
+
 /** ASMD per trait before and after weighting, with the 0.1 balance threshold. */
-export const LovePlot = memo(function LovePlot({ result }: { result: LiveResult }) {
-  const before = result.asmd.before.map((x, k) => ({ x, y: k }));
-  const after = result.asmd.after.map((x, k) => ({ x, y: k }));
-  // The axis end in steps of 0.05, so that it (and the store's axis settings) change only when the data outgrow it.
-  const max = Math.ceil((Math.max(0.15, ...result.asmd.before, ...result.asmd.after) * 1.1) / 0.05) * 0.05;
-  const domain = useMemo<[number, number]>(() => [0, Number(max.toFixed(2))], [max]);
+export const LovePlot = memo(function LovePlot({ asmd }: { asmd: LiveResult['asmd'] }) {
+  const [ref, width] = useWidth<HTMLDivElement>();
+  const height = 192;
+  const x = niceTicks(Math.max(0.15, ...asmd.before, ...asmd.after) * 1.05, 4);
   return (
     <ChartCard
       title="Balance (love plot)"
@@ -193,29 +203,49 @@ export const LovePlot = memo(function LovePlot({ result }: { result: LiveResult 
       help="asmd"
       testId="chart-love"
     >
-      <div className="h-48">
-        <ResponsiveContainer width="100%" height="100%">
-          <ScatterChart margin={LOVE_MARGIN}>
-            <CartesianGrid strokeDasharray="2 4" stroke="#e2e8f0" />
-            <XAxis type="number" dataKey="x" domain={domain} fontSize={10} interval={0} tickFormatter={fixed2}>
-              {LOVE_X_LABEL}
-            </XAxis>
-            {/* Traits on a numeric axis (0-4, labelled by name): cheaper to update than a category axis. */}
-            <YAxis type="number" dataKey="y" domain={LOVE_Y_DOMAIN} ticks={LOVE_Y_TICKS} interval={0} tickFormatter={traitName} fontSize={10} width={110} reversed />
-            <Tooltip formatter={loveValue} />
-            <ReferenceLine x={0.1} stroke="#64748b" strokeDasharray="4 2" />
-            <Scatter name="Before (raw pool)" data={before} fill={COLORS.before} isAnimationActive={false} />
-            <Scatter name="After (weighted pool)" data={after} fill={COLORS.after} isAnimationActive={false} />
-          </ScatterChart>
-        </ResponsiveContainer>
+      <div ref={ref} className="h-48">
+        <PlotFrame
+          width={width}
+          height={height}
+          margin={LOVE_MARGIN}
+          x={{ domain: [0, x.end], ticks: x.ticks, format: fixed2, label: 'ASMD (target SD units)' }}
+          y={LOVE_Y}
+          title="Absolute standardised mean difference per trait before and after weighting"
+        >
+          {(sx, sy) => (
+            <>
+              <line x1={sx(0.1)} x2={sx(0.1)} y1={LOVE_MARGIN.top} y2={height - LOVE_MARGIN.bottom} stroke="#64748b" strokeDasharray="4 2" />
+              {(
+                [
+                  ['Before (raw pool)', asmd.before, COLORS.before],
+                  ['After (weighted pool)', asmd.after, COLORS.after],
+                ] as const
+              ).map(([name, values, color]) => (
+                <g key={name} fill={color}>
+                  {values.map((v, k) => (
+                    <circle key={k} cx={sx(v)} cy={sy(k)} r={4.5}>
+                      <title>{`${name}, ${TRAIT_LABELS[k]}: ${v.toFixed(3)}`}</title>
+                    </circle>
+                  ))}
+                </g>
+              ))}
+            </>
+          )}
+        </PlotFrame>
       </div>
-      <Legendline items={[['Before (raw pool)', COLORS.before], ['After (weighted pool)', COLORS.after], ['0.1 threshold', '#64748b']]} />
+      <LegendRow
+        items={[
+          { name: 'Before (raw pool)', color: COLORS.before, kind: 'dot' },
+          { name: 'After (weighted pool)', color: COLORS.after, kind: 'dot' },
+          { name: '0.1 threshold', color: '#64748b', kind: 'dashed' },
+        ]}
+      />
     </ChartCard>
   );
 });
 
 /** Target correlation minus set correlation, as a colour grid. */
-export const CorrelationDiffMap = memo(function CorrelationDiffMap({ result }: { result: LiveResult }) {
+export const CorrelationDiffMap = memo(function CorrelationDiffMap({ correlationDiff }: { correlationDiff: LiveResult['correlationDiff'] }) {
   const codes = ['E', 'A', 'C', 'N', 'O'];
   const color = (v: number) => {
     const a = Math.min(1, Math.abs(v) / 0.3);
@@ -263,8 +293,8 @@ export const CorrelationDiffMap = memo(function CorrelationDiffMap({ result }: {
       testId="chart-correlations"
     >
       <div className="grid grid-cols-2 gap-2">
-        {grid(result.correlationDiff.before, 'Raw pool', 'corr-before')}
-        {grid(result.correlationDiff.after, 'Weighted pool', 'corr-after')}
+        {grid(correlationDiff.before, 'Raw pool', 'corr-before')}
+        {grid(correlationDiff.after, 'Weighted pool', 'corr-after')}
       </div>
       <div className="mt-1 flex items-center justify-center gap-2 text-[11px]" aria-label="Colour legend">
         <span>−0.3</span>
@@ -275,26 +305,42 @@ export const CorrelationDiffMap = memo(function CorrelationDiffMap({ result }: {
   );
 });
 
+const SCATTER_MARGIN = { top: 8, right: 12, bottom: 32, left: 44 };
+const SCORE_TICKS = [1, 2, 3, 4, 5];
+
+/** Points as circles (cx, cy strings), computed once per new set of points or width. */
+function Dots({ points, sx, sy, fill, opacity }: { points: [number, number][]; sx: (v: number) => number; sy: (v: number) => number; fill: string; opacity: number }) {
+  return (
+    <g fill={fill} fillOpacity={opacity}>
+      {points.map(([a, b], i) => (
+        <circle key={i} cx={sx(a).toFixed(1)} cy={sy(b).toFixed(1)} r={2.5} />
+      ))}
+    </g>
+  );
+}
+
 /** Two chosen traits: target respondents vs the aligned (weighted) pool, as in the paper's Figure 3. */
 export const TraitScatter = memo(function TraitScatter({
-  target,
-  weighted,
+  scatter,
   traits,
   onTraits,
 }: {
-  target: [number, number][];
-  weighted: [number, number][];
+  /** The points of the latest result (null before the first). */
+  scatter: ScatterPoints | null;
+  /** The chosen axes (the points follow once the worker has drawn them). */
   traits: [number, number];
   onTraits: (t: [number, number]) => void;
 }) {
-  const codes = ['E', 'A', 'C', 'N', 'O'];
+  const [ref, width] = useWidth<HTMLDivElement>();
+  const height = 256;
+  const shown = scatter?.traits ?? traits;
   return (
     <ChartCard
       title="Two traits: target vs aligned set"
       caption="Each dot a person (up to 300 target respondents) or a persona drawn from the pool in proportion to its weight (300 draws, seeded)."
       testId="chart-scatter"
     >
-      <div className="mb-1 flex gap-2 text-xs">
+      <div className="mb-1 flex flex-wrap gap-2 text-xs">
         {[0, 1].map((axis) => (
           <label key={axis} className="flex items-center gap-1">
             {axis === 0 ? 'x' : 'y'}
@@ -308,7 +354,7 @@ export const TraitScatter = memo(function TraitScatter({
               }}
               data-testid={`scatter-axis-${axis}`}
             >
-              {codes.map((c, i) => (
+              {TRAIT_CODES.map((c, i) => (
                 <option key={c} value={i}>
                   {TRAIT_LABELS[i]}
                 </option>
@@ -317,22 +363,29 @@ export const TraitScatter = memo(function TraitScatter({
           </label>
         ))}
       </div>
-      <div className="h-64">
-        <ResponsiveContainer width="100%" height="100%">
-          <ScatterChart margin={{ top: 8, right: 12, bottom: 18, left: 0 }}>
-            <CartesianGrid strokeDasharray="2 4" stroke="#e2e8f0" />
-            <XAxis type="number" dataKey="x" domain={[1, 5]} ticks={[1, 2, 3, 4, 5]} fontSize={10}>
-              <Label value={`${TRAIT_LABELS[traits[0]]} score`} position="insideBottom" offset={-10} fontSize={10} />
-            </XAxis>
-            <YAxis type="number" dataKey="y" domain={[1, 5]} ticks={[1, 2, 3, 4, 5]} fontSize={10}>
-              <Label value={`${TRAIT_LABELS[traits[1]]} score`} angle={-90} position="insideLeft" offset={14} fontSize={10} />
-            </YAxis>
-            <Legend verticalAlign="top" height={18} wrapperStyle={{ fontSize: 11 }} />
-            <Scatter name="Target respondents" data={target.map(([x, y]) => ({ x, y }))} fill="#0f766e" fillOpacity={0.25} isAnimationActive={false} shape="circle" />
-            <Scatter name="Aligned set (weighted draws)" data={weighted.map(([x, y]) => ({ x, y }))} fill="#c2410c" fillOpacity={0.35} isAnimationActive={false} shape="circle" />
-          </ScatterChart>
-        </ResponsiveContainer>
+      <div ref={ref} className="h-64">
+        <PlotFrame
+          width={width}
+          height={height}
+          margin={SCATTER_MARGIN}
+          x={{ domain: [1, 5], ticks: SCORE_TICKS, label: `${TRAIT_LABELS[shown[0]]} score (1-5)` }}
+          y={{ domain: [1, 5], ticks: SCORE_TICKS, label: `${TRAIT_LABELS[shown[1]]} score (1-5)` }}
+          title="Scatter of two traits: target respondents and the aligned set"
+        >
+          {(sx, sy) => (
+            <>
+              <Dots points={scatter?.target ?? []} sx={sx} sy={sy} fill="#0f766e" opacity={0.25} />
+              <Dots points={scatter?.weighted ?? []} sx={sx} sy={sy} fill="#c2410c" opacity={0.35} />
+            </>
+          )}
+        </PlotFrame>
       </div>
+      <LegendRow
+        items={[
+          { name: 'Target respondents', color: '#0f766e', kind: 'dot' },
+          { name: 'Aligned set (weighted draws)', color: '#c2410c', kind: 'dot' },
+        ]}
+      />
     </ChartCard>
   );
 });

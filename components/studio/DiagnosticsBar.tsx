@@ -22,7 +22,7 @@ export function DiagnosticsBar({ result }: { result: LiveResult | null }) {
   if (!result) return <div className="h-12" />;
   const d = result.diagnostics;
   return (
-    <div className="grid flex-1 grid-cols-5 gap-2" data-testid="diagnostics">
+    <div className="grid grid-cols-2 gap-2 sm:grid-cols-5" data-testid="diagnostics">
       <Item label="ESS" term="ess" value={d.ess.toFixed(1)} warn={d.ess < 0.1 * result.poolN} testId="diag-ess" />
       <Item label="Design effect" term="designEffect" value={d.designEffect.toFixed(2)} warn={d.designEffect > 3} testId="diag-deff" />
       <Item label="Largest weight share" term="maxWeightShare" value={`${(100 * d.maxWeightShare).toFixed(2)}%`} warn={d.maxWeightShare > 0.05} testId="diag-maxshare" />

@@ -60,6 +60,8 @@ function RunsPanelView({
   estimator,
   onEstimator,
   liveMethod,
+  selection,
+  onSelection,
 }: {
   runs: RunSummary[];
   onRun: (b: RunOptions) => void;
@@ -75,11 +77,13 @@ function RunsPanelView({
   onEstimator: (e: EstimatorChoice) => void;
   /** What the live view weights by. */
   liveMethod: 'calibration' | 'kde';
+  /** The selection of the next run (kept in the studio's address). */
+  selection: string;
+  onSelection: (s: string) => void;
 }) {
   const [name, setName] = useState('Studio run');
   const [seed, setSeed] = useState(1);
   const [size, setSize] = useState<string>('');
-  const [selection, setSelection] = useState('systematic');
   const [compare, setCompare] = useState<number[]>([]);
   const [formError, setFormError] = useState<string | null>(null);
   const mayChange = useMayChange();
@@ -122,7 +126,7 @@ function RunsPanelView({
         </label>
         <label className="flex flex-col">
           Selection
-          <select className="rounded border border-slate-300 px-1 py-0.5" value={selection} onChange={(e) => setSelection(e.target.value)} data-testid="run-selection">
+          <select className="rounded border border-slate-300 px-1 py-0.5" value={selection} onChange={(e) => onSelection(e.target.value)} data-testid="run-selection">
             <option value="systematic">Systematic draws by weight (repeats allowed)</option>
             <option value="multinomial">Random draws by weight (repeats allowed)</option>
             <option value="pivotal">Unique personas, drawn by weight (pivotal sampling)</option>

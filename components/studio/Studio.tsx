@@ -10,25 +10,26 @@ import type { StudioData } from '@/lib/studio/data';
 import type { NormsPreset, ReferenceFilters, TargetSpec, TraitEdits } from '@/lib/targets/schema';
 import { combineTransforms, traitMoments } from '@/lib/targets/transform';
 import { CorrelationDiffMap, LovePlot, MarginalsChart, SinkhornTrace, TraitScatter, WeightHistogram } from './Charts';
+import { targetStatus } from './targetStatus';
+import { studioUrlQuery, type StudioUrlState, type UrlProblem } from './urlState';
 import { CoveragePanel } from './CoveragePanel';
 import { DiagnosticsBar } from './DiagnosticsBar';
-import { LiveEstimatorNote, TargetFrontier } from './LiveEstimatorNote';
+import { LiveEstimatorNote, TargetFrontier, runForTarget } from './LiveEstimatorNote';
 import { MetricsTable, type RunMetrics } from './MetricsTable';
 import { RunsPanel, type RunOptions, type RunSummary } from './RunsPanel';
 import { SavedTargets, type SavedTarget } from './SavedTargets';
 import { TargetPicker, type TargetOptions } from './TargetPicker';
-import { NEUTRAL_EDITS, TraitSliders } from './TraitSliders';
+import { TraitSliders } from './TraitSliders';
 
 declare global {
   interface Window {
     /** Input-to-paint latencies (ms) of live updates (every panel drawn), read by the browser benchmark. */
     __studioLatencies?: number[];
     /** Per update: worker compute (ms), wait before the worker (ms), and result-received-to-paint (ms). */
-    __studioBreakdown?: { worker: number; queue: number; render: number; stages: Record<string, number> }[];
+    __studioBreakdown?: { worker: number; queue: number; render: number; commit: number; stages: Record<string, number> }[];
   }
 }
 
-const EMPTY_POINTS: [number, number][] = [];
 
 async function postJson<T>(url: string, body: unknown): Promise<T> {
   const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
@@ -44,16 +45,35 @@ async function getJson<T>(url: string): Promise<T> {
   return json as T;
 }
 
-export function Studio({ options, initialRuns }: { options: TargetOptions; initialRuns: RunSummary[] }) {
+const EMPTY_TRACE: number[] = [];
+
+/** How long the address waits after the last change before it is rewritten (never during a burst of slider moves). */
+const URL_WRITE_DELAY_MS = 400;
+
+export function Studio({
+  options,
+  initialRuns,
+  initial,
+  problems,
+}: {
+  options: TargetOptions;
+  initialRuns: RunSummary[];
+  /** The state the address named (the defaults for a plain /studio). */
+  initial: StudioUrlState;
+  /** Address parameters that were not understood, each named in a message. */
+  problems: UrlProblem[];
+}) {
   const queryClient = useQueryClient();
-  const [filters, setFilters] = useState<ReferenceFilters>({ countries: [], genders: [] });
-  const [preset, setPreset] = useState<NormsPreset>({ kind: 'none' });
-  const [edits, setEdits] = useState<TraitEdits>(NEUTRAL_EDITS);
-  const [scatterTraits, setScatterTraits] = useState<[number, number]>([0, 3]);
+  const [filters, setFilters] = useState<ReferenceFilters>(initial.filters);
+  const [preset, setPreset] = useState<NormsPreset>(initial.preset);
+  const [edits, setEdits] = useState<TraitEdits>(initial.edits);
+  const [scatterTraits, setScatterTraits] = useState<[number, number]>(initial.scatterTraits);
   const [live, setLive] = useState<LiveResult | null>(null);
-  const [method, setMethod] = useState<LiveMethod>('calibration');
-  const [bandwidth, setBandwidth] = useState<KdeBandwidth>(0.5);
-  const [estimator, setEstimator] = useState<EstimatorChoice>('auto');
+  const [method, setMethod] = useState<LiveMethod>(initial.method);
+  const [bandwidth, setBandwidth] = useState<KdeBandwidth>(initial.bandwidth);
+  const [estimator, setEstimator] = useState<EstimatorChoice>(initial.estimator);
+  const [selection, setSelection] = useState<string>(initial.selection);
+  const [urlProblems, setUrlProblems] = useState<UrlProblem[]>(problems);
   // The scatter comes with each result; a change of axes alone asks the worker for new points.
   const [scatter, setScatter] = useState<ScatterPoints | null>(null);
   const [workerError, setWorkerError] = useState<string | null>(null);
@@ -123,6 +143,8 @@ export function Studio({ options, initialRuns }: { options: TargetOptions; initi
     const p = pendingPaint.current;
     if (!p || !live || live.requestId !== p.id) return;
     pendingPaint.current = null;
+    // React's render and commit of the result (the rest of `render` is style, layout, paint and the frame's wait).
+    const commit = performance.now() - p.received;
     // painted: when the last frame that had something new to paint was done; a frame with no change confirms it.
     const frame = (since: number, painted: number | null, left: number) =>
       requestAnimationFrame(() => {
@@ -135,7 +157,7 @@ export function Studio({ options, initialRuns }: { options: TargetOptions; initi
           }
           const end = painted ?? now;
           (window.__studioLatencies ??= []).push(end - p.t0);
-          (window.__studioBreakdown ??= []).push({ worker: p.worker, queue: p.received - p.t0 - p.worker, render: end - p.received, stages: p.stages });
+          (window.__studioBreakdown ??= []).push({ worker: p.worker, queue: p.received - p.t0 - p.worker, render: end - p.received, commit, stages: p.stages });
         };
         ch.port2.postMessage(null);
       });
@@ -203,13 +225,38 @@ export function Studio({ options, initialRuns }: { options: TargetOptions; initi
   const spec: TargetSpec = useMemo(() => ({ referenceSetId: 'big5', filters, preset, edits }), [filters, preset, edits]);
 
   const runMutation = useMutation({
-    mutationFn: ({ selection, estimator: chosen, ...body }: RunOptions) =>
-      postJson<{ jobId: number }>('/api/runs', { ...body, spec, config: { bandwidth, selection, estimator: chosen } }),
-    onSuccess: (r) => setJobId(r.jobId),
+    mutationFn: ({ selection: chosenSelection, estimator: chosen, ...body }: RunOptions) =>
+      postJson<{ jobId: number }>('/api/runs', { ...body, spec, config: { bandwidth, selection: chosenSelection, estimator: chosen } }),
+    onSuccess: (r) => {
+      setJobId(r.jobId);
+      // The run is listed (running) from the start.
+      void queryClient.invalidateQueries({ queryKey: ['runs'] });
+    },
   });
 
   const lastRun = runsQuery.data?.find((r) => r.status === 'done') ?? null;
-  const runMetrics = (lastRun?.metrics as RunMetrics | undefined) ?? null;
+  // The divergence table compares with a run for the same target only; a run for another target is named, not mixed in.
+  const sameTargetRun = useMemo(() => runForTarget(runsQuery.data ?? [], spec), [runsQuery.data, spec]);
+  const runMetrics = (sameTargetRun?.metrics as RunMetrics | undefined) ?? null;
+  const otherRun =
+    !sameTargetRun && lastRun ? `#${lastRun.id} ${lastRun.name}${lastRun.targetDescription ? `, target: ${lastRun.targetDescription}` : ''}` : null;
+
+  // The state in the address (replaced, not pushed: the back button leaves the studio), written once the edits pause.
+  const query = useMemo(
+    () => studioUrlQuery({ filters, preset, edits, method, bandwidth, estimator, selection, scatterTraits }, options),
+    [filters, preset, edits, method, bandwidth, estimator, selection, scatterTraits, options],
+  );
+  const firstQuery = useRef(query);
+  useEffect(() => {
+    // The address as it came (bad parameters included) stays until something is changed.
+    if (query === firstQuery.current) return;
+    const t = setTimeout(() => {
+      if (window.location.search.replace(/^\?/, '') !== query) window.history.replaceState(null, '', `${window.location.pathname}${query ? `?${query}` : ''}`);
+    }, URL_WRITE_DELAY_MS);
+    return () => clearTimeout(t);
+  }, [query]);
+
+  const status = useMemo(() => (live ? targetStatus(live, { selection, method: live.method }) : null), [live, selection]);
 
   const loadTarget = useCallback((t: SavedTarget) => {
     setFilters(t.spec.filters);
@@ -232,9 +279,30 @@ export function Studio({ options, initialRuns }: { options: TargetOptions; initi
     [jobId, queryClient],
   );
 
+  const statusClass =
+    status?.level === 'unsafe'
+      ? 'border-red-300 bg-red-50 text-red-900'
+      : status?.level === 'caution'
+        ? 'border-amber-300 bg-amber-50 text-amber-900'
+        : 'border-emerald-200 bg-emerald-50 text-emerald-900';
+
   return (
-    <div className="grid grid-cols-[300px_1fr] gap-4" ref={liveArea}>
-      <aside className="space-y-4" aria-label="Target controls">
+    <div className="grid grid-cols-1 gap-4 lg:grid-cols-[300px_minmax(0,1fr)]" ref={liveArea}>
+      {urlProblems.length ? (
+        <div className="rounded border border-red-300 bg-red-50 p-2 text-sm text-red-900 lg:col-span-2" role="alert" data-testid="url-problems">
+          <ul>
+            {urlProblems.map((p) => (
+              <li key={`${p.param}=${p.value}`} data-testid="url-problem" data-param={p.param}>
+                {p.message}
+              </li>
+            ))}
+          </ul>
+          <button type="button" className="mt-1 text-xs underline" onClick={() => setUrlProblems([])}>
+            Dismiss
+          </button>
+        </div>
+      ) : null}
+      <aside className="min-w-0 space-y-4" aria-label="Target controls">
         <TargetPicker
           options={options}
           filters={filters}
@@ -250,7 +318,7 @@ export function Studio({ options, initialRuns }: { options: TargetOptions; initi
               <p>
                 Target: <span data-testid="target-n">{data.target.n.toLocaleString('en-US')}</span> respondents
               </p>
-              <p className="text-slate-500">{data.target.description}</p>
+              <p className="text-slate-500" data-testid="target-description">{data.target.description}</p>
               {data.target.warnings.map((w) => (
                 <p key={w} className="mt-1 text-amber-800" data-testid="target-warning">
                   {w}
@@ -288,10 +356,10 @@ export function Studio({ options, initialRuns }: { options: TargetOptions; initi
           >
             <option value="0.5">0.50 trait points (default)</option>
             <option value="0.35">0.35 trait points</option>
-            <option value="0.2">0.20 trait points (the paper's value)</option>
+            <option value="0.2">0.20 trait points (the paper&apos;s value)</option>
             <option value="0.75">0.75 trait points</option>
-            <option value="scott">Scott's rule</option>
-            <option value="silverman">Silverman's rule</option>
+            <option value="scott">Scott&apos;s rule</option>
+            <option value="silverman">Silverman&apos;s rule</option>
           </select>
           <span className="text-slate-500">
             Wider kernels give steadier weights (higher ESS) but a coarser match. In five traits, 0.20 gives degenerate
@@ -303,10 +371,12 @@ export function Studio({ options, initialRuns }: { options: TargetOptions; initi
 
       <div className="min-w-0 space-y-4">
         <LiveEstimatorNote live={live} method={method} estimator={estimator} bandwidth={bandwidth} />
-        <div className="flex items-center justify-between">
-          <DiagnosticsBar result={live} />
+        <div className="flex flex-wrap items-start gap-2">
+          <p className={`min-w-0 flex-1 rounded border px-3 py-1.5 text-xs ${statusClass}`} data-testid="target-status" data-level={status?.level ?? 'pending'}>
+            {status ? status.sentence : 'Computing the first view…'}
+          </p>
           <span
-            className={`ml-2 shrink-0 rounded px-2 py-0.5 text-xs ${stale ? 'bg-amber-100 text-amber-900' : 'bg-emerald-100 text-emerald-900'}`}
+            className={`shrink-0 rounded px-2 py-0.5 text-xs ${stale ? 'bg-amber-100 text-amber-900' : 'bg-emerald-100 text-emerald-900'}`}
             data-testid="stale-marker"
             data-stale={stale ? 'true' : 'false'}
             aria-live="polite"
@@ -314,29 +384,26 @@ export function Studio({ options, initialRuns }: { options: TargetOptions; initi
             {stale ? 'Updating…' : `Up to date (${live ? live.ms.toFixed(0) : 0} ms)`}
           </span>
         </div>
+        <DiagnosticsBar result={live} />
         {workerError ? <p className="rounded bg-red-50 p-2 text-sm text-red-800">{workerError}</p> : null}
         {/* Staleness is shown by the marker above only: dimming the whole chart area would repaint every chart twice per update. */}
         <div>
           {live ? (
             <div className="space-y-4">
-              <MarginalsChart result={live} />
-              <div className="grid grid-cols-2 gap-4">
-                <WeightHistogram result={live} />
-                <LovePlot result={live} />
+              <MarginalsChart marginals={live.marginals} />
+              <div className="grid grid-cols-1 gap-4 md:grid-cols-2">
+                <WeightHistogram bins={live.weightHistogram} ess={live.diagnostics.ess} poolN={live.poolN} />
+                <LovePlot asmd={live.asmd} />
               </div>
               <MetricsTable
                 live={live}
                 run={runMetrics}
-                runLabel={lastRun ? `#${lastRun.id} ${lastRun.name}` : null}
+                runLabel={sameTargetRun ? `#${sameTargetRun.id} ${sameTargetRun.name}` : null}
+                otherRun={otherRun}
               />
-              <div className="grid grid-cols-2 gap-4">
-                <TraitScatter
-                  target={scatter?.target ?? EMPTY_POINTS}
-                  weighted={scatter?.weighted ?? EMPTY_POINTS}
-                  traits={scatterTraits}
-                  onTraits={setScatterTraits}
-                />
-                <CorrelationDiffMap result={live} />
+              <div className="grid grid-cols-1 gap-4 md:grid-cols-2">
+                <TraitScatter scatter={scatter} traits={scatterTraits} onTraits={setScatterTraits} />
+                <CorrelationDiffMap correlationDiff={live.correlationDiff} />
               </div>
               <CoveragePanel coverage={live.coverage} />
               <ul className="text-[11px] text-slate-500" data-testid="live-notes">
@@ -360,10 +427,12 @@ export function Studio({ options, initialRuns }: { options: TargetOptions; initi
           estimator={estimator}
           onEstimator={setEstimator}
           liveMethod={method}
+          selection={selection}
+          onSelection={setSelection}
         />
         <TargetFrontier runs={runsQuery.data ?? []} spec={spec} />
         <SinkhornTrace
-          trace={(lastRun?.trace as number[] | undefined) ?? []}
+          trace={(lastRun?.trace as number[] | undefined) ?? EMPTY_TRACE}
           converged={(lastRun?.diagnostics as { converged?: boolean } | undefined)?.converged}
           tolerance={(lastRun?.config as { ot?: { tolerance?: number } } | undefined)?.ot?.tolerance}
           estimator={(lastRun?.diagnostics as { estimator?: { used?: string } } | undefined)?.estimator?.used ?? null}
