@@ -72,8 +72,14 @@ describe.skipIf(!baseURL)('alignment studio', () => {
     const marks = (await page.evaluate(() => (window as Window & { __marks?: Snap[] }).__marks!)) as Snap[];
     const final = (await page.evaluate(() => (window as Window & { __snap?: () => Snap }).__snap!())) as Snap;
     expect(marks.map((m) => m.stale)).toContain('true');
-    // The new target's figures differ from the old ones in every cell and in the scatter ...
-    final.cells.forEach((c, i) => expect(c, CELLS[i]).not.toBe(before.cells[i]));
+    // The new target's figures differ from the old ones in every cell and in the scatter, except the weighted pool's FD:
+    // the live calibration matches the target's means and covariances, which are all FD depends on, so it reads 0 on
+    // every target (to four decimals) ...
+    final.cells.forEach((c, i) => {
+      if (CELLS[i] === 'metrics-live-weighted-fd') expect(c, CELLS[i]).toBe('0.0000');
+      else expect(c, CELLS[i]).not.toBe(before.cells[i]);
+    });
+    expect(before.cells[0]).toBe('0.0000');
     expect(final.scatter).not.toBe(before.scatter);
     // ... and whenever the marker said "Up to date" after the move, they were already on the page.
     const upToDate = marks.slice(marks.findIndex((m) => m.stale === 'true')).filter((m) => m.stale === 'false');
@@ -85,7 +91,9 @@ describe.skipIf(!baseURL)('alignment studio', () => {
     await browser.screenshot('studio-all-panels.png');
     await page.getByRole('button', { name: 'Reset Extraversion' }).click();
     await studio.waitUpToDate();
-    await expect.poll(() => page.getByTestId('metrics-live-weighted-fd').innerText(), { timeout: 30_000 }).toBe(before.cells[0]);
+    await expect.poll(() => page.getByTestId('metrics-live-raw-fd').innerText(), { timeout: 30_000 }).toBe(before.cells[3]);
+    expect(await page.getByTestId('metrics-live-raw-sw').innerText()).toBe(before.cells[4]);
+    expect(await page.getByTestId('metrics-live-raw-mmd').innerText()).toBe(before.cells[5]);
     await page.setViewportSize({ width: 1280, height: 800 });
   });
 
@@ -136,6 +144,55 @@ describe.skipIf(!baseURL)('alignment studio', () => {
     await expect.poll(() => page.getByTestId('studio-frontier-chart').count(), { timeout: 30_000 }).toBe(1);
     expect(await page.getByTestId('studio-frontier').innerText()).toMatch(/latest finished run for this target/);
     await browser.screenshot('studio-after-run.png');
+    expect(browser.errors).toEqual([]);
+  });
+
+  it('keeps the target, slider edits and choices in the address, restores them on reload, and never mixes two targets in the table', async () => {
+    // The run above was made for the current target: its rows are in the table, labelled with the run.
+    expect(await page.getByTestId('metrics-run-raw').innerText()).toMatch(/e2e run, this target/);
+    const wholeN = await page.getByTestId('target-n').innerText();
+    await page.getByTestId('region-select').selectOption('europe');
+    await studio.pressOnSlider('slider-shift-E', 'ArrowRight', 4); // E mean shift +0.20
+    await studio.pressOnSlider('slider-spread-E', 'ArrowRight', 2); // E spread x1.10
+    await page.getByTestId('live-method-select').selectOption('kde');
+    await page.getByTestId('bandwidth-select').selectOption('0.35');
+    await studio.chooseEstimator('raking');
+    await page.getByTestId('run-selection').selectOption('pivotal');
+    await expect
+      .poll(() => new URL(page.url()).search, { timeout: 10_000 })
+      .toBe('?target=europe&E=+0.2x1.1&live=kde&bandwidth=0.35&estimator=raking&selection=pivotal');
+    await studio.waitUpToDate();
+    await expect.poll(() => page.getByTestId('target-n').innerText(), { timeout: 30_000 }).not.toBe(wholeN);
+    const europeN = await page.getByTestId('target-n').innerText();
+    // The run was for the whole sample without edits: its rows are hidden and the table says why.
+    expect(await page.getByTestId('metrics-run-raw').count()).toBe(0);
+    expect(await page.getByTestId('metrics-run-missing').innerText()).toMatch(/The latest run \(#\d+ e2e run.*\) was for another target/);
+    // The status line says in words whether this target is safe to run.
+    expect(await page.getByTestId('target-status').innerText()).toMatch(/^(Safe to run|Run with care|Not safe to run as it is): .*ESS [\d,]+ of 1,263/);
+
+    await page.reload({ waitUntil: 'networkidle' });
+    await studio.waitUpToDate();
+    expect(await page.getByTestId('region-select').inputValue()).toBe('europe');
+    expect(await page.getByTestId('target-n').innerText()).toBe(europeN);
+    expect(await page.getByTestId('input-shift-E').inputValue()).toBe('0.2');
+    expect(await page.getByTestId('input-spread-E').inputValue()).toBe('1.1');
+    expect(await page.getByTestId('live-method-select').inputValue()).toBe('kde');
+    expect(await page.getByTestId('bandwidth-select').inputValue()).toBe('0.35');
+    expect(await page.getByTestId('run-estimator').inputValue()).toBe('raking');
+    expect(await page.getByTestId('run-selection').inputValue()).toBe('pivotal');
+    expect(await page.getByTestId('url-problems').count()).toBe(0);
+  });
+
+  it('names an address parameter it cannot use instead of ignoring it', async () => {
+    await page.goto(`${baseURL}/studio?target=garbage&N=-0.3&E=+9`, { waitUntil: 'networkidle' });
+    await studio.waitUpToDate();
+    const problems = page.getByTestId('url-problem');
+    expect(await problems.evaluateAll((els) => els.map((e) => e.getAttribute('data-param')))).toEqual(['target', 'E']);
+    expect(await problems.first().innerText()).toMatch(/^The address parameter target=garbage was not understood \(expected "all", a region .*\); the studio shows respondents from all countries instead\.$/);
+    expect(await problems.nth(1).innerText()).toMatch(/E=.*9 was not understood \(the mean shift must be between -1 and \+1 points/);
+    // The parameters it understood are applied.
+    expect(await page.getByTestId('input-shift-N').inputValue()).toBe('-0.3');
+    expect(await page.getByTestId('region-select').inputValue()).toBe('all');
     expect(browser.errors).toEqual([]);
   });
 
