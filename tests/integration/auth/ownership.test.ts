@@ -10,6 +10,7 @@ import { listAuditEntries } from '@/db/queries/audit';
 import { waitForJob } from '@/lib/jobs';
 import { useSeededDatabase, type TestDatabase } from '../../support/db';
 import { clientFrom, json, req, type Client } from './helpers';
+import { EXPORT_FORMATS } from '@/lib/export/schema';
 
 let env: TestDatabase;
 const saved = {
@@ -137,7 +138,7 @@ describe('deleting exports', () => {
     }
     expect({ exports: count('exports'), files: count('export_files'), audit: count('audit_log') }).toEqual(before);
     expect((await deleteExport(e.body.id, as.owner)).status).toBe(200);
-    expect(count('export_files')).toBe(before.files - 3);
+    expect(count('export_files')).toBe(before.files - EXPORT_FORMATS.length);
     expect(env.db.all(sql`PRAGMA foreign_key_check`)).toEqual([]);
   });
 });
