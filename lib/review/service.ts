@@ -118,7 +118,8 @@ function parseCursor(after: string | undefined): RiskKey | undefined {
 function queueArgs(reviewer: string, query: RemainingQuery, db: Db) {
   const { scope = 'pending', queue = 'pool', ...filter } = query;
   const extras = { pending: scope === 'pending', secondOpinionFor: scope === 'second-opinion' ? reviewer : undefined };
-  return { db, queue, scope, filter, extras, runId: getCurrentRun({ db })?.id ?? null };
+  // Weight and selection filters read the run the filter names (the persona browser's choice), else the latest.
+  return { db, queue, scope, filter, extras, runId: filter.run ?? getCurrentRun({ db })?.id ?? null };
 }
 
 /** How many personas are left to decide in a queue (with its filter and scope): what the review screen counts down. */
