@@ -41,7 +41,7 @@ function hashInputs(): string {
     if (statSync(p).isDirectory()) for (const n of readdirSync(p).sort()) walk(path.join(p, n));
     else h.update(p).update(readFileSync(p));
   };
-  for (const p of ['db/migrations', 'db/seed-data', 'db/schema.ts', 'db/queries/seed.ts', 'lib/demo', 'lib/instruments', 'lib/personas/extractDemographics.ts', 'lib/workspace/prepare.ts']) {
+  for (const p of ['db/migrations', 'db/seed-data', 'db/schema.ts', 'db/queries/seed.ts', 'lib/demo', 'lib/instruments', 'lib/personas/extractDemographics.ts', 'lib/workspace/prepare.ts', 'lib/pipeline/checks', 'lib/pipeline/minhash.ts', 'lib/groups/demo.ts']) {
     walk(path.join(process.cwd(), p));
   }
   return h.digest('hex').slice(0, 16);

@@ -174,7 +174,7 @@ describe('roles', () => {
     expect(u.status).toBe(200);
     expect(u.body.users.map((x: any) => x.username)).toEqual(['admin1', 'reviewer1', 'viewer1']);
     expect(JSON.stringify(u.body)).not.toMatch(/\$2[aby]\$/);
-    const d = await json(decisions.POST(req('/api/review/decisions', { method: 'POST', body: { personaId: 13, decision: 'reject' }, as: as.admin }), undefined));
+    const d = await json(decisions.POST(req('/api/review/decisions', { method: 'POST', body: { personaId: 13, decision: 'reject', reasonCode: 'other' }, as: as.admin }), undefined));
     expect(d.body.decision.reviewer).toBe('admin1');
   });
 });

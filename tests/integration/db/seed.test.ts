@@ -75,7 +75,7 @@ describe('demo seed', () => {
       .all();
     expect(Object.fromEntries(spc.map((r) => [r.status, r.n]))).toEqual({ draft: 200, flagged: 865 });
     // Every variant points at a base profile that contains all of its sentences.
-    const variants = db.select().from(s.personas).where(sql`${s.personas.duplicateOfId} is not null`).all();
+    const variants = db.select().from(s.personas).where(sql`${s.personas.duplicateOfId} is not null and ${s.personas.sourceId} = 'synthetic-persona-chat'`).all();
     expect(variants).toHaveLength(865);
     const v = variants[0]!;
     const base = db.select().from(s.personas).where(eq(s.personas.id, v.duplicateOfId!)).get()!;

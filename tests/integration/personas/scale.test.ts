@@ -51,7 +51,7 @@ describe('50,000 personas', () => {
   });
 
   it('serves the review queue riskiest first', () => {
-    const page = getQueue('Scale', { limit: 100 }, env.db);
+    const page = getQueue('Scale', { queue: 'all', limit: 100 }, env.db);
     expect(page.items.every((i) => i.status === 'flagged')).toBe(true);
     const scores = page.items.map((i) => i.minCriticScore ?? 1e9);
     expect(scores).toEqual([...scores].sort((a, b) => a - b));
