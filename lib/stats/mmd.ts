@@ -66,7 +66,10 @@ const JACKKNIFE_GROUPS = 20;
  * carry summed weight: the same measure, the same value). Exact when the u distinct rows satisfy u^2 <= exactLimit:
  * questionnaire scores on a common lattice (every trait a multiple of one step h; default limit MMD_EXACT_LIMIT,
  * 8,000 rows) take an O(u^2 d) pass that histograms D_i D_j by the integer squared distance (exact up to rounding),
- * other points the pairwise sum with one exp per pair (default MMD_EXACT_LIMIT_PAIRWISE, 4,000 rows). Above the limit: the unbiased U-statistic on MMD_SUBSAMPLE seeded iid draws per side (draws from
+ * other points the pairwise sum with one exp per pair (default MMD_EXACT_LIMIT_PAIRWISE, 4,000 rows). Above the limit,
+ * a set is still exact by parts (a'Ka + b'Kb - 2 a'Kb) when b lies on a lattice with at most about 21,000 distinct rows
+ * (b'Kb from its cached histogram of pair distances, for any sigma) and the set's own and cross pairs fit
+ * MMD_SPLIT_LIMIT: a k-set against questionnaire respondents. Otherwise: the unbiased U-statistic on MMD_SUBSAMPLE seeded iid draws per side (draws from
  * the weighted measures, so its expectation is the exact V-statistic), with a grouped-jackknife standard error
  * (20 groups; delta method for the square root), stated in the result (see mmdBatch).
  * Reference: Gretton, Borgwardt, Rasch, Scholkopf, Smola (2012) A kernel two-sample test, JMLR 13.
@@ -103,8 +106,11 @@ export function mmdBatch(
   const u = uq.rows.rows;
   const lattice = u * u <= (options.exactLimit ?? MMD_EXACT_LIMIT) ? latticeCodes(uq.rows) : null;
   if (!lattice && u * u > (options.exactLimit ?? MMD_EXACT_LIMIT_PAIRWISE)) {
+    // Too many rows for one pass over every pair: each set exactly by parts when it is small next to a target on a
+    // lattice (the usual case: a k-set against questionnaire respondents), else the subsample estimate.
     const s = options.subsample ?? MMD_SUBSAMPLE;
-    return preps.map((p, k) => subsampleMmd(p, sigmas[k]!, s, seed));
+    const self = options.exactLimit === undefined ? referenceSelfTerm(b, bWeights, preps[0]!.wb) : null;
+    return preps.map((p, k) => (self && splitFits(p, self) ? splitMmd(p, self, sigmas[k]!) : subsampleMmd(p, sigmas[k]!, s, seed)));
   }
   const bIndex = uq.index[mats.length]!;
   const db = sumByIndex(bIndex, u, preps[0]!.wb);
@@ -117,12 +123,181 @@ export function mmdBatch(
   return mmd2.map((m2, k) => ({ value: Math.sqrt(Math.max(m2, 0)), sigma: sigmas[k]!, estimator: 'exact V-statistic', subsample: null, se: null }));
 }
 
+/** Pairs (one exp each) the exact MMD by parts may spend on a set: its own pairs and its pairs with the target's rows. */
+export const MMD_SPLIT_LIMIT = 3e7;
+/** Largest target (distinct rows) whose self-term is computed by one pass over its pairs (about 1 s at 21,000 rows). */
+const MMD_SELF_LIMIT = 4.5e8;
+
+/** The target's own term of MMD^2 for any bandwidth: its distinct rows, their weights, and the weighted pair counts by integer squared distance. */
+interface SelfTerm {
+  rows: Matrix;
+  w: Float64Array;
+  h: number;
+  hist: Float64Array;
+  /** The rows' lattice codes by dimension (row j of dimension k at codes[k][j]), the lattice origins and largest codes. */
+  codes: Int32Array[];
+  origins: number[];
+  tops: number[];
+}
+const selfTerms = new WeakMap<Matrix, Map<unknown, SelfTerm | null>>();
+const NO_WEIGHTS = {};
+
+/**
+ * sum_ij b_i b_j [|b_i - b_j|^2 = h^2 q] by q, for a target on a lattice (questionnaire scores): b'K b for any sigma
+ * is then sum_q hist_q exp(-h^2 q / (2 sigma^2)). Cached per target matrix and weights (a run's metrics, its frontier
+ * and auto's folds measure many sets against one target). Null when the target is not on a lattice or too large.
+ */
+function referenceSelfTerm(b: Matrix, bWeights: ArrayLike<number> | undefined, wb: Float64Array): SelfTerm | null {
+  let byWeights = selfTerms.get(b);
+  if (!byWeights) selfTerms.set(b, (byWeights = new Map()));
+  const key = bWeights ?? NO_WEIGHTS;
+  if (byWeights.has(key)) return byWeights.get(key)!;
+  const uq = uniqueRows([b]);
+  const u = uq.rows.rows;
+  const lat = u * u <= MMD_SELF_LIMIT ? latticeCodes(uq.rows) : null;
+  let out: SelfTerm | null = null;
+  if (lat) {
+    const w = sumByIndex(uq.index[0]!, u, wb);
+    const d = b.cols;
+    const codes = Array.from({ length: d }, (_, k) => Int32Array.from({ length: u }, (_, j) => lat.codes[j * d + k]!));
+    out = { rows: uq.rows, w, h: lat.h, hist: pairHistogram(lat, w), codes, origins: lat.origins, tops: lat.tops };
+  }
+  byWeights.set(key, out);
+  return out;
+}
+
+/**
+ * sum_ij w_i w_j [q_ij = q] by the integer squared distance q of lattice rows. The codes are packed as digits
+ * (c + top) in base 2 top + 1, so the difference of two packed numbers plus a fixed offset indexes the digit-wise
+ * differences without borrows: the five dimensions go in groups of two (2 + 2 + 1) whose squared-distance tables are
+ * looked up (three subtractions and three reads a pair). Other dimensions, or tables too large: the plain loop.
+ */
+function pairHistogram(lat: { codes: Int32Array; maxQ: number; tops: number[] }, w: Float64Array): Float64Array {
+  const u = w.length;
+  const d = lat.tops.length;
+  const hist = new Float64Array(lat.maxQ + 1);
+  for (let i = 0; i < u; i++) hist[0] = hist[0]! + w[i]! * w[i]!;
+  // Groups of two dimensions keep each table small enough for the first-level cache (81^2 entries for 0.1 steps on 1-5).
+  const groups: number[][] = [];
+  for (let k = 0; k < d; k += 2) groups.push(lat.tops.slice(k, k + 2));
+  const sizes = groups.map((g) => g.reduce((a, t) => a * (2 * t + 1), 1));
+  if (d !== 5 || Math.max(...sizes) > 1 << 16) {
+    for (let i = 0; i < u; i++) {
+      const o = i * d;
+      const wi2 = 2 * w[i]!;
+      for (let j = i + 1; j < u; j++) {
+        let q = 0;
+        for (let k = 0; k < d; k++) {
+          const t = lat.codes[o + k]! - lat.codes[j * d + k]!;
+          q += t * t;
+        }
+        hist[q] = hist[q]! + wi2 * w[j]!;
+      }
+    }
+    return hist;
+  }
+  // Per group: packed codes of every row, and the table from (packed difference + offset) to the squared distance.
+  const packed: Int32Array[] = [];
+  const tables: Int32Array[] = [];
+  const offsets: number[] = [];
+  let k0 = 0;
+  for (const g of groups) {
+    const base = g.map((t) => 2 * t + 1);
+    const pk = new Int32Array(u);
+    let offset = 0;
+    let mult = 1;
+    for (let k = 0; k < g.length; k++) {
+      for (let j = 0; j < u; j++) pk[j] = pk[j]! + lat.codes[j * d + k0 + k]! * mult;
+      offset += g[k]! * mult;
+      mult *= base[k]!;
+    }
+    const table = new Int32Array(mult);
+    for (let idx = 0; idx < mult; idx++) {
+      let rest = idx;
+      let q = 0;
+      for (let k = 0; k < g.length; k++) {
+        const diff = (rest % base[k]!) - g[k]!;
+        rest = Math.floor(rest / base[k]!);
+        q += diff * diff;
+      }
+      table[idx] = q;
+    }
+    packed.push(pk);
+    tables.push(table);
+    offsets.push(offset);
+    k0 += g.length;
+  }
+  const [p0, p1, p2] = packed as [Int32Array, Int32Array, Int32Array];
+  const [t0, t1, t2] = tables as [Int32Array, Int32Array, Int32Array];
+  const [f0, f1, f2] = offsets as [number, number, number];
+  for (let i = 0; i < u; i++) {
+    const wi2 = 2 * w[i]!;
+    const a0 = p0[i]! + f0;
+    const a1 = p1[i]! + f1;
+    const a2 = p2[i]! + f2;
+    for (let j = i + 1; j < u; j++) {
+      const q = t0[a0 - p0[j]!]! + t1[a1 - p1[j]!]! + t2[a2 - p2[j]!]!;
+      hist[q] = hist[q]! + wi2 * w[j]!;
+    }
+  }
+  return hist;
+}
+
+/** Whether a set is small enough for the exact MMD by parts against this target. */
+function splitFits(p: PreparedMetricInput, self: SelfTerm): boolean {
+  const ua = uniqueRows([p.a]).rows.rows;
+  return ua * self.rows.rows <= MMD_SPLIT_LIMIT && ua * ua <= MMD_SPLIT_LIMIT;
+}
+
+/** Exact MMD (V-statistic) as a'Ka + b'Kb - 2 a'Kb: the set's pairs and cross pairs one exp each, the target's term from its histogram. */
+function splitMmd(p: PreparedMetricInput, self: SelfTerm, sigma: number): MmdEstimate {
+  const uq = uniqueRows([p.a]);
+  const a = uq.rows;
+  const wa = sumByIndex(uq.index[0]!, a.rows, p.wa);
+  const d = a.cols;
+  const gamma = 1 / (2 * sigma * sigma);
+  let aa = 0;
+  for (let i = 0; i < a.rows; i++) {
+    let r = 0;
+    for (let j = i + 1; j < a.rows; j++) r += wa[j]! * Math.exp(-gamma * sqDist(a.data, i * d, a.data, j * d, d));
+    aa += wa[i]! * (wa[i]! + 2 * r);
+  }
+  // Cross pairs: the kernel is a product over dimensions and the target's values are o_k + h c, so each set row needs
+  // one table of exp(-gamma (x_k - o_k - h c)^2) per dimension and a pair costs d reads and multiplications.
+  let ab = 0;
+  const { w: wb, codes, origins, tops, h } = self;
+  const ub = wb.length;
+  const rowTables = tops.map((t) => new Float64Array(t + 1));
+  const prod = new Float64Array(ub);
+  for (let i = 0; i < a.rows; i++) {
+    for (let k = 0; k < d; k++) {
+      const x = a.data[i * d + k]! - origins[k]!;
+      const tk = rowTables[k]!;
+      for (let c = 0; c < tk.length; c++) tk[c] = Math.exp(-gamma * (x - h * c) * (x - h * c));
+    }
+    prod.set(wb);
+    for (let k = 0; k < d; k++) {
+      const tk = rowTables[k]!;
+      const ck = codes[k]!;
+      for (let j = 0; j < ub; j++) prod[j] = prod[j]! * tk[ck[j]!]!;
+    }
+    let r = 0;
+    for (let j = 0; j < ub; j++) r += prod[j]!;
+    ab += wa[i]! * r;
+  }
+  const c = (self.h * self.h) * gamma;
+  let bb = 0;
+  for (let q = 0; q < self.hist.length; q++) if (self.hist[q] !== 0) bb += self.hist[q]! * Math.exp(-c * q);
+  const m2 = aa + bb - 2 * ab;
+  return { value: Math.sqrt(Math.max(m2, 0)), sigma, estimator: 'exact V-statistic', subsample: null, se: null };
+}
+
 /**
  * Integer codes of a matrix whose every column lies on a lattice of one common step h (values v_k0 + c h, c whole,
  * up to 1e-9 h): the squared distance of two rows is then h^2 times an integer. Null when not (or when the
  * integer squared distances would exceed 2^22).
  */
-function latticeCodes(m: Matrix): { codes: Int32Array; h: number; maxQ: number } | null {
+function latticeCodes(m: Matrix): { codes: Int32Array; h: number; maxQ: number; origins: number[]; tops: number[] } | null {
   const { rows: n, cols: d } = m;
   if (n === 0) return null;
   const col = new Float64Array(n);
@@ -148,6 +323,7 @@ function latticeCodes(m: Matrix): { codes: Int32Array; h: number; maxQ: number }
   const h = finite.length ? Math.min(...finite) : 1;
   const codes = new Int32Array(n * d);
   let maxQ = 0;
+  const tops: number[] = [];
   for (let k = 0; k < d; k++) {
     let top = 0;
     for (let i = 0; i < n; i++) {
@@ -158,9 +334,10 @@ function latticeCodes(m: Matrix): { codes: Int32Array; h: number; maxQ: number }
       if (c > top) top = c;
     }
     maxQ += top * top;
+    tops.push(top);
   }
   if (maxQ > 1 << 22) return null;
-  return { codes, h, maxQ };
+  return { codes, h, maxQ, origins, tops };
 }
 
 /**
