@@ -16,7 +16,7 @@ export function ChartCard({
   testId?: string;
 }) {
   return (
-    <section className="rounded-lg border border-slate-200 bg-white p-3 [content-visibility:auto] [contain-intrinsic-size:auto_320px]" data-testid={testId}>
+    <section className="min-w-0 rounded-lg border border-slate-200 bg-white p-3" data-testid={testId}>
       <h3 className="flex items-center gap-1 text-sm font-semibold">
         {title}
         {help ? <HelpTip term={help} /> : null}

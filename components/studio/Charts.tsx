@@ -19,7 +19,7 @@ const SEGMENT = 5;
 /** Shared x position of a score of trait k (segment k spans [5k, 5k + 4]). */
 const segmentX = (k: number, score: number) => k * SEGMENT + (score - 1);
 const MARGINAL_TICKS = [0, 1, 2, 3, 4].flatMap((k) => [1, 2, 3, 4, 5].map((sc) => segmentX(k, sc)));
-const MARGINAL_MARGIN = { top: 8, right: 8, bottom: 46, left: 48 };
+const MARGINAL_MARGIN = { top: 8, right: 8, bottom: 50, left: 48 };
 const fixed1 = (v: number) => v.toFixed(1);
 const fixed2 = (v: number) => v.toFixed(2);
 
@@ -38,7 +38,7 @@ type Marginals = LiveResult['marginals'];
  */
 export const MarginalsChart = memo(function MarginalsChart({ marginals }: { marginals: Marginals }) {
   const [ref, width] = useWidth<HTMLDivElement>();
-  const height = 224;
+  const height = 232;
   const { grid, pool, target, weighted } = marginals;
   const yMax = useMemo(() => {
     let m = 0;
@@ -61,7 +61,7 @@ export const MarginalsChart = memo(function MarginalsChart({ marginals }: { marg
       caption="Gaussian kernel density (per score point) of each trait score on the 1-5 scale, one segment per trait. Weighted pool = pool under the live weights."
       testId="chart-marginals"
     >
-      <div ref={ref} className="h-56">
+      <div ref={ref} className="h-[232px]">
         <PlotFrame
           width={width}
           height={height}
@@ -137,7 +137,9 @@ export const WeightHistogram = memo(function WeightHistogram({
   const height = 192;
   const lo = Math.min(-0.5, Math.floor(((bins[0]?.lo ?? 0) - 0.25) * 2) / 2);
   const hi = Math.max(0.5, Math.ceil(((bins.at(-1)?.hi ?? 0) + 0.25) * 2) / 2);
-  const step = hi - lo > 6 ? 1 : 0.5;
+  // Tick labels at least 40 px apart.
+  const innerW = width - HISTOGRAM_MARGIN.left - HISTOGRAM_MARGIN.right;
+  const step = [0.25, 0.5, 1, 2, 5].find((st) => (innerW * st) / (hi - lo) >= 40) ?? 5;
   const xTicks: number[] = [];
   for (let v = Math.ceil(lo / step) * step; v <= hi + 1e-9; v += step) xTicks.push(Number(v.toFixed(2)));
   const maxCount = bins.reduce((m, b) => Math.max(m, b.count), 0);
@@ -276,7 +278,7 @@ export const CorrelationDiffMap = memo(function CorrelationDiffMap({ correlation
                   style={{ background: i === j ? '#f1f5f9' : color(v), color: Math.abs(v) > 0.18 && i !== j ? 'white' : '#0f172a' }}
                   title={`${codes[i]}-${codes[j]}: ${v.toFixed(3)}`}
                 >
-                  {i === j ? '' : v.toFixed(2)}
+                  {i === j ? '' : (Math.abs(v) < 0.005 ? 0 : v).toFixed(2)}
                 </td>
               ))}
             </tr>

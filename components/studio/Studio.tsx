@@ -256,7 +256,14 @@ export function Studio({
     return () => clearTimeout(t);
   }, [query]);
 
-  const status = useMemo(() => (live ? targetStatus(live, { selection, method: live.method }) : null), [live, selection]);
+  const narrowed =
+    filters.countries.length > 0 ||
+    filters.genders.length > 0 ||
+    filters.ageMin !== undefined ||
+    filters.ageMax !== undefined ||
+    preset.kind !== 'none' ||
+    Object.values(edits).some((e) => e.shift !== 0 || e.spread !== 1);
+  const status = useMemo(() => (live ? targetStatus(live, { selection, method: live.method, narrowed }) : null), [live, selection, narrowed]);
 
   const loadTarget = useCallback((t: SavedTarget) => {
     setFilters(t.spec.filters);

@@ -28,7 +28,12 @@ const fmt = (n: number) => n.toLocaleString('en-US', { maximumFractionDigits: 0 
 
 export function targetStatus(
   live: Pick<LiveResult, 'diagnostics' | 'poolN' | 'balance' | 'coverage' | 'method'>,
-  options: { selection: string; method: LiveMethod },
+  options: {
+    selection: string;
+    method: LiveMethod;
+    /** The target is narrowed or moved (filters, a norms preset or slider edits): widening it is advice worth giving. */
+    narrowed: boolean;
+  },
 ): TargetStatus {
   const { ess, maxWeightShare, khat } = live.diagnostics;
   const n = live.poolN;
@@ -47,7 +52,7 @@ export function targetStatus(
     if (khat > KHAT_CAUTION) parts.push(`k-hat ${khat.toFixed(2)} (a heavy tail of large weights)`);
     findings.push(`${parts.join(', ')}: the weights lean on few personas`);
     raise(ess < ESS_UNSAFE_SHARE * n ? 'unsafe' : 'caution');
-    advice.push('widen the target (fewer filters, smaller slider edits)');
+    if (options.narrowed) advice.push('widen the target (fewer filters, smaller slider edits)');
     if (DISTINCT.has(options.selection)) advice.push('use draws with repeats');
     if (options.method === 'kde') advice.push('choose calibration');
   }
@@ -59,7 +64,7 @@ export function targetStatus(
         : `calibration cannot reach the target's moments (largest gap ${b.maxGap.toFixed(2)} target SDs, ${b.worst})`,
     );
     raise(b.converged ? 'caution' : 'unsafe');
-    advice.push('move the sliders back toward the reference');
+    if (options.narrowed) advice.push('move the sliders back toward the reference');
   }
   const uncovered = live.coverage.uncoveredShare;
   if (uncovered > COVERAGE_CAUTION) {
@@ -75,6 +80,8 @@ export function targetStatus(
     };
   }
   const head = level === 'unsafe' ? 'Not safe to run as it is' : 'Run with care';
+  // Nothing to widen and nothing to switch: the pool itself is what falls short of this target.
+  if (!advice.length) advice.push('generate personas like the target’s respondents, or accept a set that leans on few personas');
   const uniqueAdvice = [...new Set(advice)];
   const joined = uniqueAdvice.length > 1 ? `${uniqueAdvice.slice(0, -1).join(', ')} or ${uniqueAdvice.at(-1)}` : uniqueAdvice[0];
   return { level, sentence: `${head}: ${findings.join('; ')}. To change it: ${joined}.` };
