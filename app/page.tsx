@@ -54,7 +54,8 @@ export default async function WorkspacePage() {
           measured = has trait scores; draft = not yet measured; flagged = a quality check raised a flag (e.g. duplicate).
         </p>
         <div className="mt-2 overflow-x-auto rounded-lg border border-slate-200 bg-white">
-          <table className="w-full text-sm" data-testid="personas-by-source">
+          <div className="relative overflow-x-auto">
+<table className="w-full text-sm" data-testid="personas-by-source">
             <thead className="bg-slate-100 text-left text-slate-700">
               <tr>
                 <th className="px-3 py-2">Source</th>
@@ -92,6 +93,7 @@ export default async function WorkspacePage() {
               </tr>
             </tbody>
           </table>
+</div>
         </div>
       </section>
 

@@ -25,7 +25,8 @@ export default async function GroupsPage({ searchParams }: { searchParams: Promi
         <h2 id="groups-list-title" className="text-lg font-semibold">
           Saved groups
         </h2>
-        <table className="mt-1 w-full text-sm" data-testid="groups-list">
+        <div className="relative overflow-x-auto">
+<table className="mt-1 w-full text-sm" data-testid="groups-list">
           <thead className="bg-slate-100 text-left text-xs text-slate-700">
             <tr>
               <th className="px-2 py-1">Group</th>
@@ -81,6 +82,7 @@ export default async function GroupsPage({ searchParams }: { searchParams: Promi
             )}
           </tbody>
         </table>
+</div>
       </section>
       <section aria-labelledby="define-title" className="space-y-1">
         <h2 id="define-title" className="text-lg font-semibold">

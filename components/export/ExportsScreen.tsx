@@ -331,7 +331,8 @@ export function ExportsScreen({
           so a download answers exactly those bytes (their sha256 is in the x-content-sha256 header), even after its personas were
           reviewed. Deleting an export is recorded in the audit log.
         </p>
-        <table className="mt-1 w-full text-xs" data-testid="exports-list">
+        <div className="relative overflow-x-auto">
+<table className="mt-1 w-full text-xs" data-testid="exports-list">
           <thead className="bg-slate-100 text-left text-slate-700">
             <tr>
               <th className="px-2 py-1">#</th>
@@ -412,6 +413,7 @@ export function ExportsScreen({
             )}
           </tbody>
         </table>
+</div>
       </section>
 
       <section className="space-y-2" aria-labelledby="diff-title">

@@ -207,7 +207,7 @@ export function PersonaBrowser({ facets, reasonCodes, reviewer }: { facets: Face
   const grid = 'grid grid-cols-[3.25rem_minmax(0,1fr)_5.5rem_5.5rem_3.25rem_repeat(5,2.5rem)_4.5rem] items-center gap-2 px-3';
 
   return (
-    <div className="grid grid-cols-[13.5rem_minmax(0,1fr)] gap-5">
+    <div className="grid grid-cols-1 gap-5 md:grid-cols-[13.5rem_minmax(0,1fr)]">
       <aside className="space-y-4 text-sm" aria-label="Filters" data-testid="filters">
         <label className="block">
           <span className="mb-1 block text-xs font-semibold uppercase tracking-wide text-slate-600">Search narratives</span>
@@ -315,7 +315,8 @@ export function PersonaBrowser({ facets, reasonCodes, reviewer }: { facets: Face
           </p>
         )}
 
-        <div className="rounded-lg border border-slate-200 bg-white" role="table" aria-label="Personas" aria-rowcount={total ?? undefined} data-testid="persona-table">
+        <div className="relative overflow-x-auto rounded-lg border border-slate-200 bg-white">
+        <div className="min-w-[46rem]" role="table" aria-label="Personas" aria-rowcount={total ?? undefined} data-testid="persona-table">
           <div className={`${grid} border-b border-slate-200 bg-slate-100 py-2 text-xs text-slate-700`} role="row">
             <span role="columnheader">{sortHeader('id', 'ID')}</span>
             <span role="columnheader">
@@ -335,7 +336,7 @@ export function PersonaBrowser({ facets, reasonCodes, reviewer }: { facets: Face
               {sortHeader('weight', run ? `Weight #${run.id}` : 'Weight', run ? `Weight in run #${run.id} ${run.name}` : 'Weight in an alignment run (none finished yet)')}
             </span>
           </div>
-          <div ref={parentRef} className="h-[520px] overflow-auto" data-testid="persona-scroll">
+          <div ref={parentRef} className="relative h-[520px] overflow-auto" data-testid="persona-scroll">
             <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
               {items.map((vi) => {
                 const r = rows[vi.index];
@@ -404,6 +405,7 @@ export function PersonaBrowser({ facets, reasonCodes, reviewer }: { facets: Face
               </p>
             )}
           </div>
+        </div>
         </div>
         <p className="text-xs text-slate-500">
           Trait scores E A C N O are on the common 1-5 scale, from the persona&apos;s preferred instrument (IPIP-50, then BFI-44, then

@@ -249,7 +249,8 @@ export default async function PersonaPage({ params }: { params: Promise<{ id: st
         {!d.profile ? (
           <Empty testId="profile-empty">Not measured yet: this persona has no trait scores.</Empty>
         ) : (
-          <table className="w-full max-w-3xl rounded-lg border border-slate-200 bg-white text-sm" data-testid="profile-table">
+          <div className="relative overflow-x-auto">
+<table className="w-full max-w-3xl rounded-lg border border-slate-200 bg-white text-sm" data-testid="profile-table">
             <thead className="bg-slate-100 text-left">
               <tr>
                 <th className="px-3 py-1.5">Trait</th>
@@ -282,6 +283,7 @@ export default async function PersonaPage({ params }: { params: Promise<{ id: st
               })}
             </tbody>
           </table>
+</div>
         )}
         {d.traitScores.length > 1 && (
           <p className="text-xs text-slate-600">
