@@ -4,16 +4,16 @@
  * one HTML page by methodsReportHtml.ts (printable to PDF from the browser, charts as static SVG).
  */
 import { getDb, type Db } from '../../db/client';
-import { getReferenceWithSource, listExportPersonas, listSourcesByIds, reviewSummaryFor } from '../../db/queries/exports';
+import { getReferenceWithSource, listExportPersonas, reviewSummaryFor } from '../../db/queries/exports';
 import { getRunById } from '../../db/queries/runs';
-import { DEFAULT_ALIGN_CONFIG } from '../align/alignPool';
 import { coverageOfRun, getGroup } from '../groups/service';
 import { AppError } from '../http/errors';
 import { weightedMoments } from '../stats/weightedMoments';
-import { STUDIO_DEFAULT_SELECTION, type StoredRunDiagnostics } from '../studio/runs';
+import { runEngineConfig, type StoredRunDiagnostics } from '../studio/runs';
 import { targetSpecSchema } from '../targets/schema';
 import { buildTarget } from '../targets/service';
 import { populaceVersion } from './manifest';
+import { personaSourcesWithCounts } from './service';
 
 export const REPORT_METRICS = ['amw', 'fd', 'sw', 'mmd', 'maecorr'] as const;
 export type ReportMetric = (typeof REPORT_METRICS)[number];
@@ -132,7 +132,7 @@ export function methodsReport(runId: number, db: Db = getDb()): MethodsReport {
     group,
     target: { description: cfg?.targetDescription ?? target.description, respondents: target.n, spec: spec as unknown as Record<string, unknown> },
     reference: ref ? { name: ref.name, licence: ref.licence, citation: ref.citation } : null,
-    settings: { ...DEFAULT_ALIGN_CONFIG, selection: STUDIO_DEFAULT_SELECTION, ...(cfg?.request?.config ?? {}), seed: run.seed, size: run.selection?.length ?? null },
+    settings: runEngineConfig(run),
     estimator: d.estimator ?? null,
     diagnostics: {
       ess: num(d.ess),
@@ -148,12 +148,6 @@ export function methodsReport(runId: number, db: Db = getDb()): MethodsReport {
     set: { draws: run.selection?.length ?? 0, distinct: counts.size, poolSize: ids.length },
     coverage: cov ? { statement: cov.statement, gaps: cov.gaps.map((g) => ({ label: g.label, missing: g.missing, share: g.share })) } : null,
     review: { byStatus, ...reviewSummaryFor({ db, ids: selected }) },
-    personaSources: listSourcesByIds({ db, ids: [...sourceCounts.keys()] }).map((s) => ({
-      id: s.id,
-      name: s.name,
-      licence: s.licence,
-      citation: s.citation,
-      personas: sourceCounts.get(s.id) ?? 0,
-    })),
+    personaSources: personaSourcesWithCounts(db, sourceCounts),
   };
 }

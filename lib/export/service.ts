@@ -25,7 +25,6 @@ import { getLatestGroupRun } from '../../db/queries/groups';
 import { listPoolPersonas } from '../../db/queries/pool';
 import { getRunById } from '../../db/queries/runs';
 import type { AlignmentRun } from '../../db/schema';
-import { DEFAULT_ALIGN_CONFIG } from '../align/alignPool';
 import { horvitzThompsonWeights, recalibrateSet } from '../align/recalibrateSet';
 import { selectPivotal } from '../align/selectPivotal';
 import { selectSystematic } from '../align/selectSystematic';
@@ -37,7 +36,7 @@ import { checkSetSize, MAX_SET_SIZE_ENV, maxSetSize, setSizeLimit, sizeLimitErro
 import { AlignInputError } from '../numeric/alignInputError';
 import type { Matrix } from '../numeric/matrix';
 import { createRng } from '../numeric/rng';
-import { STUDIO_DEFAULT_SELECTION } from '../studio/runs';
+import { runEngineConfig, STUDIO_DEFAULT_SELECTION } from '../studio/runs';
 import { targetSpecSchema, type TargetSpec } from '../targets/schema';
 import { buildTarget, describeFilters } from '../targets/service';
 import { diffManifests } from './diff';
@@ -466,6 +465,11 @@ export function usageSnippets(id: number | string): NonNullable<ExportManifest['
   };
 }
 
+/** The persona sources named in a count by source id, with their licence, citation and count. */
+export function personaSourcesWithCounts(db: Db, counts: Map<string, number>): ExportManifest['personaSources'] {
+  return listSourcesByIds({ db, ids: [...counts.keys()] }).map((s) => ({ id: s.id, name: s.name, licence: s.licence, citation: s.citation, personas: counts.get(s.id) ?? 0 }));
+}
+
 /** Resolves a request into rows and its manifest (nothing stored). */
 export function prepareExport(input: unknown, db: Db = getDb()): { rows: ExportRow[]; manifest: ExportManifest; bytes: Record<ExportFormat, Uint8Array> } {
   const request = exportRequestSchema.parse(input);
@@ -517,25 +521,11 @@ export function prepareExport(input: unknown, db: Db = getDb()): { rows: ExportR
       target: spec ? { spec: spec as unknown as Record<string, unknown>, description: cfg?.targetDescription ?? null, n: cfg?.targetN ?? null } : null,
     },
     engine: {
-      config: r.run
-        ? {
-            ...DEFAULT_ALIGN_CONFIG,
-            selection: STUDIO_DEFAULT_SELECTION,
-            ...(cfg?.request?.config ?? {}),
-            seed: r.run.seed,
-            size: r.run.selection?.length ?? null,
-          }
-        : null,
+      config: r.run ? runEngineConfig(r.run) : null,
       seed: r.run?.seed ?? null,
     },
     reference: ref ? { id: ref.id, name: ref.name, sourceId: ref.sourceId, licence: ref.licence, citation: ref.citation } : null,
-    personaSources: listSourcesByIds({ db, ids: [...sourceCounts.keys()] }).map((s) => ({
-      id: s.id,
-      name: s.name,
-      licence: s.licence,
-      citation: s.citation,
-      personas: sourceCounts.get(s.id) ?? 0,
-    })),
+    personaSources: personaSourcesWithCounts(db, sourceCounts),
     metrics: (r.run?.metrics as Record<string, unknown> | null) ?? null,
     diagnostics: (r.run?.diagnostics as Record<string, unknown> | null) ?? null,
     coverage,

@@ -8,15 +8,9 @@
  * age is unknown.
  */
 
-export const TRAITS = ['E', 'A', 'C', 'N', 'O'] as const;
-export type Trait = (typeof TRAITS)[number];
-export const TRAIT_NAMES: Record<Trait, string> = {
-  E: 'Extraversion',
-  A: 'Agreeableness',
-  C: 'Conscientiousness',
-  N: 'Neuroticism',
-  O: 'Openness',
-};
+import { TRAITS, TRAIT_NAMES, type Trait } from '../instruments/traits';
+
+export { TRAITS, TRAIT_NAMES, type Trait };
 
 /** Gender codes, in the order of the compact gender column. */
 export const GENDERS = ['female', 'male', 'other', 'unknown'] as const;

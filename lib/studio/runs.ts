@@ -523,10 +523,16 @@ export interface RunSetting {
   value: string;
 }
 
+/** The alignment settings a stored run was made with, defaults filled in, with its seed and set size. */
+export function runEngineConfig(run: { config: unknown; seed: number; selection?: number[] | null }): Omit<AlignConfig, 'size'> & { size: number | null } {
+  const cfg = run.config as { request?: { config?: Partial<AlignConfig> } } | null;
+  return { ...DEFAULT_ALIGN_CONFIG, selection: STUDIO_DEFAULT_SELECTION, ...(cfg?.request?.config ?? {}), seed: run.seed, size: run.selection?.length ?? null };
+}
+
 /** The settings a run was made with, in words (defaults filled in), in a fixed order so two runs line up. */
 export function describeRunSettings(run: Pick<RunView, 'config' | 'diagnostics' | 'seed' | 'selectionSize' | 'distinctSize'>): RunSetting[] {
-  const cfg = run.config as { targetDescription?: string; request?: { config?: Partial<AlignConfig>; size?: number } } | null;
-  const c = { ...DEFAULT_ALIGN_CONFIG, selection: STUDIO_DEFAULT_SELECTION, ...(cfg?.request?.config ?? {}) };
+  const cfg = run.config as { targetDescription?: string } | null;
+  const c = runEngineConfig({ config: run.config, seed: run.seed });
   const est = (run.diagnostics as { estimator?: { choice?: string; used?: string } } | null)?.estimator;
   const usesKde = /kde|paper/i.test(est?.used ?? String(c.estimator));
   return [

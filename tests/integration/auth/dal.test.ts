@@ -9,6 +9,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { useSeededDatabase, type TestDatabase } from '../../support/db';
+import { textOf } from '../../support/react-text';
 
 const jar = new Map<string, string>();
 vi.mock('next/headers', () => ({
@@ -34,16 +35,6 @@ async function render(file: string) {
   const mod = (await import(/* @vite-ignore */ file)) as { default: (props: unknown) => unknown };
   const params = Promise.resolve({ id: '2', reviewer: 'nobody' });
   return mod.default({ params, searchParams: Promise.resolve({}) });
-}
-
-/** Every string in a React element tree's props (children included). */
-function textOf(node: unknown, seen = new Set<unknown>()): string {
-  if (typeof node === 'string' || typeof node === 'number') return String(node);
-  if (!node || typeof node !== 'object' || seen.has(node)) return '';
-  seen.add(node);
-  if (Array.isArray(node)) return node.map((n) => textOf(n, seen)).join(' ');
-  const props = (node as { props?: Record<string, unknown> }).props;
-  return props ? Object.values(props).map((v) => textOf(v, seen)).join(' ') : '';
 }
 
 const redirectTarget = (e: unknown) => String((e as { digest?: string }).digest ?? e);

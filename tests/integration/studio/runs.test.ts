@@ -5,22 +5,13 @@ import { listAuditEntries } from '@/db/queries/audit';
 import { listPoolPersonas } from '@/db/queries/pool';
 import { waitForJob } from '@/lib/jobs';
 import { useSeededDatabase } from '../../support/db';
+import { textOf } from '../../support/react-text';
 
 let env: ReturnType<typeof useSeededDatabase>;
 beforeAll(() => {
   env = useSeededDatabase();
 });
 afterAll(() => env.cleanup());
-
-/** Every string in a React element tree's props (children included). */
-function textOf(node: unknown, seen = new Set<unknown>()): string {
-  if (typeof node === 'string' || typeof node === 'number') return String(node);
-  if (!node || typeof node !== 'object' || seen.has(node)) return '';
-  seen.add(node);
-  if (Array.isArray(node)) return node.map((n) => textOf(n, seen)).join(' ');
-  const props = (node as { props?: Record<string, unknown> }).props;
-  return props ? Object.values(props).map((v) => textOf(v, seen)).join(' ') : '';
-}
 
 async function startRun(body: unknown) {
   const { POST } = await import('@/app/api/runs/route');
