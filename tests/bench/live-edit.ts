@@ -13,9 +13,9 @@ import { createPoolDensityCache, liveReweight, traitOrder } from '../../lib/alig
 import { LIVE_CALIBRATION_ROWS, liveCalibrate } from '../../lib/align/liveCalibrate';
 import { poolOrder } from '../../lib/align/liveReweight';
 import { createRng } from '../../lib/numeric/rng';
+import { biasedBootstrap } from '../support/recovery';
 import { sampleIndices } from '../../lib/numeric/sampleIndices';
 import { selectRows, type Matrix } from '../../lib/numeric/matrix';
-import { weightedMoments } from '../../lib/stats';
 import { LIVE_GRID_NODES, LIVE_TARGET_SAMPLE, LiveSession } from '../../lib/studio/live';
 import { applyTransforms, combineTransforms, traitMoments, type TraitTransform } from '../../lib/targets/transform';
 import { loadBig5Traits } from '../support/big5';
@@ -31,31 +31,6 @@ function quantile(xs: number[], q: number): number {
 const f1 = (x: number) => x.toFixed(1);
 const f3 = (x: number) => x.toFixed(3);
 const summary = (xs: number[]) => `median ${f1(quantile(xs, 0.5))} ms, p95 ${f1(quantile(xs, 0.95))} ms`;
-
-/** n seeded draws from the rows of `traits` with probability proportional to exp(0.8 (zA + zC - zN)). */
-function biasedBootstrap(traits: Matrix, n: number, seed: number): Matrix {
-  const mom = weightedMoments(traits);
-  const cdf = new Float64Array(traits.rows);
-  let c = 0;
-  for (let i = 0; i < traits.rows; i++) {
-    const z = (k: number) => (traits.data[i * 5 + k]! - mom.mean[k]!) / mom.sd[k]!;
-    cdf[i] = c += Math.exp(0.8 * (z(1) + z(2) - z(3)));
-  }
-  const rng = createRng(seed);
-  const idx = new Uint32Array(n);
-  for (let t = 0; t < n; t++) {
-    const u = rng.next() * c;
-    let lo = 0;
-    let hi = traits.rows - 1;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (cdf[mid]! > u) hi = mid;
-      else lo = mid + 1;
-    }
-    idx[t] = lo;
-  }
-  return selectRows(traits, idx);
-}
 
 const reference = loadBig5Traits().traits;
 const pool = biasedBootstrap(reference, POOL, 41);

@@ -7,7 +7,7 @@
  */
 import { liveCalibrate } from '../../lib/align/liveCalibrate';
 import { loadBig5Traits } from '../support/big5';
-import { biasedSplit } from '../support/recovery';
+import { biasedBootstrap, biasedSplit } from '../support/recovery';
 import { alignPool, createPoolDensityCache, importanceSampling, liveReweight, transportWeights, type AlignResult } from '../../lib/align';
 import { createRng, selectRows, type Matrix } from '../../lib/numeric';
 import { gaussianKde, weightedMoments, amw, frechetDistance } from '../../lib/stats';
@@ -15,34 +15,6 @@ import { gaussianKde, weightedMoments, amw, frechetDistance } from '../../lib/st
 const now = () => performance.now();
 const f4 = (x: number) => x.toFixed(4);
 const pad = (s: string | number, n: number) => String(s).padEnd(n);
-
-function biasedBootstrap(traits: Matrix, n: number, seed: number, beta = 0.8): Matrix {
-  const mom = weightedMoments(traits);
-  const w = new Float64Array(traits.rows);
-  let s = 0;
-  for (let i = 0; i < traits.rows; i++) {
-    const z = (k: number) => (traits.data[i * 5 + k]! - mom.mean[k]!) / mom.sd[k]!;
-    w[i] = Math.exp(beta * (z(1) + z(2) - z(3)));
-    s += w[i]!;
-  }
-  const cdf = new Float64Array(traits.rows);
-  let c = 0;
-  for (let i = 0; i < traits.rows; i++) cdf[i] = c += w[i]! / s;
-  const rng = createRng(seed);
-  const idx = new Uint32Array(n);
-  for (let t = 0; t < n; t++) {
-    const u = rng.next();
-    let lo = 0;
-    let hi = traits.rows - 1;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (cdf[mid]! > u) hi = mid;
-      else lo = mid + 1;
-    }
-    idx[t] = lo;
-  }
-  return selectRows(traits, idx);
-}
 
 function uniformBootstrap(traits: Matrix, n: number, seed: number): Matrix {
   const rng = createRng(seed);

@@ -30,3 +30,35 @@ export function biasedSplit(traits: Matrix, options: { seed?: number; poolSize: 
   const idx = selectWithoutReplacement({ weights: w, size: Math.min(options.poolSize, A.rows), rng }).indices;
   return { pool: selectRows(A, idx), reference: B };
 }
+
+/**
+ * n seeded draws with replacement from the rows of `traits` with probability proportional to exp(beta (zA + zC - zN)):
+ * agreeable, conscientious and stable, as LLM personas are. The benches' pool generator.
+ */
+export function biasedBootstrap(traits: Matrix, n: number, seed: number, beta = 0.8): Matrix {
+  const mom = weightedMoments(traits);
+  const w = new Float64Array(traits.rows);
+  let s = 0;
+  for (let i = 0; i < traits.rows; i++) {
+    const z = (k: number) => (traits.data[i * 5 + k]! - mom.mean[k]!) / mom.sd[k]!;
+    w[i] = Math.exp(beta * (z(1) + z(2) - z(3)));
+    s += w[i]!;
+  }
+  const cdf = new Float64Array(traits.rows);
+  let c = 0;
+  for (let i = 0; i < traits.rows; i++) cdf[i] = c += w[i]! / s;
+  const rng = createRng(seed);
+  const idx = new Uint32Array(n);
+  for (let t = 0; t < n; t++) {
+    const u = rng.next();
+    let lo = 0;
+    let hi = traits.rows - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (cdf[mid]! > u) hi = mid;
+      else lo = mid + 1;
+    }
+    idx[t] = lo;
+  }
+  return selectRows(traits, idx);
+}
