@@ -23,7 +23,7 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
       <body>
         <Providers access={{ role }}>
           <NavBar user={session ? { username: session.username, role: session.role } : null} />
-          <main id="main" tabIndex={-1} className="mx-auto max-w-7xl px-4 py-6 outline-none md:px-6">
+          <main id="main" tabIndex={-1} className="mx-auto max-w-7xl break-words px-4 py-6 outline-none md:px-6">
             {children}
           </main>
         </Providers>

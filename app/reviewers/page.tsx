@@ -22,7 +22,8 @@ export default async function ReviewersPage() {
           No review decisions yet. Start on the <Link className="text-teal-800 underline" href="/review">Review</Link> screen.
         </p>
       ) : (
-        <table className="w-full max-w-4xl rounded-lg border border-slate-200 bg-white text-sm" data-testid="reviewers-table">
+        <div className="relative overflow-x-auto">
+<table className="w-full max-w-4xl rounded-lg border border-slate-200 bg-white text-sm" data-testid="reviewers-table">
           <caption className="caption-bottom px-3 py-2 text-left text-xs text-slate-500">
             Decisions = every row recorded (accepts, rejects and undos, bulk actions one row per persona). Times are UTC.
           </caption>
@@ -55,6 +56,7 @@ export default async function ReviewersPage() {
             ))}
           </tbody>
         </table>
+</div>
       )}
       <section className="space-y-2">
         <h2 className="text-lg font-semibold">Latest decisions, all reviewers</h2>

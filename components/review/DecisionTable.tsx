@@ -14,7 +14,8 @@ export function DecisionTable({ decisions, show = 'both', testId = 'decision-tab
   }
   return (
     <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
-      <table className="w-full text-sm" data-testid={testId}>
+      <div className="relative overflow-x-auto">
+<table className="w-full text-sm" data-testid={testId}>
         <caption className="caption-bottom px-3 py-2 text-left text-xs text-slate-500">
           Append-only: every decision stays, newest first. An undo is its own row; the status returns to what it was before
           the undone decision. Times are UTC.
@@ -69,6 +70,7 @@ export function DecisionTable({ decisions, show = 'both', testId = 'decision-tab
           ))}
         </tbody>
       </table>
+</div>
     </div>
   );
 }

@@ -208,5 +208,5 @@ export function methodsReportHtml(r: MethodsReport): string {
     '<h2>Citations</h2>',
     `<ol>${citations(r).map((c) => `<li>${esc(c)}</li>`).join('')}</ol>`,
   ];
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${esc(title)}</title><meta name="viewport" content="width=device-width,initial-scale=1"><style>${CSS}</style></head><body>${body.join('\n')}</body></html>\n`;
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${esc(title)}</title><meta name="viewport" content="width=device-width,initial-scale=1"><link rel="icon" href="data:,"><style>${CSS}</style></head><body>${body.join('\n')}</body></html>\n`;
 }

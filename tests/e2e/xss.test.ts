@@ -166,7 +166,8 @@ describe.skipIf(!baseURL)('stored XSS payloads render as text', () => {
   it('the review screen shows a flagged payload persona as text', async () => {
     const page = session.page;
     await page.context().addCookies([{ name: 'populace_reviewer', value: 'xss-tester', url: baseURL }]);
-    await page.goto(`${baseURL}/review?source=${PERSONA_SOURCE}`, { waitUntil: 'networkidle' });
+    // The payload personas are flagged drafts, outside the default queue (the alignment pool): the queue of all personas.
+    await page.goto(`${baseURL}/review?queue=all&source=${PERSONA_SOURCE}`, { waitUntil: 'networkidle' });
     await page.getByTestId('review-screen').waitFor();
     const card = page.getByTestId('review-card');
     await card.waitFor({ timeout: 15_000 });

@@ -85,7 +85,9 @@ describe('a run stores its estimator, candidate table and diversity-fidelity fro
     expect(ok.length).toBeGreaterThanOrEqual(5);
     for (const c of ok) {
       for (const m of PAPER_METRICS) expect(Number.isFinite(c.heldOut[m])).toBe(true);
-      expect(c.score).toBeCloseTo(ratioToRaw(c.heldOut, e.heldOut!.raw), 12);
+      // The score is the mean over the two folds of each fold's ratio to Raw; the stored held-out metrics are fold
+      // means, so their ratio agrees with the score only up to the folds' spread (a few parts in a thousand).
+      expect(Math.abs(c.score / ratioToRaw(c.heldOut, e.heldOut!.raw) - 1)).toBeLessThan(0.02);
       expect(c.ess).toBeGreaterThan(0);
       expect(c.distinct).toBeGreaterThan(0);
       expect(typeof c.converged).toBe('boolean');

@@ -99,7 +99,7 @@ describe('full alignment runs', () => {
     expect(iterations).toMatch(/^\d+$/);
     const page = (await import('@/app/studio/runs/page')).default;
     const tree = await page({ searchParams: Promise.resolve({ compare: [String(runs[0]!.id), String(runs[1]!.id)] }) });
-    expect(textOf(tree)).toContain('Settings');
+    expect(textOf(tree)).toContain('The two selections share');
     const one = await page({ searchParams: Promise.resolve({ compare: String(runs[0]!.id) }) });
     expect(textOf(one)).toContain('Tick exactly two runs to compare (1 ticked).');
   });
