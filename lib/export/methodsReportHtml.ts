@@ -28,7 +28,7 @@ const int = (x: number) => x.toLocaleString('en-US');
 function ratioChart(r: MethodsReport): string {
   const raw = r.metrics.raw ?? {};
   const series = (['randomSelect', 'weighted', 'resample'] as const).filter((s) => r.metrics[s]);
-  const label = { randomSelect: 'RandomSelect (k random personas)', weighted: 'Weighted pool', resample: 'The set (k)' };
+  const label = { randomSelect: 'RandomSelect (k random)', weighted: 'Weighted pool', resample: 'The set (k)' };
   const ratios = REPORT_METRICS.map((m) => series.map((s) => ((raw[m] ?? 0) > 0 ? (r.metrics[s]![m] ?? NaN) / raw[m]! : NaN)));
   const max = Math.max(1.2, ...ratios.flat().filter(Number.isFinite));
   const W = 640, left = 90, right = 20, top = 40, band = 20 * series.length + 12, H = top + band * REPORT_METRICS.length + 60;
@@ -49,7 +49,7 @@ function ratioChart(r: MethodsReport): string {
   });
   parts.push(`<text x="${(left + W - right) / 2}" y="${top + band * REPORT_METRICS.length + 32}" text-anchor="middle" class="al">Ratio to the unweighted pool's divergence (Raw = 1, dashed line; unitless)</text>`);
   series.forEach((s, j) => {
-    const lx = left + j * 190;
+    const lx = left + j * 180;
     parts.push(`<rect x="${lx}" y="${H - 16}" width="12" height="12" fill="${SERIES[s]}"/><text x="${lx + 16}" y="${H - 6}" class="tk">${esc(label[s])}</text>`);
   });
   parts.push('</svg>');
