@@ -21,7 +21,7 @@ export default async function ExportsPage({ searchParams }: { searchParams: Prom
       <div>
         <h1 className="text-2xl font-semibold">Exports</h1>
         <p className="max-w-4xl text-sm text-slate-600">
-          Export a persona set as JSONL, CSV or Parquet, with a manifest that makes it reproducible: k distinct personas (pivotal
+          Export a persona set as a table (JSONL, CSV, Parquet) or straight into a simulator (TinyTroupe, OASIS, agent prompts, a Hugging Face dataset folder), with a manifest that makes it reproducible: k distinct personas (pivotal
           sampling, their weights re-calibrated to the target), k draws with repeats (weight = count / k), or every persona with its
           weight. The weight column sums to 1 over the rows of a set. The same exports are available from the API (POST /api/exports) and
           the command line (<code>npm run -s populace -- export --help</code>).
