@@ -1,4 +1,5 @@
 import { Studio } from '@/components/studio/Studio';
+import { listCustomRegions } from '@/lib/groups/service';
 import { parseStudioUrl } from '@/components/studio/urlState';
 import { listRuns } from '@/lib/studio/runs';
 import { targetOptions } from '@/lib/targets/service';
@@ -23,7 +24,7 @@ export default async function StudioPage({ searchParams }: { searchParams: Promi
           edits and the choices below, so a view can be reloaded or shared.
         </p>
       </div>
-      <Studio options={options} initialRuns={listRuns()} initial={state} problems={problems} />
+      <Studio options={options} initialRuns={listRuns()} initial={state} problems={problems} customRegions={listCustomRegions()} />
     </div>
   );
 }

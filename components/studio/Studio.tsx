@@ -19,6 +19,8 @@ import { MetricsTable, type RunMetrics } from './MetricsTable';
 import { RunsPanel, type RunOptions, type RunSummary } from './RunsPanel';
 import { SavedTargets, type SavedTarget } from './SavedTargets';
 import { TargetPicker, type TargetOptions } from './TargetPicker';
+import { TargetBuilder } from '@/components/targets/TargetBuilder';
+import type { CustomRegion } from '@/lib/groups/schema';
 import { TraitSliders } from './TraitSliders';
 
 declare global {
@@ -55,6 +57,7 @@ export function Studio({
   initialRuns,
   initial,
   problems,
+  customRegions = [],
 }: {
   options: TargetOptions;
   initialRuns: RunSummary[];
@@ -62,7 +65,10 @@ export function Studio({
   initial: StudioUrlState;
   /** Address parameters that were not understood, each named in a message. */
   problems: UrlProblem[];
+  /** Saved custom regions (one-click selections in the visual target builder). */
+  customRegions?: CustomRegion[];
 }) {
+  const [builderOpen, setBuilderOpen] = useState(false);
   const queryClient = useQueryClient();
   const [filters, setFilters] = useState<ReferenceFilters>(initial.filters);
   const [preset, setPreset] = useState<NormsPreset>(initial.preset);
@@ -309,6 +315,22 @@ export function Studio({
           </button>
         </div>
       ) : null}
+      <section className="lg:col-span-2" aria-label="Visual target builder">
+        <button
+          type="button"
+          className="rounded border border-slate-300 bg-white px-2 py-1 text-sm text-teal-800 hover:bg-slate-50"
+          aria-expanded={builderOpen}
+          onClick={() => setBuilderOpen((o) => !o)}
+          data-testid="studio-builder-toggle"
+        >
+          {builderOpen ? 'Hide the visual target builder' : 'Build the target visually: world map, age-gender pyramid, traits vs the whole sample'}
+        </button>
+        {builderOpen ? (
+          <div className="mt-2 rounded border border-slate-200 bg-white p-3" data-testid="studio-builder">
+            <TargetBuilder filters={filters} preset={preset} onFilters={setFilters} onPreset={setPreset} customRegions={customRegions} />
+          </div>
+        ) : null}
+      </section>
       <aside className="min-w-0 space-y-4" aria-label="Target controls">
         <TargetPicker
           options={options}

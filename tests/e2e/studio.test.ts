@@ -196,6 +196,26 @@ describe.skipIf(!baseURL)('alignment studio', () => {
     expect(browser.errors).toEqual([]);
   });
 
+  it('builds the target on the map: a country chosen by keyboard becomes the studio target', async () => {
+    await page.goto(`${baseURL}/studio`, { waitUntil: 'networkidle' });
+    await studio.waitUpToDate();
+    await page.getByTestId('studio-builder-toggle').click();
+    const builder = page.getByTestId('studio-builder');
+    const uk = builder.getByRole('checkbox', { name: /^United Kingdom\b/ });
+    await uk.focus();
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('[data-testid="studio-builder"] [data-testid="respondent-count"]:not([data-value="19718"])');
+    const n = Number(await builder.getByTestId('respondent-count').getAttribute('data-value'));
+    expect(n).toBeGreaterThan(100);
+    expect(n).toBeLessThan(19_718);
+    // The studio's own target follows the builder: the same respondents, a custom selection.
+    await page.waitForFunction((n) => document.querySelector('[data-testid="target-n"]')?.textContent?.replace(/,/g, '') === String(n), n, { timeout: 30_000 });
+    expect(await page.getByTestId('region-select').inputValue()).toBe('custom');
+    await studio.waitUpToDate();
+    await browser.screenshot('studio-builder.png');
+    expect(browser.errors).toEqual([]);
+  });
+
   it('shows the run’s estimator, candidate table and diversity-fidelity frontier on the runs page', async () => {
     const id = await studio.runId('e2e run');
     const runs = new StudioRunsPage(page, baseURL);
