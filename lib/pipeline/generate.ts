@@ -27,7 +27,8 @@ import {
 import type { Persona, PersonaFlag } from '../../db/schema';
 import { forEachConcurrent, type JobContext } from '../jobs';
 import { callLlmObject, LlmCallError } from '../llm';
-import { checkDuplicates, criticCheck, privacyLlmCheck, runPrivacyRules } from './checks';
+import { criticCheck, privacyLlmCheck, runPrivacyRules } from './checks';
+import { recheckSourceDuplicates } from './sourceDuplicates';
 import {
   CLEANUP_PROMPT_VERSION,
   CLEANUP_SCHEMA_NAME,
@@ -249,25 +250,7 @@ export async function runGeneration(ctx: JobContext<Record<string, unknown>>): P
   if (signal.aborted) return summary(db, p, c, jobId);
 
   // --- near-duplicates among the current personas of the source ---
-  const all = listSourcePersonas({ db, sourceId: p.sourceId });
-  const superseded = new Set(all.filter((x) => x.parentId !== null).map((x) => x.parentId));
-  const current = all.filter((x) => !superseded.has(x.id));
-  const dup = checkDuplicates(current, p.duplicateThreshold);
-  for (const x of current) {
-    const r = dup.get(x.id)!;
-    const had = x.flags.some((f) => f.code === 'duplicate');
-    if (!r.passed) {
-      updatePersonaChecks({
-        db,
-        id: x.id,
-        addFlags: [{ code: 'duplicate', reason: r.reasons.join('; '), relatedPersonaId: r.twinId! }],
-        duplicateOfId: r.twinId,
-        metadata: { duplicate: { similarity: r.score, twinId: r.twinId, threshold: p.duplicateThreshold } },
-      });
-    } else if (had) {
-      updatePersonaChecks({ db, id: x.id, removeFlagCodes: ['duplicate'], duplicateOfId: null });
-    }
-  }
+  recheckSourceDuplicates({ db, sourceId: p.sourceId, threshold: p.duplicateThreshold });
   c.done++;
   report();
   return summary(db, p, c, jobId);

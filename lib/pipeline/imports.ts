@@ -19,6 +19,10 @@ import type { ZodError } from 'zod';
 import { getDb, type Db } from '../../db/client';
 import { insertPersonasBatch, type ImportedPersonaRow } from '../../db/queries/pipeline';
 import { personaDemographics } from '../personas/extractDemographics';
+import { recheckSourceDuplicates } from './sourceDuplicates';
+
+/** Jaccard similarity of word shingles above which an imported persona counts as a near duplicate (as generation's default). */
+const DUPLICATE_THRESHOLD = 0.8;
 import { ensureSource, getSource, insertPostsBatch, type PostRowInput } from '../../db/queries/posts';
 import { AppError } from '../http/errors';
 import { scoreCommon } from '../instruments/score';
@@ -357,5 +361,7 @@ export async function importPersonas(o: ImportOptions): Promise<ImportReport> {
       if (batch.length >= (o.batchSize ?? 200)) flush();
     }
     flush();
+    // Exact and near duplicates within the source (this file's personas and those stored before) are flagged for review.
+    report.duplicates = recheckSourceDuplicates({ db, sourceId: report.sourceId, threshold: DUPLICATE_THRESHOLD });
   });
 }

@@ -161,6 +161,8 @@ export interface ImportReport {
   badCount: number;
   /** True when the whole input was read; a failed import answers an error whose details hold this report. */
   complete?: boolean;
+  /** Personas import: how many of the source's personas are flagged as exact or near duplicates after the import. */
+  duplicates?: number;
 }
 
 export const importQuerySchema = z.object({
