@@ -315,6 +315,18 @@ export function Studio({
           </button>
         </div>
       ) : null}
+      <nav className="flex flex-wrap items-center gap-3 text-sm lg:col-span-2" aria-label="Studio sections" data-testid="studio-jump">
+        <span className="text-slate-500">Jump to:</span>
+        <a href="#studio-target" className="text-teal-800 underline">
+          target and trait edits
+        </a>
+        <a href="#studio-live" className="text-teal-800 underline">
+          live figures
+        </a>
+        <a href="#studio-run" className="text-teal-800 underline" data-testid="jump-run">
+          full run
+        </a>
+      </nav>
       <section className="lg:col-span-2" aria-label="Visual target builder">
         <button
           type="button"
@@ -331,7 +343,7 @@ export function Studio({
           </div>
         ) : null}
       </section>
-      <aside className="min-w-0 space-y-4" aria-label="Target controls">
+      <aside id="studio-target" tabIndex={-1} className="min-w-0 space-y-4 outline-none" aria-label="Target controls">
         <TargetPicker
           options={options}
           filters={filters}
@@ -398,7 +410,7 @@ export function Studio({
         <SavedTargets spec={spec} onLoad={loadTarget} />
       </aside>
 
-      <div className="min-w-0 space-y-4">
+      <div id="studio-live" tabIndex={-1} className="min-w-0 space-y-4 outline-none">
         <LiveEstimatorNote live={live} method={method} estimator={estimator} bandwidth={bandwidth} />
         <div className="flex flex-wrap items-start gap-2">
           <p className={`min-w-0 flex-1 rounded border px-3 py-1.5 text-xs ${statusClass}`} data-testid="target-status" data-level={status?.level ?? 'pending'}>
@@ -445,6 +457,7 @@ export function Studio({
             <p className="text-sm text-slate-600">Computing the first view…</p>
           )}
         </div>
+        <div id="studio-run" tabIndex={-1} className="outline-none">
         <RunsPanel
           runs={runsQuery.data ?? []}
           onRun={onRun}
@@ -459,6 +472,7 @@ export function Studio({
           selection={selection}
           onSelection={setSelection}
         />
+        </div>
         <TargetFrontier runs={runsQuery.data ?? []} spec={spec} />
         <SinkhornTrace
           trace={(lastRun?.trace as number[] | undefined) ?? EMPTY_TRACE}

@@ -27,7 +27,7 @@ export function useBrowserSession(): BrowserSession {
     ctx = await launchBrowser();
     page = await ctx.newPage();
     page.on('console', (m) => {
-      if (m.type() === 'error') errors.push(m.text());
+      if (m.type() === 'error') errors.push(`${m.text()} [${m.location().url}]`);
     });
     page.on('pageerror', (e) => errors.push(String(e)));
   });

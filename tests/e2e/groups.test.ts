@@ -64,6 +64,11 @@ describe.skipIf(!baseURL)('groups and exports', () => {
     const manifest = JSON.parse(readFileSync((await m.path())!, 'utf8'));
     expect(manifest.source.group.name).toBe('E2E Germany and Netherlands');
     expect(manifest.source.group.definition.region).toEqual({ name: 'DE + NL', countries: ['DE', 'NL'] });
+    // The set says whose demographics it carries: the personas' own, counted, next to the target's filters.
+    const personasByGender = manifest.set.demographics.personas.gender as { value: string; personas: number }[];
+    expect(personasByGender.reduce((a, g) => a + g.personas, 0)).toBe(manifest.set.distinct);
+    expect(manifest.set.demographics.target.filters.countries).toEqual(['DE', 'NL']);
+    expect(manifest.set.demographics.statement).toMatch(/shapes the personas' Big Five traits through the weights; it does not select or balance the personas' own gender, age or country/);
     expect(createHash('sha256').update(readFileSync(file!)).digest('hex')).toBe(manifest.files.csv.sha256);
 
     // the same export loads into TinyTroupe: a zip of agent specifications, one per row of the CSV

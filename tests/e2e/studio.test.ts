@@ -183,6 +183,26 @@ describe.skipIf(!baseURL)('alignment studio', () => {
     expect(await page.getByTestId('url-problems').count()).toBe(0);
   });
 
+  it('reaches "Run alignment" by keyboard in a few stops through the studio\'s jump links', async () => {
+    await page.goto(`${baseURL}/studio`, { waitUntil: 'networkidle' });
+    await studio.waitUpToDate();
+    const focused = () => page.evaluate(() => document.activeElement?.getAttribute('data-testid') ?? '');
+    let stops = 0;
+    while ((await focused()) !== 'jump-run' && stops < 15) {
+      await page.keyboard.press('Tab');
+      stops++;
+    }
+    expect(await focused()).toBe('jump-run');
+    await page.keyboard.press('Enter');
+    while ((await focused()) !== 'run-alignment' && stops < 25) {
+      await page.keyboard.press('Tab');
+      stops++;
+    }
+    expect(await focused()).toBe('run-alignment');
+    // Skip link, brand, seven screens, three jump links, then the run panel's five fields (62 stops without them).
+    expect(stops).toBeLessThanOrEqual(20);
+  });
+
   it('names an address parameter it cannot use instead of ignoring it', async () => {
     await page.goto(`${baseURL}/studio?target=garbage&N=-0.3&E=+9`, { waitUntil: 'networkidle' });
     await studio.waitUpToDate();

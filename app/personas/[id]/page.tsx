@@ -162,7 +162,8 @@ export default async function PersonaPage({ params }: { params: Promise<{ id: st
           {critic.length === 0 ? (
             <Empty testId="critic-empty">No critic has scored this persona yet.</Empty>
           ) : (
-            <table className="w-full rounded-lg border border-slate-200 bg-white text-sm" data-testid="critic-table">
+            <div className="relative overflow-x-auto">
+<table className="w-full rounded-lg border border-slate-200 bg-white text-sm" data-testid="critic-table">
               <thead className="bg-slate-100 text-left">
                 <tr>
                   <th className="px-3 py-1.5">Criterion</th>
@@ -180,6 +181,7 @@ export default async function PersonaPage({ params }: { params: Promise<{ id: st
                 ))}
               </tbody>
             </table>
+</div>
           )}
         </Section>
         <Section title="Privacy and duplicate flags" id="flags" note="Flags raised by quality checks; they are kept after review.">
@@ -303,7 +305,8 @@ export default async function PersonaPage({ params }: { params: Promise<{ id: st
               {items[0]!.model ? `, model ${items[0]!.model}` : ''}
               {items[0]!.temperature !== null ? `, temperature ${items[0]!.temperature}` : ''})
             </summary>
-            <table className="w-full text-sm">
+            <div className="relative overflow-x-auto">
+<table className="w-full text-sm">
               <thead className="bg-slate-100 text-left">
                 <tr>
                   <th className="px-3 py-1">Item</th>
@@ -325,6 +328,7 @@ export default async function PersonaPage({ params }: { params: Promise<{ id: st
                 ))}
               </tbody>
             </table>
+</div>
           </details>
         )}
       </Section>
@@ -333,7 +337,8 @@ export default async function PersonaPage({ params }: { params: Promise<{ id: st
         {d.runs.length === 0 ? (
           <Empty testId="runs-empty">No alignment runs yet.</Empty>
         ) : (
-          <table className="w-full max-w-3xl rounded-lg border border-slate-200 bg-white text-sm" data-testid="runs-table">
+          <div className="relative overflow-x-auto">
+<table className="w-full max-w-3xl rounded-lg border border-slate-200 bg-white text-sm" data-testid="runs-table">
             <thead className="bg-slate-100 text-left">
               <tr>
                 <th className="px-3 py-1.5">Run</th>
@@ -357,6 +362,7 @@ export default async function PersonaPage({ params }: { params: Promise<{ id: st
               ))}
             </tbody>
           </table>
+</div>
         )}
       </Section>
 
