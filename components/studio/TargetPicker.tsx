@@ -1,7 +1,7 @@
 'use client';
 
 import { memo } from 'react';
-import type { NormsPreset, ReferenceFilters } from '@/lib/targets/schema';
+import { presetFromValue, presetToValue, type NormsPreset, type ReferenceFilters } from '@/lib/targets/schema';
 
 export interface TargetOptions {
   countries: { code: string; name: string; n: number }[];
@@ -30,8 +30,7 @@ function TargetPickerView({
     options.regions.find(
       (r) => r.countries.length === filters.countries.length && r.countries.every((c) => filters.countries.includes(c)),
     )?.id ?? (filters.countries.length ? 'custom' : 'all');
-  const presetValue =
-    preset.kind === 'johnson' ? `johnson:${preset.sex} ${preset.ageGroup}` : preset.kind === 'mccrae' ? `mccrae:${preset.country}` : 'none';
+  const presetValue = presetToValue(preset);
 
   return (
     <fieldset className="space-y-2 text-sm">
@@ -123,14 +122,7 @@ function TargetPickerView({
           className="mt-0.5 w-full rounded border border-slate-300 px-1 py-1"
           value={presetValue}
           data-testid="preset-select"
-          onChange={(e) => {
-            const v = e.target.value;
-            if (v === 'none') onPreset({ kind: 'none' });
-            else if (v.startsWith('johnson:')) {
-              const [sex, ageGroup] = v.slice(8).split(' ') as ['Male' | 'Female', '<21' | '21-40' | '41-60' | '>60'];
-              onPreset({ kind: 'johnson', sex, ageGroup });
-            } else onPreset({ kind: 'mccrae', country: v.slice(7) });
-          }}
+          onChange={(e) => onPreset(presetFromValue(e.target.value))}
         >
           <option value="none">None: the respondents as they are</option>
           <optgroup label="Johnson IPIP-NEO-120, by sex and age">

@@ -27,7 +27,7 @@ import {
   type Trait,
 } from '@/lib/groups/builder';
 import { MCCRAE_TO_ALPHA2, REGION_PRESETS } from '@/lib/targets/countries';
-import type { NormsPreset, ReferenceFilters } from '@/lib/targets/schema';
+import { presetFromValue, presetToValue, type NormsPreset, type ReferenceFilters } from '@/lib/targets/schema';
 import { HelpTip } from '@/components/HelpTip';
 import { AgePyramid, type PyramidBand } from './AgePyramid';
 import { TraitShift } from './TraitShift';
@@ -129,7 +129,7 @@ export function TargetBuilder({
     .sort((a, b) => b.n - a.n || a.name.localeCompare(b.name));
   const warnings = summary ? selectionWarnings(summary, nameOf) : [];
   const thinWithNorms = (summary?.selectedCountries ?? []).filter((c) => c.n < SMALL_SAMPLE && ALPHA2_TO_MCCRAE[c.code]);
-  const presetValue = preset.kind === 'johnson' ? `johnson:${preset.sex} ${preset.ageGroup}` : preset.kind === 'mccrae' ? `mccrae:${preset.country}` : 'none';
+  const presetValue = presetToValue(preset);
   const normsRows = filters.countries
     .filter((c) => wire?.norms[c])
     .map((c) => ({ code: c, name: nameOf(c), t: wire!.norms[c]! }));
@@ -301,15 +301,7 @@ export function TargetBuilder({
               className="mt-0.5 w-full rounded border border-slate-300 px-1 py-1"
               value={presetValue}
               data-testid="preset-select"
-              onChange={(e) => {
-                const v = e.target.value;
-                if (v === 'none') onPreset({ kind: 'none' });
-                else if (v.startsWith('mccrae:')) onPreset({ kind: 'mccrae', country: v.slice(7) });
-                else {
-                  const [sex, ageGroup] = v.slice(8).split(' ') as ['Male' | 'Female', '<21' | '21-40' | '41-60' | '>60'];
-                  onPreset({ kind: 'johnson', sex, ageGroup });
-                }
-              }}
+              onChange={(e) => onPreset(presetFromValue(e.target.value))}
             >
               <option value="none">None: the respondents as they are</option>
               <optgroup label="McCrae & Terracciano (2005) country profiles">
