@@ -237,6 +237,24 @@ export function GroupDetail({ data, llm }: { data: GroupDetailData; llm: { gener
             <p className="text-xs text-slate-600" data-testid="retrieval-note">
               {retrieval.hits.length} of {retrieval.candidates.toLocaleString('en-US')} personas after the filters. {retrieval.note}
             </p>
+            {retrieval.hits.length < data.group.definition.personas.retrieveCount && (
+              <div className="rounded border border-amber-300 bg-amber-50 p-2 text-xs text-amber-900" role="status" data-testid="too-few-personas">
+                <p>
+                  Only {retrieval.hits.length} of the {data.group.definition.personas.retrieveCount} personas asked for qualify: the persona filters leave{' '}
+                  {retrieval.candidates.toLocaleString('en-US')} candidates. Widen the persona filters, or adapt the retrieved personas to the group
+                  with the LLM (each revision is a new, re-measured version).
+                </p>
+                <button
+                  type="button"
+                  className="mt-1 rounded border border-amber-400 bg-white px-2 py-0.5 hover:bg-amber-100 disabled:opacity-50"
+                  disabled={retrieval.hits.length === 0}
+                  onClick={() => setSelected(retrieval.hits.map((h) => h.id).slice(0, 200))}
+                  data-testid="select-all-for-revision"
+                >
+                  Select all {Math.min(retrieval.hits.length, 200)} for revision
+                </button>
+              </div>
+            )}
             <div className="flex flex-wrap items-center gap-2 text-xs">
               <button
                 type="button"

@@ -121,4 +121,29 @@ describe.skipIf(!baseURL)('visual group builder', () => {
     await page.goto(`${baseURL}/exports?group=999`, { waitUntil: 'networkidle' });
     expect(await page.getByTestId('export-group-missing').innerText()).toMatch(/There is no group with id 999/);
   });
+
+  it('says when the persona filters leave too few personas and offers the LLM revision step', async () => {
+    await page.goto(`${baseURL}/groups`, { waitUntil: 'networkidle' });
+    // Women aged 50+ among the personas: far fewer than the 200 asked for.
+    const created = await page.evaluate(async () => {
+      const res = await fetch('/api/groups', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          name: 'E2E older women (personas)',
+          definition: { reference: {}, personas: { filters: { ageBands: ['50+'], genders: ['female'], countries: [], sources: [] }, retrieveCount: 200 } },
+        }),
+      });
+      return { status: res.status, body: await res.json() };
+    });
+    expect(created.status).toBe(200);
+    await page.goto(`${baseURL}/groups/${created.body.id ?? created.body.group?.id}`, { waitUntil: 'networkidle' });
+    const notice = page.getByTestId('too-few-personas');
+    await notice.waitFor({ timeout: 20_000 });
+    expect(await notice.innerText()).toMatch(/^Only \d+ of the 200 personas asked for qualify/);
+    const hits = Number((await notice.innerText()).match(/^Only (\d+)/)![1]);
+    expect(hits).toBeLessThan(200);
+    await page.getByTestId('select-all-for-revision').click();
+    expect(await page.getByTestId('revise-selected').innerText()).toBe(`Revise selected (${Math.min(hits, 200)}) to fit the group`);
+  });
 });

@@ -106,7 +106,7 @@ describe.skipIf(!baseURL)('alignment studio', () => {
     await page.getByTestId('live-method-select').selectOption('kde');
     await expect.poll(() => page.getByTestId('live-estimator').innerText(), { timeout: 30_000 }).toMatch(/^Live: KDE importance weights/);
     await studio.waitUpToDate();
-    expect(await page.getByTestId('live-balance').count()).toBe(0);
+    await expect.poll(() => page.getByTestId('live-balance').count(), { timeout: 30_000 }).toBe(0);
     await page.getByTestId('live-method-select').selectOption('calibration');
     await studio.waitUpToDate();
     await expect.poll(() => page.getByTestId('live-balance').count(), { timeout: 30_000 }).toBe(1);
