@@ -122,6 +122,15 @@ export function GroupDetail({ data, llm }: { data: GroupDetailData; llm: { gener
   const [size, setSize] = useState('');
   const [alignJob, setAlignJob] = useState<number | null>(null);
   const [reviseJob, setReviseJob] = useState<number | null>(null);
+  /** Starts the group's alignment job (the stale marker's "Align again" and "Align group" both call it). */
+  const startAlign = async () => {
+    try {
+      const out = await post(`/api/groups/${id}/align`, size ? { seed, size: Number(size) } : { seed });
+      setAlignJob(out.jobId);
+    } catch (e) {
+      setActionError((e as Error).message);
+    }
+  };
   const [actionError, setActionError] = useState<string | null>(null);
   const mayChange = useMayChange();
   /** What the last saved edit made stale in this page (retrieval is redone on reload; the run's flag comes from the server). */
@@ -206,14 +215,7 @@ export function GroupDetail({ data, llm }: { data: GroupDetailData; llm: { gener
                 className="rounded bg-amber-700 px-2 py-0.5 font-medium text-white hover:bg-amber-800 disabled:opacity-50"
                 disabled={alignJob !== null || !mayChange}
                 data-testid="stale-align"
-                onClick={async () => {
-                  try {
-                    const out = await post(`/api/groups/${id}/align`, size ? { seed, size: Number(size) } : { seed });
-                    setAlignJob(out.jobId);
-                  } catch (e) {
-                    setActionError((e as Error).message);
-                  }
-                }}
+                onClick={() => void startAlign()}
               >
                 Align again
               </button>
@@ -368,14 +370,7 @@ export function GroupDetail({ data, llm }: { data: GroupDetailData; llm: { gener
             className="rounded bg-teal-700 px-3 py-1.5 text-sm font-medium text-white hover:bg-teal-800 disabled:opacity-50"
             disabled={alignJob !== null || !mayChange}
             data-testid="align-group"
-            onClick={async () => {
-              try {
-                const out = await post(`/api/groups/${id}/align`, size ? { seed, size: Number(size) } : { seed });
-                setAlignJob(out.jobId);
-              } catch (e) {
-                setActionError((e as Error).message);
-              }
-            }}
+            onClick={() => void startAlign()}
           >
             Align group
           </button>
