@@ -139,7 +139,7 @@ function AgePyramidView({
               }}
             >
               <Bar all={b.all[0]} sel={sel[0]} max={max} side="left" tone={tones[0]!} />
-              <span className="self-center text-center tabular-nums text-slate-700">{b.label}</span>
+              <span className={`self-center text-center tabular-nums text-slate-700 ${thumbnail ? 'text-[7px] leading-none' : ''}`}>{b.label}</span>
               <Bar all={b.all[1]} sel={sel[1]} max={max} side="right" tone={tones[1]!} />
               <div className="pl-1">
                 <Bar all={b.all[2]} sel={sel[2]} max={maxExtra} side="right" tone={tones[2]!} />
