@@ -3,7 +3,7 @@
  * (401), a role high enough (403), and for mutations a same-origin Origin and the session's CSRF token in the
  * x-csrf-token header (403). proxy.ts does the cheap checks (cookie present, Origin) earlier, without the DB.
  */
-import { AppError } from '../http/errors';
+import { AppError } from '../errors';
 import { CSRF_HEADER, isMutation, originMatchesHost, roleAtLeast, type Role } from './config';
 import { csrfMatches, sessionFromRequest, type SessionWithUser } from './session';
 

@@ -1,6 +1,6 @@
 /** Password hashing with bcryptjs: cost 10, lowered only under tests through POPULACE_BCRYPT_COST. */
 import bcrypt from 'bcryptjs';
-import { AppError } from '../http/errors';
+import { AppError } from '../errors';
 
 export const MIN_PASSWORD_LENGTH = 10;
 /** bcrypt reads the first 72 bytes of a password; longer ones are refused so that every byte counts. */

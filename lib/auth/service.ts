@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { getDb } from '../../db/client';
 import { deleteSessionsOfUser } from '../../db/queries/sessions';
 import { createUser, getUserByUsername, listUsers, setUserDisabled, setUserPasswordHash } from '../../db/queries/users';
-import { AppError } from '../http/errors';
+import { AppError } from '../errors';
 import { userRoles, type Role } from './config';
 import { burnPasswordCheck, hashPassword, passwordTooLong, verifyPassword } from './password';
 import { beginAttempt, clientIp, serialisePerAccount } from './rate-limit';

@@ -257,16 +257,12 @@ function drawSet(request: ExportRequest, r: Resolved, spec: TargetSpec | null, d
     };
   }
   const k = request.size ?? (r.selection?.length || r.personaIds.length);
-  try {
-    if (request.unique) return drawUnique(request, r, k, spec, db);
-    const res = selectSystematic({ weights: r.weights, size: k, rng: createRng(request.seed) });
-    for (const i of res.indices) {
-      const id = r.personaIds[i]!;
-      counts.set(id, (counts.get(id) ?? 0) + 1);
-    }
-  } catch (e) {
-    if (e instanceof AlignInputError) throw new AppError('bad_selection', e.message, 422);
-    throw e;
+  // AlignInputError from the draw is answered 422 by route() (lib/errors.ts).
+  if (request.unique) return drawUnique(request, r, k, spec, db);
+  const res = selectSystematic({ weights: r.weights, size: k, rng: createRng(request.seed) });
+  for (const i of res.indices) {
+    const id = r.personaIds[i]!;
+    counts.set(id, (counts.get(id) ?? 0) + 1);
   }
   return {
     ...none,

@@ -1,12 +1,2 @@
-/** The one error class that route handlers map to an HTTP answer: a code, a status and a sentence for the user. */
-export class AppError extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-    readonly status = 400,
-    readonly details?: unknown,
-  ) {
-    super(message);
-    this.name = 'AppError';
-  }
-}
+/** AppError lives in lib/errors.ts with the mapping of every error to an HTTP answer; re-exported for existing imports. */
+export { AppError } from '../errors';

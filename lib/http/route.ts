@@ -1,6 +1,8 @@
 /**
  * The thin wrapper every route handler uses: parse input with zod, call one service, answer JSON.
- * AppError maps to its status; zod errors to 400 with the failing fields; anything else to 500.
+ * Errors are answered by the one mapping in lib/errors.ts: AppError to its status, zod errors to 400 with the failing
+ * fields, the core's AlignInputError to 422, ...; anything else is logged with a request id and answered 500 with a
+ * generic message and that id.
  *
  * When sign-in is required (POPULACE_AUTH=required, see lib/auth/config.ts) route() also checks access before the
  * body runs: a live session (401), the least role (option `role`, default 'viewer' for GET/HEAD and 'reviewer' for
@@ -8,26 +10,17 @@
  * still refuses cross-origin mutations (403), and JSON bodies must be sent as application/json (415).
  */
 import { NextResponse } from 'next/server';
-import { ZodError, type ZodType } from 'zod';
-import { AppError } from './errors';
+import type { ZodType } from 'zod';
+import { AppError, errorAnswer } from '../errors';
 import { authRequired } from '../auth/config';
 import { authorize, checkOrigin, type AccessOptions } from '../auth/guard';
 
 export type RouteOptions = AccessOptions;
 
-export function errorResponse(err: unknown): NextResponse {
-  if (err instanceof AppError) {
-    const retryAfter = (err.details as { retryAfter?: unknown } | undefined)?.retryAfter;
-    const headers = err.status === 429 && typeof retryAfter === 'number' ? { 'Retry-After': String(retryAfter) } : undefined;
-    return NextResponse.json({ error: { code: err.code, message: err.message, details: err.details } }, { status: err.status, headers });
-  }
-  if (err instanceof ZodError) {
-    const issues = err.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
-    const message = issues.map((i) => `${i.path || 'input'}: ${i.message}`).join('; ');
-    return NextResponse.json({ error: { code: 'invalid_input', message, details: issues } }, { status: 400 });
-  }
-  const e = err as Error;
-  return NextResponse.json({ error: { code: 'internal', message: e?.message ?? 'Internal error' } }, { status: 500 });
+/** The JSON answer to an error thrown while handling `route` (e.g. "POST /api/exports"); see lib/errors.ts. */
+export function errorResponse(err: unknown, route = 'unknown route'): NextResponse {
+  const a = errorAnswer(err, { route });
+  return NextResponse.json(a.body, { status: a.status, headers: a.headers });
 }
 
 /**
@@ -44,7 +37,7 @@ export function route<Ctx = unknown>(body: (req: Request, ctx: Ctx) => Promise<u
       const out = await body(req, ctx);
       return out instanceof Response ? out : NextResponse.json(out);
     } catch (err) {
-      return errorResponse(err);
+      return errorResponse(err, `${req.method} ${new URL(req.url).pathname}`);
     }
   };
 }
