@@ -1,12 +1,13 @@
 import { createRng } from '../numeric/rng';
 import { sampleIndices } from '../numeric/sampleIndices';
+import { selectKth } from '../numeric/selectKth';
 import { sumByIndex, uniqueRows } from '../numeric/uniqueRows';
 import { prepareMetricInput, type MetricInput, type MetricResult, type PreparedMetricInput } from './metricInput';
 import type { Matrix } from '../numeric/matrix';
 
 /**
  * Median heuristic: the median Euclidean distance between distinct points of the pooled sample a U b
- * (on a seeded subsample of at most 1,000 points). O(s^2 d), s <= 1000. Gretton et al. (2012).
+ * (on a seeded subsample of at most 1,000 points). O(s^2 d) expected, s <= 1000. Gretton et al. (2012).
  * @example medianHeuristic(matrixFromRows([[0], [1]]), matrixFromRows([[3]]), 0) === 2
  */
 export function medianHeuristic(a: Matrix, b: Matrix, seed: number): number {
@@ -21,15 +22,17 @@ export function medianHeuristic(a: Matrix, b: Matrix, seed: number): number {
     const src = i < a.rows ? a.data.subarray(i * d, i * d + d) : b.data.subarray((i - a.rows) * d, (i - a.rows) * d + d);
     pts.set(src, t * d);
   }
+  // Squared distances: the square root is monotone, so the median's order statistics are read off the squares
+  // (quickselect, O(s^2) instead of a sort) and only those two take a square root.
   const dist = new Float64Array((s * (s - 1)) / 2);
   let c = 0;
-  for (let i = 0; i < s; i++) for (let j = i + 1; j < s; j++) {
-    dist[c++] = Math.sqrt(sqDist(pts, i * d, pts, j * d, d));
-  }
-  dist.sort();
+  for (let i = 0; i < s; i++) for (let j = i + 1; j < s; j++) dist[c++] = sqDist(pts, i * d, pts, j * d, d);
   const m = dist.length;
   if (m === 0) return 1;
-  const med = m % 2 ? dist[(m - 1) / 2]! : 0.5 * (dist[m / 2 - 1]! + dist[m / 2]!);
+  const hi = Math.sqrt(selectKth(dist, m >> 1));
+  let below = -Infinity;
+  if (m % 2 === 0) for (let i = 0; i < m >> 1; i++) if (dist[i]! > below) below = dist[i]!;
+  const med = m % 2 ? hi : 0.5 * (Math.sqrt(below) + hi);
   return med > 0 ? med : 1;
 }
 
@@ -138,6 +141,8 @@ interface SelfTerm {
   codes: Int32Array[];
   origins: number[];
   tops: number[];
+  /** Dimensions grouped for the cross term (see crossGroups): each group's dimensions and the rows' joint codes. */
+  groups: { dims: number[]; codes: Int32Array; size: number }[];
 }
 const selfTerms = new WeakMap<Matrix, Map<unknown, SelfTerm | null>>();
 const NO_WEIGHTS = {};
@@ -160,7 +165,7 @@ function referenceSelfTerm(b: Matrix, bWeights: ArrayLike<number> | undefined, w
     const w = sumByIndex(uq.index[0]!, u, wb);
     const d = b.cols;
     const codes = Array.from({ length: d }, (_, k) => Int32Array.from({ length: u }, (_, j) => lat.codes[j * d + k]!));
-    out = { rows: uq.rows, w, h: lat.h, hist: pairHistogram(lat, w), codes, origins: lat.origins, tops: lat.tops };
+    out = { rows: uq.rows, w, h: lat.h, hist: pairHistogram(lat, w), codes, origins: lat.origins, tops: lat.tops, groups: crossGroups(codes, lat.tops, u) };
   }
   byWeights.set(key, out);
   return out;
@@ -256,33 +261,52 @@ function splitMmd(p: PreparedMetricInput, self: SelfTerm, sigma: number): MmdEst
   const wa = sumByIndex(uq.index[0]!, a.rows, p.wa);
   const d = a.cols;
   const gamma = 1 / (2 * sigma * sigma);
+  // The set's own pairs: from the histogram of its integer squared distances when it lies on a lattice of its own
+  // (questionnaire scores), else one exp per pair.
+  const aLattice = latticeCodes(a);
   let aa = 0;
-  for (let i = 0; i < a.rows; i++) {
-    let r = 0;
-    for (let j = i + 1; j < a.rows; j++) r += wa[j]! * Math.exp(-gamma * sqDist(a.data, i * d, a.data, j * d, d));
-    aa += wa[i]! * (wa[i]! + 2 * r);
+  if (aLattice) {
+    const hist = pairHistogram(aLattice, wa);
+    const ca = aLattice.h * aLattice.h * gamma;
+    for (let q = 0; q < hist.length; q++) if (hist[q] !== 0) aa += hist[q]! * Math.exp(-ca * q);
+  } else {
+    for (let i = 0; i < a.rows; i++) {
+      let r = 0;
+      for (let j = i + 1; j < a.rows; j++) r += wa[j]! * Math.exp(-gamma * sqDist(a.data, i * d, a.data, j * d, d));
+      aa += wa[i]! * (wa[i]! + 2 * r);
+    }
   }
   // Cross pairs: the kernel is a product over dimensions and the target's values are o_k + h c, so each set row needs
-  // one table of exp(-gamma (x_k - o_k - h c)^2) per dimension and a pair costs d reads and multiplications.
+  // one table of exp(-gamma (x_k - o_k - h c)^2) per dimension; dimensions go in groups (crossGroups) whose joint
+  // table is the product of theirs, so a pair costs one read and one multiplication per group (3 for five traits).
   let ab = 0;
-  const { w: wb, codes, origins, tops, h } = self;
+  const { w: wb, origins, tops, h, groups } = self;
   const ub = wb.length;
   const rowTables = tops.map((t) => new Float64Array(t + 1));
-  const prod = new Float64Array(ub);
+  const groupTables = groups.map((g) => new Float64Array(g.size));
+  const prod = groups.length === 3 ? null : new Float64Array(ub);
   for (let i = 0; i < a.rows; i++) {
     for (let k = 0; k < d; k++) {
       const x = a.data[i * d + k]! - origins[k]!;
       const tk = rowTables[k]!;
       for (let c = 0; c < tk.length; c++) tk[c] = Math.exp(-gamma * (x - h * c) * (x - h * c));
     }
-    prod.set(wb);
-    for (let k = 0; k < d; k++) {
-      const tk = rowTables[k]!;
-      const ck = codes[k]!;
-      for (let j = 0; j < ub; j++) prod[j] = prod[j]! * tk[ck[j]!]!;
-    }
+    groups.forEach((g, gi) => fillGroupTable(groupTables[gi]!, g.dims.map((k) => rowTables[k]!)));
     let r = 0;
-    for (let j = 0; j < ub; j++) r += prod[j]!;
+    if (prod === null) {
+      const [g0, g1, g2] = groupTables as [Float64Array, Float64Array, Float64Array];
+      const c0 = groups[0]!.codes;
+      const c1 = groups[1]!.codes;
+      const c2 = groups[2]!.codes;
+      for (let j = 0; j < ub; j++) r += wb[j]! * g0[c0[j]!]! * g1[c1[j]!]! * g2[c2[j]!]!;
+    } else {
+      prod.set(wb);
+      groups.forEach((g, gi) => {
+        const t = groupTables[gi]!;
+        for (let j = 0; j < ub; j++) prod[j] = prod[j]! * t[g.codes[j]!]!;
+      });
+      for (let j = 0; j < ub; j++) r += prod[j]!;
+    }
     ab += wa[i]! * r;
   }
   const c = (self.h * self.h) * gamma;
@@ -290,6 +314,43 @@ function splitMmd(p: PreparedMetricInput, self: SelfTerm, sigma: number): MmdEst
   for (let q = 0; q < self.hist.length; q++) if (self.hist[q] !== 0) bb += self.hist[q]! * Math.exp(-c * q);
   const m2 = aa + bb - 2 * ab;
   return { value: Math.sqrt(Math.max(m2, 0)), sigma, estimator: 'exact V-statistic', subsample: null, se: null };
+}
+
+/**
+ * Groups of the dimensions for the cross term of splitMmd: consecutive pairs whose joint table (one entry per pair of
+ * codes) holds at most as many entries as the target has rows, else single dimensions; each group's codes
+ * are the rows' joint codes (c_k (top_{k+1} + 1) + c_{k+1} for a pair). Building the tables costs a set row the sum
+ * of the group sizes, reading them one access per group and target row.
+ */
+function crossGroups(codes: Int32Array[], tops: number[], rows: number): { dims: number[]; codes: Int32Array; size: number }[] {
+  const out: { dims: number[]; codes: Int32Array; size: number }[] = [];
+  for (let k = 0; k < codes.length; ) {
+    const pair = k + 1 < codes.length ? (tops[k]! + 1) * (tops[k + 1]! + 1) : Infinity;
+    if (pair <= rows) {
+      const span = tops[k + 1]! + 1;
+      const a = codes[k]!;
+      const b = codes[k + 1]!;
+      out.push({ dims: [k, k + 1], codes: Int32Array.from({ length: rows }, (_, j) => a[j]! * span + b[j]!), size: pair });
+      k += 2;
+    } else {
+      out.push({ dims: [k], codes: codes[k]!, size: tops[k]! + 1 });
+      k += 1;
+    }
+  }
+  return out;
+}
+
+/** The joint table of a group of dimensions: the outer product of their tables (row-major, the last one fastest). */
+function fillGroupTable(out: Float64Array, tables: Float64Array[]): void {
+  if (tables.length === 1) {
+    out.set(tables[0]!);
+    return;
+  }
+  const [x, y] = tables as [Float64Array, Float64Array];
+  for (let c = 0, o = 0; c < x.length; c++) {
+    const v = x[c]!;
+    for (let e = 0; e < y.length; e++) out[o++] = v * y[e]!;
+  }
 }
 
 /**

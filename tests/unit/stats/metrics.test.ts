@@ -117,6 +117,14 @@ describe('invariants', () => {
     }
     // The target's term is cached: a second call with the same target gives the same values.
     expect(mmdBatch([{ a, aWeights: aw }], b, bw, { seed: 1 })[0]!.value).toBe(byParts[0]!.value);
+    // A set on a lattice of its own (quarter steps, a different grid from the target's): its own pairs come from its
+    // histogram of squared distances, the same value as the one-pass sum.
+    const q: Matrix = { data: Float64Array.from({ length: 5 * 600 }, () => Math.round(4 * (3 + 0.7 * r.normal())) / 4), rows: 600, cols: 5 };
+    const qw = Float64Array.from({ length: 600 }, () => r.next());
+    const qParts = mmdBatch([{ a: q, aWeights: qw }], b, bw, { seed: 1 })[0]!;
+    const qOne = mmdBatch([{ a: q, aWeights: qw }], b, bw, { seed: 1, exactLimit: Infinity })[0]!;
+    expect(qParts.estimator).toBe('exact V-statistic');
+    expect(Math.abs(qParts.value - qOne.value)).toBeLessThan(1e-9);
   });
   it('exact MMD: the lattice path and the pairwise path agree, duplicates change nothing', () => {
     const r = createRng(9);
