@@ -46,8 +46,27 @@ export function energyDistance(input: MetricInput): MetricResult {
     wb = sb.w;
     estimator = 'V-statistic on 2000-row subsamples';
   }
-  const value = 2 * meanDist(a, wa, b, wb) - meanDist(a, wa, a, wa) - meanDist(b, wb, b, wb);
+  const value = 2 * meanDist(a, wa, b, wb) - selfMeanDist(a, wa) - selfMeanDist(b, wb);
   return { value: Math.max(0, value), perDimension: null, parameters: { estimator } };
+}
+
+/** meanDist(x, w, x, w) over each pair once (the distance is symmetric and zero on the diagonal). */
+function selfMeanDist(x: Matrix, w: Float64Array): number {
+  const d = x.cols;
+  let total = 0;
+  for (let i = 0; i < x.rows; i++) {
+    let s = 0;
+    for (let j = i + 1; j < x.rows; j++) {
+      let q = 0;
+      for (let k = 0; k < d; k++) {
+        const t = x.data[i * d + k]! - x.data[j * d + k]!;
+        q += t * t;
+      }
+      s += w[j]! * Math.sqrt(q);
+    }
+    total += w[i]! * s;
+  }
+  return 2 * total;
 }
 
 function meanDist(x: Matrix, wx: Float64Array, y: Matrix, wy: Float64Array): number {
