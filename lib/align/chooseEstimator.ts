@@ -91,24 +91,23 @@ export interface ChooseEstimatorResult {
 }
 
 /**
- * The winner of a candidate table (its index, or -1 when every candidate failed): candidates whose k-set is no worse
- * than Raw on any of the five held-out metrics come first; among them (or among all, when none qualifies) the lowest
- * score wins; ties keep the earlier candidate.
+ * The winner of a candidate table (its index, or -1 when every candidate failed): among candidates whose k-set is no
+ * worse than Raw on any of the five held-out metrics the lowest score wins. When none qualifies, the candidate whose
+ * worst metric is least worse than Raw wins (the smallest largest ratio to Raw over the five metrics): the pool is
+ * then close to the target already (every correction costs more in the k-set's noise than it removes in bias, as
+ * for the recovery bench's bimodal mechanism) and the mildest harm is the better bet than the best mean. Ties keep
+ * the earlier candidate.
  * @example pickCandidate([{ score: 0.2, heldOut: worseOnFd }, { score: 0.3, heldOut: betterOnAll }], raw) === 1
  */
 export function pickCandidate(table: readonly Pick<CandidateScore, 'score' | 'heldOut' | 'error'>[], raw: PaperMetrics): number {
   const safe = (row: Pick<CandidateScore, 'heldOut'>) => PAPER_METRICS.every((k) => !(row.heldOut[k] > raw[k]));
+  const worst = (row: Pick<CandidateScore, 'heldOut'>) => Math.max(...PAPER_METRICS.map((k) => (raw[k] > 0 ? row.heldOut[k] / raw[k] : row.heldOut[k] > 0 ? Infinity : 1)));
+  const live = table.map((row, i) => i).filter((i) => table[i]!.error === null);
+  if (live.length === 0) return -1;
+  const safeRows = live.filter((i) => safe(table[i]!));
+  const key = safeRows.length > 0 ? (i: number) => table[i]!.score : (i: number) => worst(table[i]!);
   let best = -1;
-  table.forEach((row, i) => {
-    if (row.error !== null) return;
-    if (best < 0) {
-      best = i;
-      return;
-    }
-    const a = safe(row);
-    const b = safe(table[best]!);
-    if ((a && !b) || (a === b && row.score < table[best]!.score)) best = i;
-  });
+  for (const i of safeRows.length > 0 ? safeRows : live) if (best < 0 || key(i) < key(best)) best = i;
   return best;
 }
 
@@ -154,7 +153,8 @@ function rowCap(value: number | undefined, fallback: number, name: string, least
  * five metrics (AMW, FD, SW, MMD, MAEcorr); the second fold swaps the parts. Each metric is divided by the
  * (unweighted) pool's value against the same held-out part, and a candidate's score is the mean of these ratios over
  * the metrics and the folds. The lowest score wins (ties: the earlier candidate), except that a candidate whose k-set
- * is worse than Raw on any of the five metrics (each averaged over the folds) loses to one that is not (pickCandidate).
+ * is worse than Raw on any of the five metrics (each averaged over the folds) loses to one that is not; when every
+ * candidate is worse somewhere, the least harmful on its worst metric wins (pickCandidate).
  * Two folds measure every reference row once and average two fits and two draws per candidate, which halves the
  * variance of a split's luck in the choice; it guards against estimators that only match what they were fitted to
  * (method.md, "Beyond the paper"). A candidate that throws in either fold is listed with its error and skipped.

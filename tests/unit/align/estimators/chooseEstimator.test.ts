@@ -183,8 +183,11 @@ describe('pickCandidate: the winner of the candidate table', () => {
 
   it('a lower score that is worse than Raw on one metric loses to a candidate that is not', () => {
     expect(pickCandidate([row(0.15, { maecorr: 0.2 }), row(0.3)], raw)).toBe(1);
-    // When every candidate is worse than Raw somewhere, the lowest score wins.
+    // When every candidate is worse than Raw somewhere, the one least worse on its worst metric wins (fd 2 / 1 is
+    // twice Raw, sw 0.5 / 0.4 a quarter over it), even against a lower mean score.
     expect(pickCandidate([row(0.4, { fd: 2 }), row(0.35, { sw: 0.5 })], raw)).toBe(1);
+    expect(pickCandidate([row(0.3, { fd: 2 }), row(0.35, { sw: 0.5 })], raw)).toBe(1);
+    expect(pickCandidate([row(0.3, { sw: 0.6 }), row(0.35, { amw: 0.6 })], raw)).toBe(1);
   });
 
   it('failed candidates never win; all failed gives -1', () => {
