@@ -13,7 +13,10 @@ export function energyDistance(input: MetricInput): MetricResult {
   const p = prepareMetricInput(input);
   const d = p.a.cols;
   const limit = input.exactLimit ?? 1.6e7;
-  let { a, b, wa, wb } = p;
+  // Rows without weight are not part of the measure: dropped first, so a subsample never draws only those (which left
+  // a side with no weight and the value NaN).
+  let { m: a, w: wa } = positiveRows(p.a, p.wa);
+  let { m: b, w: wb } = positiveRows(p.b, p.wb);
   let estimator = 'exact V-statistic';
   if ((a.rows + b.rows) ** 2 > limit) {
     const rng = createRng((input.seed ?? 0) + 15485863);
@@ -48,6 +51,22 @@ export function energyDistance(input: MetricInput): MetricResult {
   }
   const value = 2 * meanDist(a, wa, b, wb) - selfMeanDist(a, wa) - selfMeanDist(b, wb);
   return { value: Math.max(0, value), perDimension: null, parameters: { estimator } };
+}
+
+/** The rows of m with a positive weight, with those weights (m itself when every weight is positive). */
+function positiveRows(m: Matrix, w: Float64Array): { m: Matrix; w: Float64Array } {
+  let k = 0;
+  for (let i = 0; i < m.rows; i++) if (w[i]! > 0) k++;
+  if (k === m.rows) return { m, w };
+  const d = m.cols;
+  const data = new Float64Array(k * d);
+  const ww = new Float64Array(k);
+  for (let i = 0, t = 0; i < m.rows; i++) {
+    if (!(w[i]! > 0)) continue;
+    data.set(m.data.subarray(i * d, i * d + d), t * d);
+    ww[t++] = w[i]!;
+  }
+  return { m: { data, rows: k, cols: d }, w: ww };
 }
 
 /** meanDist(x, w, x, w) over each pair once (the distance is symmetric and zero on the diagonal). */

@@ -143,6 +143,21 @@ describe('invariants', () => {
     expect(mmd({ a: dup, b, aWeights: wd, mmdBandwidth: 1.1 }).value).toBeCloseTo(lattice, 12);
     expect(mmd({ a, b: a, aWeights: w, bWeights: w }).value).toBe(0);
   });
+  it('sparse target weights on a large target: energy and MMD stay finite; energy equals the value on the weighted rows alone', () => {
+    // 6,000 target rows of which 2 carry weight: a uniform subsample of the target (the estimate above 1.6e7 pairs)
+    // would hold no weighted row and the value was NaN.
+    const r = createRng(5);
+    const a: Matrix = { data: Float64Array.from({ length: 5 * 5000 }, () => r.normal()), rows: 5000, cols: 5 };
+    const b: Matrix = { data: Float64Array.from({ length: 5 * 6000 }, () => r.normal()), rows: 6000, cols: 5 };
+    const bw = new Float64Array(6000);
+    bw[17] = 1;
+    bw[4000] = 3;
+    const e = energyDistance({ a, b, bWeights: bw, seed: 2 }).value;
+    expect(Number.isFinite(e)).toBe(true);
+    const two: Matrix = { data: Float64Array.from([...b.data.subarray(17 * 5, 18 * 5), ...b.data.subarray(4000 * 5, 4001 * 5)]), rows: 2, cols: 5 };
+    expect(Math.abs(e - energyDistance({ a, b: two, bWeights: [1, 3], seed: 2 }).value)).toBeLessThan(1e-12);
+    expect(Number.isFinite(mmd({ a, b, bWeights: bw, seed: 2 }).value)).toBe(true);
+  });
   it('paperMetrics returns the five headline numbers', () => {
     expect(Object.keys(paperMetrics({ a: A, b: B }))).toEqual(['amw', 'fd', 'sw', 'mmd', 'maecorr']);
   });
