@@ -181,7 +181,7 @@ export interface AlignResult {
  * O(n + m) binned; OT O(iterations n 300); metrics O(100 (u_a + u_b) log(u_a + u_b)) on the u distinct rows, MMD exact
  * up to 8,000 distinct rows and a subsample estimate with its standard error above. The bench prints measured times.
  * Reference: Hu et al. (2025) arXiv 2509.10127, stage 3; Hainmueller (2012) for entropy balancing; Deming & Stephan
- * (1940) for raking; method.md "Beyond the paper" for the choice by measurement.
+ * (1940) for raking; chooseEstimator.ts for the choice by measurement.
  * @example alignPool({ pool, reference, config: { seed: 1, size: 200 } }).selection.length === 200
  */
 export function alignPool(input: AlignPoolInput): AlignResult {

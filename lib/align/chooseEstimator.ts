@@ -157,7 +157,7 @@ function rowCap(value: number | undefined, fallback: number, name: string, least
  * candidate is worse somewhere, the least harmful on its worst metric wins (pickCandidate).
  * Two folds measure every reference row once and average two fits and two draws per candidate, which halves the
  * variance of a split's luck in the choice; it guards against estimators that only match what they were fitted to
- * (method.md, "Beyond the paper"). A candidate that throws in either fold is listed with its error and skipped.
+ * (the README's "Defaults worth knowing"). A candidate that throws in either fold is listed with its error and skipped.
  * With the default candidates, more than AUTO_KDE_MAX_POOL (5,000) pool rows in the choice list the two KDE candidates
  * with an explanation instead of measuring them (see that constant).
  * Bounded cost: a fold uses at most 10,000 pool rows, 10,000 fitting rows and 5,000 held-out rows (`maxRows`,

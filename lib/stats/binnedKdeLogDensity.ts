@@ -36,7 +36,8 @@ export interface BinnedKdeResult {
  * leave-one-out, the point's own binned-and-interpolated contribution w_i prod_k ((1-f_k)^2 + f_k^2) g_k(0) +
  * 2 f_k (1 - f_k) g_k(1) is subtracted exactly, then divided by (1 - w_i).
  * Complexity O(n 2^d + G sum_k T_k + m 2^d) with G <= maxNodes; memory O(G). Only sensible for d <= 6.
- * Error: at spacing 0.5 h (the finest the node budget allows) the mean absolute log-density error is a few
+ * Error: at spacing 0.5 h (the finest chooseGrid picks; a node budget too small for it gives a coarser grid and a
+ * larger error) the mean absolute log-density error is a few
  * percent; the bench prints the measured error at paper scale against kdeLogDensity.
  * Reference: Wand (1994) Fast computation of multivariate kernel estimators, JCGS 3(4).
  * @example agrees with kdeLogDensity within 0.05 in log density on well-populated points (tests)

@@ -32,7 +32,7 @@ export { pseudoSolve } from './pseudoSolve';
  * - raking: iterative proportional fitting of per-trait quantile-bin shares; Deming & Stephan 1940.
  * - logistic: odds of a penalised logistic classifier between reference and pool (balance's ipw).
  * - kde: the paper's KDE density ratio (importanceSampling), unchanged.
- * Choose between them by measurement on held-out reference data (see docs/method.md, "Beyond the paper").
+ * Choose between them by measurement on held-out reference data (README, "Defaults worth knowing": auto).
  * @example weightEstimators.calibration({ pool, reference }).weights.length === pool.rows
  */
 export const weightEstimators: Record<EstimatorName, (input: WeightEstimatorInput) => WeightEstimatorResult> = {
