@@ -3,21 +3,13 @@
  * The signed-in user's name and role with a sign-out button. Loading this module also makes every same-origin
  * mutation made with fetch() carry the CSRF token (x-csrf-token, from the populace_csrf cookie) and gives a string
  * body without a content type the type application/json, so the existing screens work unchanged when sign-in is
- * required.
+ * required. Screens call the API through components/api.ts, which sends the token itself; this covers any other
+ * fetch() made in the page.
  */
 import { useState } from 'react';
+import { api, readCsrfCookie } from './api';
 
-const CSRF_COOKIE = 'populace_csrf';
 const CSRF_HEADER = 'x-csrf-token';
-
-export function readCsrfCookie(): string | null {
-  if (typeof document === 'undefined') return null;
-  for (const part of document.cookie.split(';')) {
-    const eq = part.indexOf('=');
-    if (eq > 0 && part.slice(0, eq).trim() === CSRF_COOKIE) return part.slice(eq + 1).trim() || null;
-  }
-  return null;
-}
 
 function installCsrfFetch(): void {
   const w = window as Window & { __populaceCsrfFetch?: boolean };
@@ -46,7 +38,7 @@ export function AuthControls({ username, role }: { username: string; role: strin
   async function signOut() {
     setBusy(true);
     try {
-      await fetch('/api/auth/signout', { method: 'POST' });
+      await api('/api/auth/signout', { method: 'POST' }).catch(() => null);
     } finally {
       window.location.assign('/signin');
     }

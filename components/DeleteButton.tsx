@@ -7,6 +7,7 @@
 import { useRouter } from 'next/navigation';
 import { useState } from 'react';
 import { useMayChange } from './Access';
+import { api } from './api';
 
 export function DeleteButton({ url, what, allowed, testId }: { url: string; what: string; allowed: boolean; testId: string }) {
   const router = useRouter();
@@ -28,11 +29,7 @@ export function DeleteButton({ url, what, allowed, testId }: { url: string; what
     setBusy(true);
     setError(null);
     try {
-      const res = await fetch(url, { method: 'DELETE' });
-      if (!res.ok) {
-        const out = (await res.json().catch(() => null)) as { error?: { message?: string } } | null;
-        throw new Error(out?.error?.message ?? `HTTP ${res.status}`);
-      }
+      await api(url, { method: 'DELETE' });
       setConfirming(false);
       router.refresh();
     } catch (e) {

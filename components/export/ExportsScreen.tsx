@@ -10,6 +10,7 @@ import { useState } from 'react';
 import { HelpTip } from '@/components/HelpTip';
 import { EXPORT_FORMATS } from '@/lib/export/schema';
 import { ReadOnlyNote, useMayChange } from '../Access';
+import { api, ApiError } from '../api';
 import { DeleteButton } from '../DeleteButton';
 
 export interface ExportListItem {
@@ -149,16 +150,11 @@ export function ExportsScreen({
     if (set === 'selection' && size) body.size = Number(size);
     if (set === 'selection' && distinct) body.unique = true;
     try {
-      const res = await fetch('/api/exports', { method: 'POST', body: JSON.stringify(body) });
-      const out = await res.json().catch(() => null);
-      if (!res.ok) {
-        setError({ message: out?.error?.message ?? `HTTP ${res.status}`, code: out?.error?.code, details: out?.error?.details });
-        return;
-      }
+      const out = await api<{ id: number; manifest?: { set?: Created['set'] } }>('/api/exports', { json: body });
       setCreated({ id: out.id, format, set: out.manifest?.set ?? null });
       router.refresh();
     } catch (e) {
-      setError({ message: (e as Error).message });
+      setError(e instanceof ApiError ? { message: e.message, code: e.code, details: e.details as RequestError['details'] } : { message: (e as Error).message });
     } finally {
       setBusy(false);
     }
@@ -173,10 +169,11 @@ export function ExportsScreen({
 
   async function runDiff() {
     setError(null);
-    const res = await fetch(`/api/exports/diff?a=${a}&b=${b}`);
-    const out = await res.json();
-    if (!res.ok) setError({ message: out?.error?.message ?? `HTTP ${res.status}` });
-    else setDiff(out);
+    try {
+      setDiff(await api<DiffResult>(`/api/exports/diff?a=${a}&b=${b}`));
+    } catch (e) {
+      setError({ message: (e as Error).message });
+    }
   }
 
   const describeSource = (e: ExportListItem) =>

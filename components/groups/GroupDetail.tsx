@@ -16,6 +16,7 @@ import type { RevisionView } from '@/lib/groups/service';
 import type { ReferenceFilters } from '@/lib/targets/schema';
 import { HelpTip } from '@/components/HelpTip';
 import { ReadOnlyNote, useMayChange } from '@/components/Access';
+import { api } from '@/components/api';
 import { GROUP_CHANGED_EVENT } from './GroupForm';
 import { GroupThumbnail } from './GroupThumbnail';
 
@@ -148,10 +149,7 @@ export function GroupDetail({ data, llm }: { data: GroupDetailData; llm: { gener
     setLoading(true);
     setRetrievalError(null);
     try {
-      const res = await fetch(`/api/groups/${id}/retrieve`, { method: 'POST', body: '{}' });
-      const body = await res.json();
-      if (!res.ok) throw new Error(body?.error?.message ?? `HTTP ${res.status}`);
-      setRetrieval(body);
+      setRetrieval(await api<RetrievalResult>(`/api/groups/${id}/retrieve`, { json: {} }));
       setStaleRetrieval(false);
     } catch (e) {
       setRetrievalError((e as Error).message);
@@ -163,12 +161,10 @@ export function GroupDetail({ data, llm }: { data: GroupDetailData; llm: { gener
     void retrieve();
   }, [retrieve]);
 
+  /** Starts a job (align, revise): its id. */
   async function post(url: string, body: unknown) {
     setActionError(null);
-    const res = await fetch(url, { method: 'POST', body: JSON.stringify(body) });
-    const out = await res.json();
-    if (!res.ok) throw new Error(out?.error?.message ?? `HTTP ${res.status}`);
-    return out;
+    return api<{ jobId: number }>(url, { json: body });
   }
 
   const run = data.latestRun;

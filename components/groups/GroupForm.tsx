@@ -13,6 +13,7 @@ import { selectionToQuery, type UrlSelection } from '@/lib/groups/builder';
 import type { CustomRegion, GroupDefinition } from '@/lib/groups/schema';
 import type { NormsPreset, ReferenceFilters } from '@/lib/targets/schema';
 import { ReadOnlyNote, useMayChange } from '@/components/Access';
+import { api } from '@/components/api';
 import { PersonaSide, type PersonaFilterState } from './PersonaSide';
 
 const neutral = { shift: 0, spread: 1 };
@@ -92,12 +93,10 @@ export function GroupForm({
       region: regionName.trim() && filters.countries.length ? { name: regionName.trim(), countries: filters.countries } : undefined,
     };
     try {
-      const res = await fetch(groupId ? `/api/groups/${groupId}` : '/api/groups', {
+      const body = await api<{ id: number; definition: unknown }>(groupId ? `/api/groups/${groupId}` : '/api/groups', {
         method: groupId ? 'PUT' : 'POST',
-        body: JSON.stringify({ name, definition }),
+        json: { name, definition },
       });
-      const body = await res.json();
-      if (!res.ok) throw new Error(body?.error?.message ?? `HTTP ${res.status}`);
       if (!groupId) {
         router.push(`/groups/${body.id}`);
         return;

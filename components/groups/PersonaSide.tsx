@@ -9,6 +9,7 @@ import { useMemo } from 'react';
 import { countPersonas, toggleIn, type PersonaDemographics } from '@/lib/groups/builder';
 import { AgePyramid, type PyramidBand } from '@/components/targets/AgePyramid';
 import { WorldMap } from '@/components/targets/WorldMap';
+import { api } from '@/components/api';
 
 export interface PersonaFilterState {
   ageBands: string[];
@@ -24,12 +25,7 @@ export function usePersonaDemographics() {
   return useQuery({
     queryKey: ['persona-demographics'],
     staleTime: 60_000,
-    queryFn: async (): Promise<PersonaDemographics> => {
-      const res = await fetch('/api/groups/personas');
-      const body = await res.json();
-      if (!res.ok) throw new Error(body?.error?.message ?? `HTTP ${res.status}`);
-      return body as PersonaDemographics;
-    },
+    queryFn: () => api<PersonaDemographics>('/api/groups/personas'),
   });
 }
 

@@ -8,6 +8,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef } from 'react';
 import type { JobView } from '@/lib/jobs/runner';
 import { useMayChange } from '@/components/Access';
+import { api } from '@/components/api';
 
 const ACTIVE = new Set(['queued', 'running', 'cancelling']);
 
@@ -28,10 +29,7 @@ export function formatDuration(seconds: number | null): string {
 }
 
 async function fetchJob(id: number): Promise<JobView> {
-  const res = await fetch(`/api/jobs/${id}`, { cache: 'no-store' });
-  const body = await res.json();
-  if (!res.ok) throw new Error(body?.error?.message ?? `HTTP ${res.status}`);
-  return body.job as JobView;
+  return (await api<{ job: JobView }>(`/api/jobs/${id}`, { cache: 'no-store' })).job;
 }
 
 export interface JobProgressProps {
@@ -57,12 +55,7 @@ export function JobProgress({ jobId, initial, title, intervalMs = 1000, onFinish
     refetchInterval: (q) => (q.state.data && !ACTIVE.has(q.state.data.status) ? false : intervalMs),
   });
   const cancel = useMutation({
-    mutationFn: async () => {
-      const res = await fetch(`/api/jobs/${jobId}/cancel`, { method: 'POST' });
-      const body = await res.json();
-      if (!res.ok) throw new Error(body?.error?.message ?? `HTTP ${res.status}`);
-      return body.job as JobView;
-    },
+    mutationFn: async () => (await api<{ job: JobView }>(`/api/jobs/${jobId}/cancel`, { method: 'POST' })).job,
     onSuccess: (j) => queryClient.setQueryData(['job', jobId], j),
   });
   const reported = useRef(false);

@@ -7,6 +7,7 @@ import { filterToSearchParams, isEmptyFilter, type PersonaFilter, type PersonaLi
 import { ReviewerNameForm } from '../review/ReviewerNameForm';
 import { fmtInt } from './format';
 import { ReadOnlyNote, useMayChange } from '../Access';
+import { api } from '../api';
 
 /**
  * Review what the current filter matches: one by one in the keyboard queue (/review with the filter in its URL), or
@@ -28,7 +29,7 @@ export function BulkActions({ filter, total, reasonCodes, reviewer: initialRevie
   // Whether a reject must name a reason (POPULACE_REVIEW_REASON_REQUIRED); required until the server says otherwise.
   const settings = useQuery({
     queryKey: ['review-reason-settings'],
-    queryFn: async () => (await (await fetch('/api/review/reason-codes')).json()) as { reasonRequired: boolean },
+    queryFn: () => api<{ reasonRequired: boolean }>('/api/review/reason-codes'),
     staleTime: Infinity,
   });
   const reasonNeeded = pending === 'reject' && settings.data?.reasonRequired !== false;
@@ -37,16 +38,17 @@ export function BulkActions({ filter, total, reasonCodes, reviewer: initialRevie
     if (!pending || total === null) return;
     setBusy(true);
     setMessage(null);
-    const res = await fetch('/api/review/bulk', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ filter: onlyFilter, decision: pending, reasonCode: reasonCode || null, note: note || null, expectedCount: total }),
-    });
-    const body = await res.json();
-    setBusy(false);
-    if (!res.ok) {
-      setMessage({ kind: 'error', text: body.error?.message ?? 'The bulk action failed.' });
+    let body: { saved: number; changed: number };
+    try {
+      body = await api('/api/review/bulk', {
+        json: { filter: onlyFilter, decision: pending, reasonCode: reasonCode || null, note: note || null, expectedCount: total },
+        fallback: 'The bulk action failed.',
+      });
+    } catch (e) {
+      setMessage({ kind: 'error', text: (e as Error).message });
       return;
+    } finally {
+      setBusy(false);
     }
     setMessage({ kind: 'ok', text: `Recorded ${fmtInt.format(body.saved)} ${pending} decisions as ${reviewer} (${fmtInt.format(body.changed)} statuses changed).` });
     setPending(null);

@@ -13,6 +13,7 @@ import {
   filterToSearchParams,
   type PersonaListQuery,
 } from '@/lib/personas/schema';
+import { api } from '../api';
 import { BulkActions } from './BulkActions';
 import { StatusBadge } from './StatusBadge';
 import { fmt2, fmtInt, fmtWeight } from './format';
@@ -145,10 +146,7 @@ export function PersonaBrowser({ facets, reasonCodes, reviewer }: { facets: Face
       const sp = new URLSearchParams(qs);
       sp.set('offset', String(pageParam));
       sp.set('limit', String(PAGE_SIZE));
-      const res = await fetch(`/api/personas?${sp}`, { signal });
-      const body = await res.json();
-      if (!res.ok) throw new Error(body.error?.message ?? 'Could not load personas');
-      return body as Page;
+      return api<Page>(`/api/personas?${sp}`, { signal, fallback: 'Could not load personas' });
     },
     getNextPageParam: (last) => last.nextOffset ?? undefined,
   });
@@ -156,12 +154,7 @@ export function PersonaBrowser({ facets, reasonCodes, reviewer }: { facets: Face
   // Facet counts follow the rest of the filter; the values offered stay those of the whole set.
   const filtered = useQuery({
     queryKey: ['persona-facets', qs],
-    queryFn: async ({ signal }): Promise<Facets> => {
-      const res = await fetch(`/api/personas/facets?${qs}`, { signal });
-      const body = await res.json();
-      if (!res.ok) throw new Error(body.error?.message ?? 'Could not count the filter values');
-      return body as Facets;
-    },
+    queryFn: ({ signal }) => api<Facets>(`/api/personas/facets?${qs}`, { signal, fallback: 'Could not count the filter values' }),
     enabled: qs !== '',
     placeholderData: (prev) => prev,
   });

@@ -5,6 +5,7 @@ import { useRouter } from 'next/navigation';
 import { useState } from 'react';
 import type { ImportReport } from '@/lib/pipeline/schema';
 import { ReadOnlyNote, useMayChange } from '../Access';
+import { api } from '../api';
 
 export function ImportPanel() {
   const router = useRouter();
@@ -25,10 +26,7 @@ export function ImportPanel() {
     try {
       const q = new URLSearchParams({ kind, filename: file.name });
       if (sourceId.trim()) q.set('sourceId', sourceId.trim());
-      const res = await fetch(`/api/pipeline/import?${q}`, { method: 'POST', body: file });
-      const body = await res.json();
-      if (!res.ok) throw new Error(body?.error?.message ?? `HTTP ${res.status}`);
-      setReport(body as ImportReport);
+      setReport(await api<ImportReport>(`/api/pipeline/import?${q}`, { method: 'POST', body: file }));
       router.refresh();
     } catch (err) {
       setError((err as Error).message);

@@ -4,6 +4,7 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { useState, type ReactNode } from 'react';
 import { ReadOnlyNote, useMayChange } from '../Access';
+import { api } from '../api';
 
 interface Props {
   llmAvailable: boolean;
@@ -28,9 +29,7 @@ function useStart(path: string) {
   const start = async (body: Record<string, unknown>) => {
     setState({ busy: true, error: null, jobId: null });
     try {
-      const res = await fetch(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-      const out = await res.json();
-      if (!res.ok) throw new Error(out?.error?.message ?? `HTTP ${res.status}`);
+      const out = await api<{ job: { id: number } }>(path, { json: body });
       setState({ busy: false, error: null, jobId: out.job.id });
       await qc.invalidateQueries({ queryKey: ['jobs', 'pipeline'] });
     } catch (e) {

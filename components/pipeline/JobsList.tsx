@@ -2,6 +2,7 @@
 
 /** The recent jobs of the pipeline, each with its live progress (polls GET /api/jobs). */
 import { useQuery } from '@tanstack/react-query';
+import { api } from '@/components/api';
 import { JobProgress } from '@/components/jobs/JobProgress';
 import type { JobView } from '@/lib/jobs/runner';
 
@@ -14,10 +15,7 @@ const TITLES: Record<string, string> = {
 export function JobsList({ initial }: { initial: JobView[] }) {
   const { data } = useQuery({
     queryKey: ['jobs', 'pipeline'],
-    queryFn: async () => {
-      const res = await fetch('/api/jobs?limit=20', { cache: 'no-store' });
-      return ((await res.json()).jobs as JobView[]).filter((j) => j.kind.startsWith('pipeline.'));
-    },
+    queryFn: async () => (await api<{ jobs: JobView[] }>('/api/jobs?limit=20', { cache: 'no-store' })).jobs.filter((j) => j.kind.startsWith('pipeline.')),
     initialData: initial,
     refetchInterval: 2000,
   });

@@ -3,6 +3,7 @@
 import { useRouter } from 'next/navigation';
 import { useState } from 'react';
 import { useMayChange } from '../Access';
+import { api } from '../api';
 
 /** Settles a conflict with a final decision by the current reviewer (recorded as a settlement). */
 export function SettleConflict({ personaId, reasonCodes }: { personaId: number; reasonCodes: { code: string; label: string }[] }) {
@@ -13,15 +14,16 @@ export function SettleConflict({ personaId, reasonCodes }: { personaId: number; 
   const mayChange = useMayChange();
   async function settle(decision: 'accept' | 'reject') {
     setBusy(true);
-    const res = await fetch('/api/review/decisions', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ personaId, decision, reasonCode: reason || null, note: 'settles a conflict between reviewers', settlement: true }),
-    });
-    setBusy(false);
-    if (!res.ok) {
-      setError((await res.json()).error?.message ?? 'Could not settle.');
+    try {
+      await api('/api/review/decisions', {
+        json: { personaId, decision, reasonCode: reason || null, note: 'settles a conflict between reviewers', settlement: true },
+        fallback: 'Could not settle.',
+      });
+    } catch (e) {
+      setError((e as Error).message);
       return;
+    } finally {
+      setBusy(false);
     }
     router.refresh();
   }

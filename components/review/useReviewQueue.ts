@@ -5,6 +5,7 @@ import { useMemo, useState } from 'react';
 import type { PersonaListRow } from '@/db/queries/personas';
 import type { PersonaFlag, PersonaStatus, QualityScore } from '@/db/schema';
 import type { ReviewQueueName } from '@/lib/review/schema';
+import { api, type ApiOptions } from '../api';
 
 export interface QueueItem extends PersonaListRow {
   narrative: string;
@@ -31,14 +32,9 @@ export type Scope = 'pending' | 'second-opinion';
 
 const BATCH = 40;
 
-async function call<T>(url: string, init?: RequestInit): Promise<T> {
-  const res = await fetch(url, init);
-  const body = await res.json().catch(() => ({}));
-  if (!res.ok) throw new Error(body.error?.message ?? `The server answered ${res.status}.`);
-  return body as T;
-}
+const call = <T>(url: string, options: ApiOptions = {}) => api<T>(url, { ...options, fallback: (status) => `The server answered ${status}.` });
 
-const post = <T>(url: string, body: unknown) => call<T>(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+const post = <T>(url: string, body: unknown) => call<T>(url, { json: body });
 
 /**
  * The review queue through react-query: pages of the queue (keyset cursor), the count left to decide, and the

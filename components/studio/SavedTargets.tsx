@@ -4,6 +4,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { memo, useState } from 'react';
 import type { TargetSpec } from '@/lib/targets/schema';
 import { ReadOnlyNote, useMayChange } from '../Access';
+import { api } from '../api';
 
 export interface SavedTarget {
   id: number;
@@ -19,22 +20,10 @@ function SavedTargetsView({ spec, onLoad }: { spec: TargetSpec; onLoad: (t: Save
   const mayChange = useMayChange();
   const list = useQuery({
     queryKey: ['targets'],
-    queryFn: async () => {
-      const res = await fetch('/api/targets', { cache: 'no-store' });
-      return ((await res.json()) as { targets: SavedTarget[] }).targets;
-    },
+    queryFn: async () => (await api<{ targets: SavedTarget[] }>('/api/targets', { cache: 'no-store' })).targets,
   });
   const save = useMutation({
-    mutationFn: async () => {
-      const res = await fetch('/api/targets', {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ name, spec }),
-      });
-      const body = await res.json();
-      if (!res.ok) throw new Error(body?.error?.message ?? `HTTP ${res.status}`);
-      return body;
-    },
+    mutationFn: () => api('/api/targets', { json: { name, spec } }),
     onSuccess: () => qc.invalidateQueries({ queryKey: ['targets'] }),
   });
   return (

@@ -20,6 +20,7 @@ import { RunsPanel, type RunOptions, type RunSummary } from './RunsPanel';
 import { SavedTargets, type SavedTarget } from './SavedTargets';
 import { TargetPicker, type TargetOptions } from './TargetPicker';
 import { TargetBuilder } from '@/components/targets/TargetBuilder';
+import { api } from '@/components/api';
 import type { CustomRegion } from '@/lib/groups/schema';
 import { TraitSliders } from './TraitSliders';
 
@@ -32,20 +33,6 @@ declare global {
   }
 }
 
-
-async function postJson<T>(url: string, body: unknown): Promise<T> {
-  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-  const json = await res.json();
-  if (!res.ok) throw new Error(json?.error?.message ?? `HTTP ${res.status}`);
-  return json as T;
-}
-
-async function getJson<T>(url: string): Promise<T> {
-  const res = await fetch(url, { cache: 'no-store' });
-  const json = await res.json();
-  if (!res.ok) throw new Error(json?.error?.message ?? `HTTP ${res.status}`);
-  return json as T;
-}
 
 const EMPTY_TRACE: number[] = [];
 
@@ -98,14 +85,14 @@ export function Studio({
 
   const dataQuery = useQuery({
     queryKey: ['studio-data', filters, preset],
-    queryFn: () => postJson<StudioData>('/api/studio/data', { spec: { filters, preset } }),
+    queryFn: () => api<StudioData>('/api/studio/data', { json: { spec: { filters, preset } } }),
     placeholderData: (prev) => prev,
   });
   const data = dataQuery.data;
 
   const runsQuery = useQuery({
     queryKey: ['runs'],
-    queryFn: () => getJson<{ runs: RunSummary[] }>('/api/runs').then((r) => r.runs),
+    queryFn: () => api<{ runs: RunSummary[] }>('/api/runs', { cache: 'no-store' }).then((r) => r.runs),
     initialData: initialRuns,
   });
 
@@ -232,7 +219,7 @@ export function Studio({
 
   const runMutation = useMutation({
     mutationFn: ({ selection: chosenSelection, estimator: chosen, ...body }: RunOptions) =>
-      postJson<{ jobId: number }>('/api/runs', { ...body, spec, config: { bandwidth, selection: chosenSelection, estimator: chosen } }),
+      api<{ jobId: number }>('/api/runs', { json: { ...body, spec, config: { bandwidth, selection: chosenSelection, estimator: chosen } } }),
     onSuccess: (r) => {
       setJobId(r.jobId);
       // The run is listed (running) from the start.

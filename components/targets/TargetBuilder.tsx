@@ -29,6 +29,7 @@ import {
 import { MCCRAE_TO_ALPHA2, REGION_PRESETS } from '@/lib/targets/countries';
 import { presetFromValue, presetToValue, type NormsPreset, type ReferenceFilters } from '@/lib/targets/schema';
 import { HelpTip } from '@/components/HelpTip';
+import { api } from '@/components/api';
 import { AgePyramid, type PyramidBand } from './AgePyramid';
 import { TraitShift } from './TraitShift';
 import { MAPPED_CODES, WorldMap } from './WorldMap';
@@ -55,12 +56,7 @@ export function useBuilderReference(referenceSetId = 'big5') {
   const q = useQuery({
     queryKey: ['builder-reference', referenceSetId],
     staleTime: Infinity,
-    queryFn: async (): Promise<Wire> => {
-      const res = await fetch(`/api/reference/builder?set=${encodeURIComponent(referenceSetId)}`);
-      const body = await res.json();
-      if (!res.ok) throw new Error(body?.error?.message ?? `HTTP ${res.status}`);
-      return body as Wire;
-    },
+    queryFn: () => api<Wire>(`/api/reference/builder?set=${encodeURIComponent(referenceSetId)}`),
   });
   const ref = useMemo<CompactReference | null>(() => (q.data ? decodeReference(q.data) : null), [q.data]);
   return { wire: q.data ?? null, ref, error: q.error ? (q.error as Error).message : null };
