@@ -117,12 +117,22 @@ export const personas = sqliteTable(
     occupation: text('occupation').notNull().default('unknown'),
     /**
      * How each demographic value was obtained: 'given' (the source's structured data), 'stated' / 'inferred' (read
-     * from the narrative by lib/personas/extractDemographics.ts) or 'unknown', with the phrase it was read from; null
-     * for rows written before the extraction existed (filled in by `prepare`).
+     * from the narrative by lib/personas/extractDemographics.ts or by the LLM, lib/personas/llmDemographics.ts) or
+     * 'unknown', with the phrase it was read from, which extractor read it (`method`, absent: the rules) and the LLM
+     * reading (`llm`: prompt version, model, call, narrative hash); null for rows written before the extraction
+     * existed (filled in by `prepare`).
      */
     demographicsOrigin: text('demographics_origin', { mode: 'json' }).$type<{
       origin: Record<'age' | 'gender' | 'country' | 'occupation', 'given' | 'stated' | 'inferred' | 'unknown'>;
       evidence: Partial<Record<'age' | 'gender' | 'country' | 'occupation', string>>;
+      method?: Partial<Record<'age' | 'gender' | 'country' | 'occupation', 'rules' | 'llm'>>;
+      llm?: {
+        promptVersion: string;
+        model: string;
+        llmCallId: number | null;
+        narrativeHash: string;
+        conflicts?: Partial<Record<'age' | 'gender' | 'country' | 'occupation', { value: string | number; evidence: string | null }>>;
+      };
     }>(),
     model: text('model'),
     promptVersion: text('prompt_version'),

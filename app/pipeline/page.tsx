@@ -77,7 +77,8 @@ export default async function PipelinePage() {
         <p className="text-xs text-slate-500">
           LLM calls so far: {fmt.format(s.llmCalls.total)} recorded ({fmt.format(s.llmCalls.failed)} failed). Every call is cached, so a
           rerun or a resumed job never pays twice. The same jobs run headless: <code>npm run -s populace -- generate --source ID</code>,{' '}
-          <code>measure</code>, <code>baseline</code>.
+          <code>demographics</code> (the LLM reads personas&apos; age, gender, country and occupation; new personas are read after
+          generation and imports), <code>measure</code>, <code>baseline</code>.
         </p>
       </section>
 

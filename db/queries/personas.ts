@@ -482,6 +482,30 @@ export function listPersonasWithoutDemographicsOrigin({ db, limit }: { db: Db; l
     WHERE demographics_origin IS NULL ORDER BY id LIMIT ${limit}`);
 }
 
+/**
+ * Ids of the personas the LLM may read demographics for: some value not given by their source (or no recorded
+ * origin), within a source and / or a list of ids when given; by id.
+ */
+export function listDemographicsCandidateIds({ db, sourceId, personaIds }: { db: Db; sourceId?: string; personaIds?: number[] }): number[] {
+  const notGiven = sql.join(
+    (['age', 'gender', 'country', 'occupation'] as const).map((f) => sql`json_extract(demographics_origin, ${`$.origin.${f}`}) IS NOT 'given'`),
+    sql` OR `,
+  );
+  const where = [sql`(demographics_origin IS NULL OR ${notGiven})`];
+  if (sourceId !== undefined) where.push(sql`source_id = ${sourceId}`);
+  if (personaIds !== undefined) where.push(sql`id IN (SELECT value FROM json_each(${JSON.stringify(personaIds)}))`);
+  return db.all<{ id: number }>(sql`SELECT id FROM personas WHERE ${sql.join(where, sql` AND `)} ORDER BY id`).map((r) => r.id);
+}
+
+/** What reading a persona's demographics needs: narrative, values and their recorded origin; by id. */
+export function listPersonasForDemographics({ db, ids }: { db: Db; ids: number[] }): (PersonaDemographicsInput & { demographicsOrigin: Persona['demographicsOrigin'] })[] {
+  return db
+    .all<PersonaDemographicsInput & { demographicsOrigin: string | null }>(sql`
+      SELECT id, narrative, age, age_band AS ageBand, gender, country, occupation, demographics_origin AS demographicsOrigin
+      FROM personas WHERE id IN (SELECT value FROM json_each(${JSON.stringify(ids)})) ORDER BY id`)
+    .map((r) => ({ ...r, demographicsOrigin: r.demographicsOrigin === null ? null : (JSON.parse(r.demographicsOrigin) as Persona['demographicsOrigin']) }));
+}
+
 /** Writes demographics and their origin for many personas in one transaction. */
 export function updatePersonaDemographics({
   db,

@@ -4,7 +4,7 @@
  * - 'inferred': it follows from indirect evidence (third-person pronouns "she/her" vs "he/him/his" with a clear
  *   majority, "in my 40s", a demonym such as "a Canadian teacher", a US state or a country's large city).
  * - 'unknown': nothing in the text.
- * Rules only; no LLM. Pure: text in, values out. Values use the product's vocabularies (ages 13-100, genders
+ * Rules only (the LLM reading of lib/personas/llmDemographics.ts builds on them). Pure: text in, values out. Values use the product's vocabularies (ages 13-100, genders
  * female/male/other, ISO 3166-1 alpha-2 countries).
  */
 import countries from 'i18n-iso-countries';
@@ -232,6 +232,33 @@ export function mergeDemographics(
   return out;
 }
 
+/** Which extractor read a 'stated' or 'inferred' value: these rules or the LLM (lib/personas/llmDemographics.ts). */
+export type DemographicMethod = 'rules' | 'llm';
+
+/** The last LLM reading of a persona's narrative (lib/pipeline/demographics.ts). */
+export interface LlmDemographicsRecord {
+  /** The prompt version (DEMOGRAPHICS_PROMPT_VERSION) and the model that read the narrative. */
+  promptVersion: string;
+  model: string;
+  llmCallId: number | null;
+  /** Hash of the narrative read: a persona whose narrative changed is read again. */
+  narrativeHash: string;
+  /** Values the LLM stated that disagree with a value the rules found stated elsewhere in the text (kept, not applied). */
+  conflicts?: Partial<Record<DemographicField, { value: string | number; evidence: string | null }>>;
+}
+
+/**
+ * How a persona's demographics were obtained: per field the origin and the phrase it was read from; `method` says
+ * which extractor read each stated or inferred value (absent: the rules, as rows written before the LLM reading);
+ * `llm` is present once the LLM has read the narrative.
+ */
+export interface DemographicsOriginRecord {
+  origin: DemographicOrigins;
+  evidence: ExtractedDemographics['evidence'];
+  method?: Partial<Record<DemographicField, DemographicMethod>>;
+  llm?: LlmDemographicsRecord;
+}
+
 /** The stored form of a persona's demographics: the values and, in demographicsOrigin, how each was obtained. */
 export interface PersonaDemographics {
   age: number | null;
@@ -239,7 +266,7 @@ export interface PersonaDemographics {
   gender: Gender;
   country: string;
   occupation: string;
-  demographicsOrigin: { origin: DemographicOrigins; evidence: ExtractedDemographics['evidence'] };
+  demographicsOrigin: DemographicsOriginRecord;
 }
 
 /** mergeDemographics in the shape persona rows store. */

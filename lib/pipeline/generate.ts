@@ -1,15 +1,19 @@
 /**
  * The generation job (stage 1): posts -> filtered, denoised, labelled posts -> one grounded narrative persona per
- * author -> critic scores -> privacy check (and rewrite) -> near-duplicate flags.
+ * author -> demographics read by the LLM (lib/pipeline/demographics.ts) -> critic scores -> privacy check (and
+ * rewrite) -> near-duplicate flags.
  *
- * Idempotent: every step first looks at what is stored (a labelled post, a persona for the author, critic scores,
- * a privacy result, a duplicate flag) and skips done work, and every LLM call is cached, so a resumed or repeated
- * job finishes the remaining work without duplicates and without paying twice. Progress units: one per post that
- * passes the rule filter, three per author (persona, critic, privacy) and one for the duplicate pass.
+ * Idempotent: every step first looks at what is stored (a labelled post, a persona for the author, a demographics
+ * reading, critic scores, a privacy result, a duplicate flag) and skips done work, and every LLM call is cached, so a
+ * resumed or repeated job finishes the remaining work without duplicates and without paying twice. Progress units:
+ * one per post that passes the rule filter, four per author (persona, demographics, critic, privacy) and one for the
+ * duplicate pass.
  */
 import { personaDemographics } from '../personas/extractDemographics';
 import type { Db } from '../../db/client';
+import { updatePersonaDemographics } from '../../db/queries/personas';
 import {
+  getPersona,
   getPersonaBySourceExternal,
   insertMinedPersona,
   listPersonaPosts,
@@ -28,6 +32,7 @@ import type { Persona, PersonaFlag } from '../../db/schema';
 import { forEachConcurrent, type JobContext } from '../jobs';
 import { callLlmObject, LlmCallError } from '../llm';
 import { criticCheck, privacyLlmCheck, runPrivacyRules } from './checks';
+import { readByLlm, readDemographicsWithLlm } from './demographics';
 import { recheckSourceDuplicates } from './sourceDuplicates';
 import {
   CLEANUP_PROMPT_VERSION,
@@ -54,6 +59,8 @@ import {
 } from './schema';
 
 export const GENERATE_JOB_KIND = 'pipeline.generate';
+/** Progress units per author: persona, demographics, critic, privacy. */
+const PER_AUTHOR = 4;
 
 /** The external id of the persona mined from an author, and of its privacy rewrite. */
 export const personaExternalId = (authorExternalId: string) => `author:${authorExternalId}`;
@@ -108,7 +115,7 @@ export async function runGeneration(ctx: JobContext<Record<string, unknown>>): P
   const perAuthor = new Map<number, number>();
   for (const s of postUnits) if (s.kept !== false) perAuthor.set(s.authorId, (perAuthor.get(s.authorId) ?? 0) + 1);
   const authorEstimate = [...perAuthor.values()].filter((n) => n >= p.minPostsPerAuthor).length;
-  c.total = postUnits.length + authorEstimate * 3 + 1;
+  c.total = postUnits.length + authorEstimate * PER_AUTHOR + 1;
   c.done = labelled;
   report();
 
@@ -161,7 +168,7 @@ export async function runGeneration(ctx: JobContext<Record<string, unknown>>): P
 
   // --- authors: persona, critic, privacy ---
   const authors = listAuthorsWithKeptPosts({ db, sourceId: p.sourceId, minPosts: p.minPostsPerAuthor });
-  c.total = postUnits.length + authors.length * 3 + 1;
+  c.total = postUnits.length + authors.length * PER_AUTHOR + 1;
   report();
 
   await forEachConcurrent(
@@ -210,6 +217,19 @@ export async function runGeneration(ctx: JobContext<Record<string, unknown>>): P
       }
       c.done++;
       report();
+
+      // demographics the generator left unknown, read from the narrative by the LLM (a rewrite copies them)
+      if (!readByLlm(persona.demographicsOrigin, persona.narrative)) {
+        const current = persona;
+        const ok = await attempt(c, signal, `demographics for persona ${current.id}`, async () => {
+          const r = await readDemographicsWithLlm({ persona: current, db, signal });
+          updatePersonaDemographics({ db, rows: [r.row] });
+          persona = getPersona({ db, id: current.id }) ?? current;
+        });
+        if (ok) c.done++;
+      } else c.done++;
+      report();
+
       const posts = listPersonaPosts({ db, personaId: persona.id }).map((x) => x.cleanedText ?? x.text);
 
       // critic

@@ -113,6 +113,16 @@ export const baselineParamsSchema = z.object({
 });
 export type BaselineParams = z.infer<typeof baselineParamsSchema>;
 
+export const demographicsParamsSchema = z.object({
+  /** Personas to read; or the personas of `sourceId`; or, with neither, every persona with a value not given by its source. */
+  personaIds: z.array(z.number().int().positive()).optional(),
+  sourceId: z.string().min(1).optional(),
+  /** Personas whose readings are stored together (one transaction per batch). */
+  batchSize: z.number().int().min(1).max(500).default(50),
+  concurrency: z.number().int().min(1).max(64).default(4),
+});
+export type DemographicsParams = z.infer<typeof demographicsParamsSchema>;
+
 // ---------- imports ----------
 
 export const importPostsOptionsSchema = z.object({
@@ -163,6 +173,8 @@ export interface ImportReport {
   complete?: boolean;
   /** Personas import: how many of the source's personas are flagged as exact or near duplicates after the import. */
   duplicates?: number;
+  /** Personas import: the job that reads the source's demographics with the LLM (null when no LLM is configured). */
+  demographicsJob?: number | null;
 }
 
 export const importQuerySchema = z.object({

@@ -7,8 +7,9 @@ import { getSource, listPostSources } from '../../db/queries/posts';
 import { AppError } from '../http/errors';
 import { startJob, type JobView } from '../jobs';
 import { isRoleAvailable, llmAvailable, llmStatus, LlmNotConfiguredError } from '../llm';
-import { BASELINE_JOB_KIND, GENERATE_JOB_KIND, MEASURE_JOB_KIND } from './jobs';
-import { baselineParamsSchema, generateParamsSchema, measureParamsSchema } from './schema';
+import { DEMOGRAPHICS_ROLE } from './demographics';
+import { BASELINE_JOB_KIND, DEMOGRAPHICS_JOB_KIND, GENERATE_JOB_KIND, MEASURE_JOB_KIND } from './jobs';
+import { baselineParamsSchema, demographicsParamsSchema, generateParamsSchema, measureParamsSchema } from './schema';
 
 function requireLlm(roles: ('generator' | 'critic' | 'responder')[]): void {
   for (const r of roles) if (!isRoleAvailable(r)) throw new LlmNotConfiguredError(r);
@@ -35,6 +36,25 @@ export function startBaselineJob(input: unknown, db: Db = getDb()): JobView {
   const params = baselineParamsSchema.parse(input);
   requireLlm(['responder']);
   return startJob({ kind: BASELINE_JOB_KIND, params }, db);
+}
+
+/** Starts a job in which the LLM reads personas' demographics (all personas with a value not given, or a source's, or a list). */
+export function startDemographicsExtraction(input: unknown, db: Db = getDb()): JobView {
+  const params = demographicsParamsSchema.parse(input);
+  if (params.sourceId && !getSource({ db, id: params.sourceId })) {
+    throw new AppError('unknown_source', `There is no source "${params.sourceId}".`, 404);
+  }
+  requireLlm([DEMOGRAPHICS_ROLE]);
+  return startJob({ kind: DEMOGRAPHICS_JOB_KIND, params }, db);
+}
+
+/**
+ * After personas were imported into a source: starts the LLM reading of their demographics when an LLM is configured
+ * for it; returns the job's id, or null without an LLM.
+ */
+export function startDemographicsAfterImport(sourceId: string, db: Db = getDb()): number | null {
+  if (!isRoleAvailable(DEMOGRAPHICS_ROLE)) return null;
+  return startJob({ kind: DEMOGRAPHICS_JOB_KIND, params: demographicsParamsSchema.parse({ sourceId }) }, db).id;
 }
 
 /**

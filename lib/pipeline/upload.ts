@@ -2,6 +2,7 @@
 import { AppError } from '../http/errors';
 import { importPersonas, importPosts } from './imports';
 import { importQuerySchema, type ImportReport } from './schema';
+import { startDemographicsAfterImport } from './service';
 
 /** Upload limits: POPULACE_MAX_UPLOAD_MB (default 256) and POPULACE_MAX_UPLOAD_ROWS (default 1,000,000 lines). */
 export function uploadLimits(env: Record<string, string | undefined> = process.env) {
@@ -54,5 +55,9 @@ export async function importUpload(req: Request): Promise<ImportReport> {
   }
   const input = limited(req.body, q.filename, limits);
   const opts = { input, fileName: q.filename, sourceId: q.sourceId, sourceName: q.name, licence: q.licence };
-  return q.kind === 'posts' ? importPosts(opts) : importPersonas(opts);
+  if (q.kind === 'posts') return importPosts(opts);
+  const report = await importPersonas(opts);
+  // the new personas' demographics are read by the LLM too, when one is configured
+  report.demographicsJob = startDemographicsAfterImport(report.sourceId);
+  return report;
 }

@@ -3,9 +3,9 @@
  * POST /v1/embeddings on 127.0.0.1. Answers are deterministic functions of the request:
  *
  * - a structured request (response_format json_schema) is answered by the task named in the schema name
- *   (post_cleanup, post_quality, persona, critique, privacy, privacy_rewrite, item_answer, item_answers), which reads
- *   the tagged content of the prompt (<post>, <posts>, <persona>, <item id="...">); an unknown name gets a generic
- *   instance of the JSON schema;
+ *   (post_cleanup, post_quality, persona, critique, privacy, privacy_rewrite, item_answer, item_answers,
+ *   demographics), which reads the tagged content of the prompt (<post>, <posts>, <persona>, <item id="...">,
+ *   <narrative>); an unknown name gets a generic instance of the JSON schema;
  * - a plain request gets "echo: <last user message>";
  * - embeddings are 8-dimensional unit vectors derived from a hash of the input.
  *
@@ -105,6 +105,65 @@ function thirdPerson(s: string): string {
     .replace(/\bmyself\b/g, 'themselves');
 }
 
+/** Places the fake demographics reader knows, with their ISO code. */
+const FAKE_PLACES: Record<string, string> = {
+  canada: 'CA', germany: 'DE', france: 'FR', japan: 'JP', mexico: 'MX', australia: 'AU', ireland: 'IE', italy: 'IT',
+  'united states': 'US', 'north dakota': 'US', texas: 'US', california: 'US', florida: 'US', ohio: 'US', 'new york': 'US',
+  toronto: 'CA', london: 'GB', england: 'GB', scotland: 'GB', paris: 'FR', berlin: 'DE', tokyo: 'JP', sydney: 'AU',
+};
+const STOP = new Set(['at', 'in', 'for', 'and', 'with', 'who', 'on', 'of', 'to', 'but', 'because', 'since']);
+
+/**
+ * The demographics reader: crude, deterministic patterns (an age in years or a decade, a gendered self-description
+ * or third-person pronouns, a place after "live in" / "grew up in" / "from", an occupation after "work as" or
+ * "I am a", a business the person runs, a job "in" a field), each quoted verbatim from the narrative.
+ */
+export function fakeDemographics(text: string): Record<string, { value: string | number | null; quote: string | null }> {
+  const none = { value: null, quote: null };
+  let age: { value: number | null; quote: string | null } = none;
+  const years = text.match(/\b(\d{2})[- ]years?[- ]old\b/i);
+  const decade = text.match(/\bin (?:my|his|her|their) (\d)0s\b/i);
+  if (years) age = { value: Number(years[1]), quote: years[0] };
+  else if (decade) age = { value: Number(decade[1]) * 10 + 5, quote: decade[0] };
+
+  let gender: { value: string | null; quote: string | null } = none;
+  const self = text.match(/\b(?:I am|I'm|is|as) an? (?:[a-z]+ )?(woman|mother|wife|girl|man|father|husband|guy)\b/i);
+  if (self) gender = { value: /woman|mother|wife|girl/i.test(self[1]!) ? 'female' : 'male', quote: self[0] };
+  else if (!/\b(?:I|my|me)\b/.test(text)) {
+    const she = text.match(/\b(?:she|her)\b/gi)?.length ?? 0;
+    const he = text.match(/\b(?:he|him|his)\b/gi)?.length ?? 0;
+    if (she > he) gender = { value: 'female', quote: text.match(/\b(?:she|her)\b/i)![0] };
+    else if (he > she) gender = { value: 'male', quote: text.match(/\b(?:he|him|his)\b/i)![0] };
+  }
+
+  let country: { value: string | null; quote: string | null } = none;
+  for (const m of text.matchAll(/\b(?:lives? in|living in|grew up in|born in|moved to|(?:am|is|comes?) from)\s+([A-Za-z]+)(?:\s+([A-Za-z]+))?/gi)) {
+    const two = m[2] ? `${m[1]} ${m[2]}` : null;
+    const place = two && FAKE_PLACES[two.toLowerCase()] ? two : FAKE_PLACES[m[1]!.toLowerCase()] ? m[1]! : null;
+    if (!place) continue;
+    country = { value: FAKE_PLACES[place.toLowerCase()]!, quote: m[0].slice(0, m[0].indexOf(place) + place.length) };
+    break;
+  }
+
+  let occupation: { value: string | null; quote: string | null } = none;
+  const as = text.match(/\b(?:work|works|working) as an? ([A-Za-z]+(?: [A-Za-z]+){0,2})/i);
+  const iam = text.match(/\b(?:I am|I'm) an? (nurse|teacher|doctor|lawyer|student|chef|farmer|engineer|mechanic|pilot|writer|artist|musician|accountant)\b/i);
+  const runs = text.match(/\bI (?:run|own) an? ([a-z]+(?: [a-z]+)?) (school|shop|store|business|restaurant|farm|bakery)\b/i);
+  const field = text.match(/\bjob (?:working )?in ([a-z]+)\b/i);
+  if (as) {
+    const words: string[] = [];
+    for (const w of as[1]!.split(' ')) {
+      if (STOP.has(w.toLowerCase())) break;
+      words.push(w);
+    }
+    const quote = as[0].slice(0, as[0].indexOf(as[1]!) + words.join(' ').length);
+    occupation = { value: words.join(' ').toLowerCase(), quote };
+  } else if (iam) occupation = { value: iam[1]!.toLowerCase(), quote: iam[0] };
+  else if (runs) occupation = { value: `${runs[1]} ${runs[2]} owner`.toLowerCase(), quote: runs[0] };
+  else if (field) occupation = { value: `${field[1]} professional`.toLowerCase(), quote: field[0] };
+  return { age, gender, country, occupation };
+}
+
 function defaultTask(task: string, user: string, req: ChatRequest): unknown {
   switch (task) {
     case 'post_cleanup': {
@@ -159,6 +218,8 @@ function defaultTask(task: string, user: string, req: ChatRequest): unknown {
       const item = tag(user, 'item');
       return { answer: (hashInt(`${persona}|${item}|${req.temperature ?? ''}`) % 5) + 1 };
     }
+    case 'demographics':
+      return fakeDemographics(tag(user, 'narrative'));
     case 'item_answers': {
       const persona = tag(user, 'persona');
       const ids = [...user.matchAll(/<item id="([^"]+)">([\s\S]*?)<\/item>/g)];

@@ -78,13 +78,15 @@ export default async function PersonaPage({ params }: { params: Promise<{ id: st
   const privacyFlags = p.flags.filter((f) => f.code !== 'duplicate');
   const duplicateFlags = p.flags.filter((f) => f.code === 'duplicate');
   const critic = p.qualityScores ? Object.entries(p.qualityScores) : [];
-  // Each value with how it was obtained: given by the source, stated in or inferred from the narrative.
+  // Each value with how it was obtained: given by the source, stated in or inferred from the narrative (by the rules
+  // or by the LLM).
   const how = (field: 'age' | 'gender' | 'country' | 'occupation', value: string) => {
     const o = p.demographicsOrigin;
     const origin = o?.origin[field];
     if (!o || !origin || origin === 'unknown' || value === 'unknown') return value;
     const evidence = o.evidence[field];
-    return `${value} (${origin}${evidence ? `: "${evidence}"` : ''})`;
+    const byLlm = o.method?.[field] === 'llm' ? ` by the LLM (${o.llm?.promptVersion ?? 'prompt unknown'})` : '';
+    return `${value} (${origin}${byLlm}${evidence ? `: "${evidence}"` : ''})`;
   };
   const demographics: [string, string][] = [
     ['Age', how('age', p.age === null ? 'unknown' : String(p.age))],

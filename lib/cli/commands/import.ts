@@ -1,7 +1,15 @@
-/** `import`: posts (CSV or JSONL) or ready-made personas (JSONL), streamed, with a report of bad rows. */
+/**
+ * `import`: posts (CSV or JSONL) or ready-made personas (JSONL), streamed, with a report of bad rows; after a personas
+ * import the LLM reads their demographics when one is configured.
+ */
 import { createReadStream, existsSync } from 'node:fs';
 import { CliError, parseOptions } from '../args';
 import { importPersonas, importPosts } from '../../pipeline/imports';
+import { runJobHeadless } from '../../pipeline/cli';
+import { DEMOGRAPHICS_ROLE } from '../../pipeline/demographics';
+import { DEMOGRAPHICS_JOB_KIND } from '../../pipeline/jobs';
+import { demographicsParamsSchema } from '../../pipeline/schema';
+import { isRoleAvailable } from '../../llm';
 
 export const summary = 'import social media posts (CSV/JSONL) or ready-made personas (JSONL)';
 
@@ -14,6 +22,7 @@ export async function run(argv: string[]): Promise<number> {
       { name: 'source', type: 'string', description: 'source id (default derived from the file name)' },
       { name: 'name', type: 'string', description: 'source name' },
       { name: 'licence', type: 'string', description: 'licence of the data' },
+      { name: 'rules-only', type: 'flag', description: 'personas: read demographics by rules only (no LLM reading even when one is configured)' },
     ],
     'import',
   );
@@ -33,5 +42,10 @@ export async function run(argv: string[]): Promise<number> {
   process.stdout.write(
     `${file}: ${report.imported} imported, ${report.skipped} already present, ${report.badCount} bad rows (source ${report.sourceId})\n`,
   );
+  // the personas' demographics are read by the LLM too, when one is configured (a resumable job)
+  if (o.personas && !o['rules-only'] && isRoleAvailable(DEMOGRAPHICS_ROLE)) {
+    process.stderr.write(`Reading the demographics of ${report.sourceId} with the LLM (--rules-only skips this).\n`);
+    return runJobHeadless(DEMOGRAPHICS_JOB_KIND, demographicsParamsSchema.parse({ sourceId: report.sourceId }));
+  }
   return 0;
 }

@@ -5,3 +5,4 @@ export * from './persona';
 export * from './critic';
 export * from './privacy';
 export * from './item';
+export * from './demographics';

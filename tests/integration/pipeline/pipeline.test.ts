@@ -14,6 +14,7 @@ import { startFakeOpenAiServer, type FakeServer } from '../../support/fake-opena
 import { baselineResponses, itemResponses, personaPosts, personas, posts, traitScores } from '@/db/schema';
 import { waitForJob, setProgressThrottle } from '@/lib/jobs';
 import { clearModelOverrides } from '@/lib/llm';
+import { DEMOGRAPHICS_PROMPT_VERSION } from '@/lib/pipeline/prompts';
 
 const fixtures = path.join(process.cwd(), 'tests', 'fixtures', 'posts');
 let env: ReturnType<typeof useSeededDatabase>;
@@ -112,6 +113,8 @@ describe('persona pipeline against a local OpenAI-compatible server', () => {
     expect(byExt.has('author:few')).toBe(false);
     for (const p of all) {
       expect(p.promptVersion).toBeTruthy();
+      // demographics the generator left unknown were read from the narrative by the LLM (a rewrite copies them)
+      expect(p.demographicsOrigin?.llm?.promptVersion).toBe(DEMOGRAPHICS_PROMPT_VERSION);
       expect(p.model).toBe('fake-chat');
       expect(p.narrative).toMatch(/\bthe author\b|\bthey\b/i);
       expect(db.select().from(personaPosts).where(eq(personaPosts.personaId, p.id)).all().length).toBeGreaterThanOrEqual(6);
