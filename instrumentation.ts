@@ -4,5 +4,6 @@ export async function register(): Promise<void> {
   const { prepareWorkspace } = await import('./lib/workspace/prepare');
   prepareWorkspace();
   const { resumeJobs } = await import('./lib/jobs');
-  await resumeJobs();
+  const { jobTable } = await import('./lib/server/jobTable');
+  resumeJobs(jobTable);
 }

@@ -12,7 +12,7 @@ import { countRevisionsOf, insertRevisionRow, listGroupRevisionRows, listPreferr
 import { getPersona, updatePersonaChecks } from '../../db/queries/pipeline';
 import type { Persona } from '../../db/schema';
 import { AppError } from '../http/errors';
-import { forEachConcurrent, registerJobKind, startJob, type JobContext } from '../jobs';
+import { forEachConcurrent, jobKind, startJob, type JobContext } from '../jobs';
 import { callLlmObject, getModel, isRoleAvailable, LlmNotConfiguredError } from '../llm';
 import { runMeasurement } from '../pipeline/measure';
 import { getDb } from '../../db/client';
@@ -170,12 +170,7 @@ export async function runRevision(ctx: JobContext<ReviseParams>): Promise<Record
   return { groupId: p.groupId, revised: revIds.length, failures, measured, drifted, revisions: [...revisionIds].map(([parentId, revisionId]) => ({ parentId, revisionId })), measurement };
 }
 
-let registered = false;
-export function registerRevisionJob(): void {
-  if (registered) return;
-  registered = true;
-  registerJobKind<ReviseParams>(REVISE_JOB_KIND, runRevision);
-}
+export const revisionJob = jobKind(REVISE_JOB_KIND, runRevision);
 
 /** Starts the revision of some retrieved personas for a group: { jobId }. Needs a generator and a responder model. */
 export function startRevision(groupId: number, input: unknown, db: Db = getDb()) {
@@ -189,7 +184,6 @@ export function startRevision(groupId: number, input: unknown, db: Db = getDb())
     if (p.status === 'rejected') throw new AppError('rejected_persona', `Persona ${id} is rejected and cannot be revised.`, 422);
   }
   getModel('generator');
-  registerRevisionJob();
-  const job = startJob({ kind: REVISE_JOB_KIND, params: { groupId, personaIds: r.personaIds, instrumentId: r.instrumentId } satisfies ReviseParams }, db);
+  const job = startJob(revisionJob, { groupId, personaIds: r.personaIds, instrumentId: r.instrumentId }, db);
   return { jobId: job.id };
 }

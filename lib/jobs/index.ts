@@ -1,13 +1,16 @@
-/** Persisted jobs with progress, cancel and resume. Call `resumeJobs()` once at server start. */
+/**
+ * Persisted jobs with progress, cancel and resume. Domains declare their kinds with `jobKind`; the server hands the
+ * table of every kind to `resumeJobs(table)` once at start (instrumentation.ts).
+ */
 export {
   cancelJob,
   findResumableJob,
   forEachConcurrent,
   getJob,
-  isJobKindRegistered,
   JobCancelledError,
+  jobKind,
+  jobTableOf,
   listJobs,
-  registerJobKind,
   resumeJobs,
   runJob,
   setProgressThrottle,
@@ -15,7 +18,9 @@ export {
   waitForJob,
   type JobContext,
   type JobHandler,
+  type JobKind,
   type JobProgressUpdate,
   type JobRunnerInfo,
+  type JobTable,
   type JobView,
 } from './runner';

@@ -2,10 +2,12 @@
  * The generic job runner: persisted long work (generation, measurement, alignment) that runs in-process, reports
  * throttled progress, can be cancelled, and is resumed after a crash.
  *
- * A job kind is registered once with `registerJobKind(kind, handler)`. `startJob` stores a 'queued' row and runs the
- * handler in the background; the handler reports progress with `ctx.progress({ done, total, failures })` (absolute
- * values), watches `ctx.signal` for cancellation, and must be idempotent: on resume it is called again with the
- * same params and skips work that is already stored.
+ * A job kind is a value, `jobKind(kind, handler)`, declared by the domain that owns the work (lib/pipeline/jobs.ts,
+ * lib/studio/runs.ts, lib/groups/revise.ts); this module imports none of them. `startJob(kind, params)` stores a
+ * 'queued' row and runs the kind's handler in the background; `resumeJobs(table)` is handed the static table of every
+ * kind (`{ [kind]: handler }`, lib/server/jobTable.ts) by its caller. The handler reports progress with
+ * `ctx.progress({ done, total, failures })` (absolute values), watches `ctx.signal` for cancellation, and must be
+ * idempotent: on resume it is called again with the same params and skips work that is already stored.
  *
  * Cross-process: the running process writes `{ pid, host }` into the job's result (`_runner`) so that another
  * process (the server while the CLI runs a job, or the reverse) does not resume a job that is still alive, and a
@@ -42,6 +44,31 @@ export interface JobContext<P = Record<string, unknown>> {
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type JobHandler<P = any> = (ctx: JobContext<P>) => Promise<Record<string, unknown> | void>;
+
+/** A job kind: the name stored in the job row and the handler that runs it. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export interface JobKind<P = any> {
+  readonly kind: string;
+  readonly handler: JobHandler<P>;
+}
+
+/** Every job kind a process can resume: `{ [kind]: handler }`. */
+export type JobTable = Readonly<Record<string, JobHandler>>;
+
+/** Declares a job kind (a plain value: nothing is registered). */
+export function jobKind<P>(kind: string, handler: JobHandler<P>): JobKind<P> {
+  return { kind, handler };
+}
+
+/** The table `{ [kind]: handler }` of some job kinds; a kind named twice is a programming error. */
+export function jobTableOf(kinds: readonly JobKind[]): JobTable {
+  const table: Record<string, JobHandler> = {};
+  for (const k of kinds) {
+    if (k.kind in table) throw new Error(`The job kind "${k.kind}" is declared twice.`);
+    table[k.kind] = k.handler;
+  }
+  return Object.freeze(table);
+}
 
 export interface JobRunnerInfo {
   pid: number;
@@ -84,17 +111,14 @@ interface ActiveJob {
 }
 
 interface RunnerState {
-  handlers: Map<string, JobHandler>;
   active: Map<number, ActiveJob>;
-  pending: Set<number>;
   throttleMs: number;
 }
 
-const g = globalThis as unknown as { populaceJobRunner?: RunnerState };
+// One state per process, shared by every bundle that includes this module (instrumentation, route handlers).
+const g = globalThis as { populaceJobRunner?: RunnerState };
 const state: RunnerState = (g.populaceJobRunner ??= {
-  handlers: new Map(),
   active: new Map(),
-  pending: new Set(),
   throttleMs: Number(process.env.POPULACE_JOB_PROGRESS_MS ?? 500),
 });
 
@@ -103,22 +127,6 @@ const TERMINAL: readonly JobStatus[] = ['cancelled', 'failed', 'done'];
 /** Sets how often progress is written to the database (ms); tests use small values. */
 export function setProgressThrottle(ms: number): void {
   state.throttleMs = ms;
-}
-
-/** Registers the handler of a job kind. Jobs of that kind waiting after `resumeJobs()` start now. */
-export function registerJobKind<P>(kind: string, handler: JobHandler<P>): void {
-  state.handlers.set(kind, handler as JobHandler);
-  for (const id of [...state.pending]) {
-    const row = getJobRow({ db: getDb(), id });
-    if (row?.kind === kind) {
-      state.pending.delete(id);
-      if (row.status === 'queued') launch(id, getDb());
-    }
-  }
-}
-
-export function isJobKindRegistered(kind: string): boolean {
-  return state.handlers.has(kind);
 }
 
 function runnerOf(row: Job): JobRunnerInfo | null {
@@ -211,24 +219,26 @@ export function listJobs({ limit = 50, kind, db = getDb() }: { limit?: number; k
   return listJobRows({ db, limit, kind }).map(toView);
 }
 
-/** Persists a queued job and runs it in this process without waiting. */
-export function startJob<P extends Record<string, unknown>>({ kind, params }: { kind: string; params: P }, db: Db = getDb()): JobView {
-  if (!state.handlers.has(kind)) throw new AppError('unknown_job_kind', `No job kind "${kind}" is registered.`, 400);
-  const row = insertJob({ db, kind, params });
-  launch(row.id, db);
+/** Persists a queued job of this kind and runs it in this process without waiting. */
+export function startJob<P extends Record<string, unknown>>(job: JobKind<P>, params: P, db: Db = getDb()): JobView {
+  const row = insertJob({ db, kind: job.kind, params });
+  launch(row.id, db, job.handler);
   return toView(getJobRow({ db, id: row.id })!);
 }
 
-/** Runs (or resumes) a stored job in this process and waits for it to end. Used by the CLI and tests. */
-export function runJob(id: number, db: Db = getDb()): Promise<JobView> {
+/**
+ * Runs (or resumes) a stored job of this kind in this process and waits for it to end. Used by the CLI and tests.
+ * A job of another kind is refused (400).
+ */
+export function runJob(id: number, job: JobKind, db: Db = getDb()): Promise<JobView> {
   const row = getJobRow({ db, id });
   if (!row) throw notFound(id);
+  if (row.kind !== job.kind) throw new AppError('wrong_job_kind', `Job ${id} is a ${row.kind} job, not ${job.kind}.`, 400);
   if (TERMINAL.includes(row.status) && row.status !== 'failed' && row.status !== 'cancelled') {
     return Promise.resolve(toView(row));
   }
-  if (!state.handlers.has(row.kind)) throw new AppError('unknown_job_kind', `No job kind "${row.kind}" is registered.`, 400);
   if (row.status !== 'queued' && !state.active.has(id)) setJobStatus({ db, id, status: 'queued', error: null });
-  return launch(id, db);
+  return launch(id, db, job.handler);
 }
 
 /** Waits for a job that runs in this process; resolves at once with the stored state otherwise. */
@@ -249,7 +259,6 @@ export function cancelJob(id: number, db: Db = getDb()): JobView {
     // the other process notices 'cancelling' at its next progress write
     setJobStatus({ db, id, status: 'cancelling', from: ['queued', 'running'] });
   } else {
-    state.pending.delete(id);
     setJobStatus({ db, id, status: 'cancelled', finished: true });
   }
   return toView(getJobRow({ db, id })!);
@@ -263,13 +272,12 @@ export class JobCancelledError extends Error {
 }
 
 /**
- * Called at server start (and by the CLI): re-queues and runs jobs left 'queued' or 'running' by a process that is
- * gone; finishes the cancellation of jobs left 'cancelling'. Jobs whose kind is not registered yet wait and start
- * when `registerJobKind` is called for it. Returns the ids that were resumed or are waiting for their kind.
+ * Called at server start with the table of every job kind (instrumentation.ts): re-queues and runs, on `db`, jobs
+ * left 'queued' or 'running' by a process that is gone; finishes the cancellation of jobs left 'cancelling'. A job
+ * whose kind is not in the table (a kind this version no longer has) is marked failed with that reason. Returns the
+ * ids that were resumed.
  */
-export async function resumeJobs(db: Db = getDb()): Promise<number[]> {
-  const { loadJobKinds } = await import('./kinds');
-  await loadJobKinds();
+export function resumeJobs(table: JobTable, db: Db = getDb()): number[] {
   const ids: number[] = [];
   for (const row of listUnfinishedJobRows({ db })) {
     if (state.active.has(row.id) || runningElsewhere(row)) continue;
@@ -277,10 +285,14 @@ export async function resumeJobs(db: Db = getDb()): Promise<number[]> {
       setJobStatus({ db, id: row.id, status: 'cancelled', finished: true });
       continue;
     }
+    const handler = Object.hasOwn(table, row.kind) ? table[row.kind] : undefined;
+    if (!handler) {
+      setJobStatus({ db, id: row.id, status: 'failed', error: `No job kind "${row.kind}" is known to this version.`, finished: true });
+      continue;
+    }
     if (row.status !== 'queued') setJobStatus({ db, id: row.id, status: 'queued' });
     ids.push(row.id);
-    if (state.handlers.has(row.kind)) launch(row.id, db);
-    else state.pending.add(row.id);
+    launch(row.id, db, handler);
   }
   return ids;
 }
@@ -306,7 +318,7 @@ function writeProgress(id: number, job: ActiveJob): void {
   if (row?.status === 'cancelling' && !job.controller.signal.aborted) job.controller.abort(new JobCancelledError(id));
 }
 
-function launch(id: number, db: Db): Promise<JobView> {
+function launch(id: number, db: Db, handler: JobHandler): Promise<JobView> {
   const existing = state.active.get(id);
   if (existing) return existing.promise;
   const row = getJobRow({ db, id })!;
@@ -322,10 +334,8 @@ function launch(id: number, db: Db): Promise<JobView> {
   job.promise = (async () => {
     // let startJob return first
     await Promise.resolve();
-    const handler = state.handlers.get(row.kind);
     const runner: JobRunnerInfo = { pid: process.pid, host: os.hostname(), startedAt: new Date().toISOString(), doneAtStart: row.done };
     try {
-      if (!handler) throw new Error(`No job kind "${row.kind}" is registered.`);
       markJobRunning({ db, id, runner: runner as unknown as Record<string, unknown> });
       const ctx: JobContext = {
         jobId: id,

@@ -3,22 +3,21 @@
  * named by --job), prints progress on stderr, cancels on Ctrl-C, prints the result as JSON on stdout.
  */
 import { getDb } from '../../db/client';
-import { cancelJob, findResumableJob, getJob, runJob, startJob, type JobView } from '../jobs';
+import { cancelJob, findResumableJob, getJob, runJob, startJob, type JobKind, type JobView } from '../jobs';
 import { formatDuration } from './format';
-import './jobs';
 
-export async function runJobHeadless(kind: string, params: Record<string, unknown>, jobId?: number): Promise<number> {
+export async function runJobHeadless<P extends Record<string, unknown>>(job: JobKind<P>, params: P, jobId?: number): Promise<number> {
   const db = getDb();
+  const kind = job.kind;
   let id = jobId ?? findResumableJob(kind, params, db);
   let promise: Promise<JobView>;
   if (id !== null && id !== undefined) {
     process.stderr.write(`Resuming job ${id} (${kind}).\n`);
-    promise = runJob(id, db);
+    promise = runJob(id, job, db);
   } else {
-    const job = startJob({ kind, params }, db);
-    id = job.id;
+    id = startJob(job, params, db).id;
     process.stderr.write(`Started job ${id} (${kind}).\n`);
-    promise = runJob(id, db);
+    promise = runJob(id, job, db);
   }
   const jobIdFinal = id;
   const tty = process.stderr.isTTY;

@@ -8,7 +8,7 @@ import { AppError } from '../http/errors';
 import { startJob, type JobView } from '../jobs';
 import { isRoleAvailable, llmAvailable, llmStatus, LlmNotConfiguredError } from '../llm';
 import { DEMOGRAPHICS_ROLE } from './demographics';
-import { BASELINE_JOB_KIND, DEMOGRAPHICS_JOB_KIND, GENERATE_JOB_KIND, MEASURE_JOB_KIND } from './jobs';
+import { baselineJob, demographicsJob, generateJob, measureJob } from './jobs';
 import { baselineParamsSchema, demographicsParamsSchema, generateParamsSchema, measureParamsSchema } from './schema';
 
 function requireLlm(roles: ('generator' | 'critic' | 'responder')[]): void {
@@ -20,7 +20,7 @@ export function startGeneration(input: unknown, db: Db = getDb()): JobView {
   const src = getSource({ db, id: params.sourceId });
   if (!src || src.kind !== 'posts') throw new AppError('unknown_source', `There is no posts source "${params.sourceId}". Import a posts file first.`, 404);
   requireLlm(['generator', 'critic']);
-  return startJob({ kind: GENERATE_JOB_KIND, params }, db);
+  return startJob(generateJob, params, db);
 }
 
 export function startMeasurement(input: unknown, db: Db = getDb()): JobView {
@@ -29,13 +29,13 @@ export function startMeasurement(input: unknown, db: Db = getDb()): JobView {
     throw new AppError('unknown_source', `There is no source "${params.sourceId}".`, 404);
   }
   requireLlm(['responder']);
-  return startJob({ kind: MEASURE_JOB_KIND, params }, db);
+  return startJob(measureJob, params, db);
 }
 
 export function startBaselineJob(input: unknown, db: Db = getDb()): JobView {
   const params = baselineParamsSchema.parse(input);
   requireLlm(['responder']);
-  return startJob({ kind: BASELINE_JOB_KIND, params }, db);
+  return startJob(baselineJob, params, db);
 }
 
 /** Starts a job in which the LLM reads personas' demographics (all personas with a value not given, or a source's, or a list). */
@@ -45,7 +45,7 @@ export function startDemographicsExtraction(input: unknown, db: Db = getDb()): J
     throw new AppError('unknown_source', `There is no source "${params.sourceId}".`, 404);
   }
   requireLlm([DEMOGRAPHICS_ROLE]);
-  return startJob({ kind: DEMOGRAPHICS_JOB_KIND, params }, db);
+  return startJob(demographicsJob, params, db);
 }
 
 /**
@@ -54,7 +54,7 @@ export function startDemographicsExtraction(input: unknown, db: Db = getDb()): J
  */
 export function startDemographicsAfterImport(sourceId: string, db: Db = getDb()): number | null {
   if (!isRoleAvailable(DEMOGRAPHICS_ROLE)) return null;
-  return startJob({ kind: DEMOGRAPHICS_JOB_KIND, params: demographicsParamsSchema.parse({ sourceId }) }, db).id;
+  return startJob(demographicsJob, demographicsParamsSchema.parse({ sourceId }), db).id;
 }
 
 /**

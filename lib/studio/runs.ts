@@ -24,7 +24,7 @@ import type { Matrix } from '../numeric/matrix';
 import { meanRatio, PAPER_METRICS, type PaperMetrics } from '../stats/metrics';
 import { LOCAL_ACTOR, mayDeleteOwned, requireMayDelete, type Actor } from '../audit/actor';
 import { AppError } from '../http/errors';
-import { registerJobKind, startJob, JobCancelledError } from '../jobs';
+import { jobKind, startJob, JobCancelledError, type JobContext } from '../jobs';
 import { checkSetSize } from '../limits/sizes';
 import { buildTarget } from '../targets/service';
 import { targetSpecSchema } from '../targets/schema';
@@ -345,30 +345,27 @@ async function executeRunInChild(db: Db, params: AlignmentJobParams, signal: Abo
   return done as { runId: number; selectionSize: number; converged: boolean };
 }
 
-let registered = false;
-/** Registers the alignment job kind (idempotent). */
-export function registerAlignmentJob(): void {
-  if (registered) return;
-  registered = true;
-  registerJobKind<AlignmentJobParams>(ALIGNMENT_JOB, async (ctx) => {
-    ctx.progress({ done: 0, total: 100 });
-    try {
-      const progress = (f: number) => ctx.progress({ done: Math.round(100 * f), total: 100 });
-      const out =
-        ctx.db.$client.memory || process.env.POPULACE_RUNS_IN_PROCESS === '1'
-          ? (() => {
-              const r = executeRun(ctx.db, ctx.params.runId, ctx.params.request, { signal: ctx.signal, progress }, { personaIds: ctx.params.personaIds });
-              return { runId: ctx.params.runId, selectionSize: r.selection.length, converged: r.diagnostics.converged };
-            })()
-          : await executeRunInChild(ctx.db, ctx.params, ctx.signal, progress);
-      ctx.progress({ done: 100, total: 100 });
-      return out;
-    } catch (e) {
-      setRunStatus({ db: ctx.db, id: ctx.params.runId, status: ctx.signal.aborted || e instanceof JobCancelledError ? 'cancelled' : 'failed' });
-      throw e;
-    }
-  });
+/** The alignment job: computes a stored run (in a child process unless the database is in memory). */
+async function runAlignmentJob(ctx: JobContext<AlignmentJobParams>) {
+  ctx.progress({ done: 0, total: 100 });
+  try {
+    const progress = (f: number) => ctx.progress({ done: Math.round(100 * f), total: 100 });
+    const out =
+      ctx.db.$client.memory || process.env.POPULACE_RUNS_IN_PROCESS === '1'
+        ? (() => {
+            const r = executeRun(ctx.db, ctx.params.runId, ctx.params.request, { signal: ctx.signal, progress }, { personaIds: ctx.params.personaIds });
+            return { runId: ctx.params.runId, selectionSize: r.selection.length, converged: r.diagnostics.converged };
+          })()
+        : await executeRunInChild(ctx.db, ctx.params, ctx.signal, progress);
+    ctx.progress({ done: 100, total: 100 });
+    return out;
+  } catch (e) {
+    setRunStatus({ db: ctx.db, id: ctx.params.runId, status: ctx.signal.aborted || e instanceof JobCancelledError ? 'cancelled' : 'failed' });
+    throw e;
+  }
 }
+
+export const alignmentJob = jobKind(ALIGNMENT_JOB, runAlignmentJob);
 
 /**
  * Starts a full run as a job, owned by the actor; returns the job and run ids at once. `scope` restricts the pool to
@@ -376,7 +373,6 @@ export function registerAlignmentJob(): void {
  * A size over its bound is refused before anything is stored (422).
  */
 export function startAlignmentRun(input: unknown, db: Db = getDb(), scope: RunScope = {}, actor: Actor = LOCAL_ACTOR) {
-  registerAlignmentJob();
   const request = runRequestSchema.parse(input);
   if (request.size !== undefined) {
     let pool = listPoolPersonas({ db });
@@ -399,7 +395,7 @@ export function startAlignmentRun(input: unknown, db: Db = getDb(), scope: RunSc
   });
   const params: AlignmentJobParams = { runId: run.id, request };
   if (scope.personaIds) params.personaIds = scope.personaIds;
-  const job = startJob({ kind: ALIGNMENT_JOB, params }, db);
+  const job = startJob(alignmentJob, params, db);
   setRunJob({ db, id: run.id, jobId: job.id });
   return { runId: run.id, jobId: job.id };
 }

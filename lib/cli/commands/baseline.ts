@@ -1,7 +1,7 @@
 /** `baseline`: the no-persona baseline (items answered without a persona at several temperatures), as a resumable job. */
 import { CliError, numberOption, parseOptions } from '../args';
 import { runJobHeadless } from '../../pipeline/cli';
-import { BASELINE_JOB_KIND } from '../../pipeline/jobs';
+import { baselineJob } from '../../pipeline/jobs';
 import { baselineParamsSchema } from '../../pipeline/schema';
 import { isRoleAvailable } from '../../llm';
 import { prepareWorkspace } from '../../workspace/prepare';
@@ -31,5 +31,5 @@ export async function run(argv: string[]): Promise<number> {
   if (o['batch-size'] !== undefined) raw.batchSize = numberOption(o, 'batch-size', 10);
   const parsed = baselineParamsSchema.safeParse(raw);
   if (!parsed.success) throw new CliError(parsed.error.issues.map((i) => `${i.path.join('.') || 'options'}: ${i.message}`).join('; '));
-  return runJobHeadless(BASELINE_JOB_KIND, parsed.data, o.job !== undefined ? numberOption(o, 'job', 0) : undefined);
+  return runJobHeadless(baselineJob, parsed.data, o.job !== undefined ? numberOption(o, 'job', 0) : undefined);
 }

@@ -2,7 +2,7 @@
 import { CliError, numberOption, parseOptions } from '../args';
 import { runJobHeadless } from '../../pipeline/cli';
 import { DEMOGRAPHICS_ROLE } from '../../pipeline/demographics';
-import { DEMOGRAPHICS_JOB_KIND } from '../../pipeline/jobs';
+import { demographicsJob } from '../../pipeline/jobs';
 import { demographicsParamsSchema } from '../../pipeline/schema';
 import { isRoleAvailable } from '../../llm';
 import { prepareWorkspace } from '../../workspace/prepare';
@@ -30,5 +30,5 @@ export async function run(argv: string[]): Promise<number> {
   if (o.concurrency !== undefined) raw.concurrency = numberOption(o, 'concurrency', 4);
   const parsed = demographicsParamsSchema.safeParse(raw);
   if (!parsed.success) throw new CliError(parsed.error.issues.map((i) => `${i.path.join('.') || 'options'}: ${i.message}`).join('; '));
-  return runJobHeadless(DEMOGRAPHICS_JOB_KIND, parsed.data, o.job !== undefined ? numberOption(o, 'job', 0) : undefined);
+  return runJobHeadless(demographicsJob, parsed.data, o.job !== undefined ? numberOption(o, 'job', 0) : undefined);
 }

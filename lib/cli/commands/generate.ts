@@ -1,7 +1,7 @@
 /** `generate`: mine grounded narrative personas from an imported posts source, as a resumable job. */
 import { CliError, numberOption, parseOptions } from '../args';
 import { runJobHeadless } from '../../pipeline/cli';
-import { GENERATE_JOB_KIND } from '../../pipeline/jobs';
+import { generateJob } from '../../pipeline/jobs';
 import { generateParamsSchema } from '../../pipeline/schema';
 import { isRoleAvailable } from '../../llm';
 
@@ -46,5 +46,5 @@ export async function run(argv: string[]): Promise<number> {
   if (o.concurrency !== undefined) raw.concurrency = numberOption(o, 'concurrency', 4);
   const parsed = generateParamsSchema.safeParse(raw);
   if (!parsed.success) throw new CliError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
-  return runJobHeadless(GENERATE_JOB_KIND, parsed.data, o.job !== undefined ? numberOption(o, 'job', 0) : undefined);
+  return runJobHeadless(generateJob, parsed.data, o.job !== undefined ? numberOption(o, 'job', 0) : undefined);
 }

@@ -7,7 +7,7 @@ import { CliError, parseOptions } from '../args';
 import { importPersonas, importPosts } from '../../pipeline/imports';
 import { runJobHeadless } from '../../pipeline/cli';
 import { DEMOGRAPHICS_ROLE } from '../../pipeline/demographics';
-import { DEMOGRAPHICS_JOB_KIND } from '../../pipeline/jobs';
+import { demographicsJob } from '../../pipeline/jobs';
 import { demographicsParamsSchema } from '../../pipeline/schema';
 import { isRoleAvailable } from '../../llm';
 
@@ -45,7 +45,7 @@ export async function run(argv: string[]): Promise<number> {
   // the personas' demographics are read by the LLM too, when one is configured (a resumable job)
   if (o.personas && !o['rules-only'] && isRoleAvailable(DEMOGRAPHICS_ROLE)) {
     process.stderr.write(`Reading the demographics of ${report.sourceId} with the LLM (--rules-only skips this).\n`);
-    return runJobHeadless(DEMOGRAPHICS_JOB_KIND, demographicsParamsSchema.parse({ sourceId: report.sourceId }));
+    return runJobHeadless(demographicsJob, demographicsParamsSchema.parse({ sourceId: report.sourceId }));
   }
   return 0;
 }

@@ -1,7 +1,7 @@
 /** `measure`: personas answer questionnaire items in character; trait scores and consistency flags, as a resumable job. */
 import { CliError, numberOption, parseOptions } from '../args';
 import { runJobHeadless } from '../../pipeline/cli';
-import { MEASURE_JOB_KIND } from '../../pipeline/jobs';
+import { measureJob } from '../../pipeline/jobs';
 import { measureParamsSchema } from '../../pipeline/schema';
 import { isRoleAvailable } from '../../llm';
 import { prepareWorkspace } from '../../workspace/prepare';
@@ -39,5 +39,5 @@ export async function run(argv: string[]): Promise<number> {
   if (o.concurrency !== undefined) raw.concurrency = numberOption(o, 'concurrency', 4);
   const parsed = measureParamsSchema.safeParse(raw);
   if (!parsed.success) throw new CliError(parsed.error.issues.map((i) => `${i.path.join('.') || 'options'}: ${i.message}`).join('; '));
-  return runJobHeadless(MEASURE_JOB_KIND, parsed.data, o.job !== undefined ? numberOption(o, 'job', 0) : undefined);
+  return runJobHeadless(measureJob, parsed.data, o.job !== undefined ? numberOption(o, 'job', 0) : undefined);
 }

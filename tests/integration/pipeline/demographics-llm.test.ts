@@ -10,6 +10,7 @@ import { and, eq, inArray, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { llmCalls, personas, type Persona } from '@/db/schema';
 import { cancelJob, runJob, setProgressThrottle, waitForJob } from '@/lib/jobs';
+import { demographicsJob } from '@/lib/pipeline/jobs';
 import { clearModelOverrides } from '@/lib/llm';
 import { DEMOGRAPHICS_PROMPT_VERSION } from '@/lib/pipeline/prompts';
 import { startDemographicsExtraction } from '@/lib/pipeline/service';
@@ -145,7 +146,7 @@ describe('demographics read by the LLM', () => {
     const askedBefore = demographicsRequests().length;
 
     hook = null;
-    const resumed = await runJob(jobId);
+    const resumed = await runJob(jobId, demographicsJob);
     expect(resumed.status).toBe('done');
     expect(resumed).toMatchObject({ done: 40, total: 40, failures: 0 });
     expect(resumed.result).toMatchObject({ already: readFirst.length, extracted: 40 - readFirst.length });
