@@ -3,20 +3,17 @@
  * request id that the server log shows next to the stack; the core's AlignInputError is a 422 with its own code,
  * also when a service lets it through.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
-import { completeRun, insertRun } from '@/db/queries/runs';
-import { listPoolPersonas } from '@/db/queries/pool';
+import { targetSpecSchema } from '@/db/json';
 import { AppError } from '@/lib/errors';
 import { route } from '@/lib/http/route';
 import { AlignInputError } from '@/lib/numeric/alignInputError';
-import { useSeededDatabase, type TestDatabase } from '../../support/db';
+import { useAlignedGroup } from '../export/helpers';
 
-let env: TestDatabase;
-beforeAll(() => {
-  env = useSeededDatabase();
-});
-afterAll(() => env.cleanup());
+// The seeded demo with a group aligned (a finished run to export from).
+const aligned = useAlignedGroup();
+afterAll(() => aligned.env.cleanup());
 afterEach(() => vi.restoreAllMocks());
 
 const call = async (body: () => unknown, path = '/api/boom') => {
@@ -79,12 +76,13 @@ describe('route() answers errors through one mapping', () => {
 
 describe('AlignInputError from a service', () => {
   it('is a 422 with the core code when an export draws from a run whose weights are all zero', async () => {
-    const pool = listPoolPersonas({ db: env.db }).slice(0, 20);
-    const run = insertRun({ db: env.db, name: 'zero weights', seed: 1, config: {} });
-    completeRun({ db: env.db, id: run.id, personaIds: pool.map((p) => p.id), weights: pool.map(() => 0), selection: [], metrics: {}, diagnostics: {}, trace: [] });
+    // a finished run whose weights are all zero: the core refuses to draw from it
+    const { runId, env } = aligned;
+    const n = env.db.$client.prepare('SELECT json_array_length(weights) AS n FROM alignment_runs WHERE id = ?').get(runId) as { n: number };
+    env.db.$client.prepare('UPDATE alignment_runs SET weights = ? WHERE id = ?').run(JSON.stringify(Array(n.n).fill(0)), runId);
     const { POST } = await import('@/app/api/exports/route');
     const res = await POST(
-      new Request('http://localhost/api/exports', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ source: { kind: 'run', runId: run.id }, size: 5 }) }),
+      new Request('http://localhost/api/exports', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ source: { kind: 'run', runId }, size: 5 }) }),
       undefined,
     );
     expect(res.status).toBe(422);
