@@ -150,7 +150,7 @@ export function diversityFrontier(input: DiversityFrontierInput): DiversityFront
   sizes.forEach((k, s) => {
     for (let r = 0; r < replicates; r++) {
       const counts = new Map<number, number>();
-      for (const i of selectSystematic({ weights, size: k, rng: rng.fork() }).indices) counts.set(i, (counts.get(i) ?? 0) + 1);
+      for (const i of selectSystematic({ weights, size: k, rng: rng.fork(), points: pool }).indices) counts.set(i, (counts.get(i) ?? 0) + 1);
       const ids = [...counts.keys()].sort((x, y) => x - y);
       systematicDistinct[s] = systematicDistinct[s]! + ids.length / replicates;
       items.push({ a: selectRows(pool, ids), aWeights: Float64Array.from(ids, (i) => counts.get(i)!) });

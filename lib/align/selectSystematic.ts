@@ -1,6 +1,10 @@
 import { columnRanges, type Matrix } from '../numeric/matrix';
 import { sortPairs } from '../numeric/sortPairs';
+import { weightedMoments, type WeightedMoments } from '../stats/weightedMoments';
 import { checkSelectionInput, type SelectionInput, type SelectionResult } from './selectionInput';
+
+/** Offsets tried by the balanced systematic draw (see selectSystematic). */
+export const SYSTEMATIC_BALANCE_ROUNDS = 32;
 
 /**
  * Systematic resampling: one uniform offset u ~ U(0, 1/k), then the points u + t/k, t = 0..k-1, read off the
@@ -9,32 +13,110 @@ import { checkSelectionInput, type SelectionInput, type SelectionResult } from '
  * stratified in trait space: each 1/k of the weight mass, a contiguous stretch of the curve and so a compact region,
  * gives one draw. Without points, the pool's order. The curve order is what keeps the set's fidelity at any pool
  * size: in pool order the draws from a large pool with spread weights are close to iid, and a k-set's divergence
- * varies by a factor of 2-4 between seeds. O(n log n + k) with points, O(n + k) without.
+ * varies by a factor of 2-4 between seeds.
+ * Balanced (with points, `balanceRounds` > 1, default SYSTEMATIC_BALANCE_ROUNDS = 32): that many offsets are drawn
+ * and the set whose trait means and covariances are closest to the weighted pool's wins (sum of squared
+ * differences, each standardised by the pool's standard deviations); the first offset is the unbalanced draw's, so
+ * the chosen set is never further from the pool's moments than it. Rejective sampling on balancing variables
+ * (Fuller 2009): the floor/ceil counts still hold, the inclusion expectations move slightly toward balanced sets. On
+ * the paper-scale bench it halves the k-set's FD and lowers its MAEcorr and MMD.
+ * O(n log n + R (k log n + k d^2)) with points, O(n + k) without.
  * Reference: Kitagawa (1996); Douc, Cappe & Moulines (2005); Gerber, Chopin & Whiteley (2019) Negative association,
- * ordering and convergence of resampling methods, Annals of Statistics 47(4) (Hilbert-ordered systematic resampling).
+ * ordering and convergence of resampling methods, Annals of Statistics 47(4) (Hilbert-ordered systematic resampling);
+ * Fuller (2009) Some design properties of a rejective sampling procedure, Biometrika 96(4).
  * @example weights [1, 1, 2], size 4 -> counts [1, 1, 2] for every seed
  */
-export function selectSystematic(input: SelectionInput): SelectionResult {
+export function selectSystematic(input: SelectionInput & { balanceRounds?: number }): SelectionResult {
   const total = checkSelectionInput(input, false);
   const k = input.size;
-  const out = new Uint32Array(k);
-  if (k === 0) return { indices: out, unique: false };
+  if (k === 0) return { indices: new Uint32Array(0), unique: false };
   const n = input.weights.length;
-  const order = input.points && input.points.rows === n ? hilbertOrder(input.points) : null;
+  const points = input.points && input.points.rows === n ? input.points : null;
   const w = input.weights;
-  const at = (t: number) => (order ? order[t]! : t);
-  const u0 = input.rng.next() / k;
-  let cum = w[at(0)]! / total;
-  let i = 0;
-  for (let t = 0; t < k; t++) {
-    const u = u0 + t / k;
-    while (u >= cum && i < n - 1) {
-      i++;
-      cum += w[at(i)]! / total;
+  if (!points) {
+    const out = new Uint32Array(k);
+    const u0 = input.rng.next() / k;
+    let cum = w[0]! / total;
+    let i = 0;
+    for (let t = 0; t < k; t++) {
+      const u = u0 + t / k;
+      while (u >= cum && i < n - 1) {
+        i++;
+        cum += w[i]! / total;
+      }
+      out[t] = i;
     }
-    out[t] = at(i);
+    return { indices: out, unique: false };
   }
-  return { indices: out, unique: false };
+  const order = hilbertOrder(points);
+  // Cumulative weight shares along the curve; draw t of offset u0 is the first position whose share exceeds u0 + t/k.
+  const cum = new Float64Array(n);
+  let acc = 0;
+  for (let i = 0; i < n; i++) {
+    acc += w[order[i]!]! / total;
+    cum[i] = acc;
+  }
+  const draw = (u0: number) => {
+    const out = new Uint32Array(k);
+    let lo = 0;
+    for (let t = 0; t < k; t++) {
+      const u = u0 + t / k;
+      // Positions only move forward: a galloping search from the last one.
+      let step = 1;
+      let hi = lo;
+      while (hi < n - 1 && cum[hi]! <= u) {
+        lo = hi;
+        hi = Math.min(n - 1, hi + step);
+        step *= 2;
+      }
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (cum[mid]! <= u) lo = mid + 1;
+        else hi = mid;
+      }
+      out[t] = order[lo]!;
+    }
+    return out;
+  };
+  const rounds = Math.max(1, Math.floor(input.balanceRounds ?? SYSTEMATIC_BALANCE_ROUNDS));
+  let best = draw(input.rng.next() / k);
+  if (rounds === 1) return { indices: best, unique: false };
+  const target = weightedMoments(points, w);
+  let bestGap = momentGap(points, best, target);
+  for (let r = 1; r < rounds; r++) {
+    const c = draw(input.rng.next() / k);
+    const gap = momentGap(points, c, target);
+    if (gap < bestGap) {
+      best = c;
+      bestGap = gap;
+    }
+  }
+  return { indices: best, unique: false };
+}
+
+/**
+ * Squared distance of a set's trait means and covariances (each chosen row once per draw) from target moments, each
+ * difference divided by the target's standard deviations (one per mean, a product per covariance; a column without
+ * spread counts unscaled). O(k d^2).
+ */
+export function momentGap(points: Matrix, indices: Uint32Array, target: WeightedMoments): number {
+  const d = points.cols;
+  const k = indices.length;
+  const mean = new Float64Array(d);
+  for (const i of indices) for (let a = 0; a < d; a++) mean[a] = mean[a]! + points.data[i * d + a]! / k;
+  const cov = new Float64Array(d * d);
+  const diff = new Float64Array(d);
+  for (const i of indices) {
+    for (let a = 0; a < d; a++) diff[a] = points.data[i * d + a]! - mean[a]!;
+    for (let a = 0; a < d; a++) for (let b = a; b < d; b++) cov[a * d + b] = cov[a * d + b]! + (diff[a]! * diff[b]!) / k;
+  }
+  const sd = (a: number) => (target.sd[a]! > 1e-12 ? target.sd[a]! : 1);
+  let gap = 0;
+  for (let a = 0; a < d; a++) {
+    gap += ((mean[a]! - target.mean[a]!) / sd(a)) ** 2;
+    for (let b = a; b < d; b++) gap += ((cov[a * d + b]! - target.covariance[a * d + b]!) / (sd(a) * sd(b))) ** 2;
+  }
+  return gap;
 }
 
 /**

@@ -31,13 +31,13 @@ import { selectSystematic } from '../align/selectSystematic';
 import { coverageOfRun, getGroup } from '../groups/service';
 import { LOCAL_ACTOR, mayDeleteOwned, requireMayDelete, type Actor } from '../audit/actor';
 import { AppError } from '../http/errors';
-import type { PersonaFilters } from '../groups/schema';
+import type { GroupDefinition, PersonaFilters } from '../groups/schema';
 import { checkSetSize, MAX_SET_SIZE_ENV, maxSetSize, setSizeLimit, sizeLimitError } from '../limits/sizes';
 import { AlignInputError } from '../numeric/alignInputError';
 import type { Matrix } from '../numeric/matrix';
 import { createRng } from '../numeric/rng';
 import { runEngineConfig, STUDIO_DEFAULT_SELECTION } from '../studio/runs';
-import { targetSpecSchema, type TargetSpec } from '../targets/schema';
+import type { TargetSpec } from '../targets/schema';
 import { buildTarget, describeFilters } from '../targets/service';
 import { diffManifests } from './diff';
 import { CONTENT_TYPES, FILE_EXTENSIONS, renderRows, rowHash, sha256Hex } from './formats';
@@ -62,7 +62,7 @@ import {
 
 interface Resolved {
   run: AlignmentRun | null;
-  group: { id: number; name: string; definition: Record<string, unknown> } | null;
+  group: { id: number; name: string; definition: GroupDefinition } | null;
   personaIds: number[];
   weights: number[];
   selection: number[] | null;
@@ -79,7 +79,7 @@ function resolveSource(request: ExportRequest, db: Db): Resolved {
   let group: Resolved['group'] = null;
   if (s.kind === 'group') {
     const g = getGroup(s.groupId, db);
-    group = { id: g.id, name: g.name, definition: g.definition as unknown as Record<string, unknown> };
+    group = { id: g.id, name: g.name, definition: g.definition };
     run = s.runId ? getRunById({ db, id: s.runId }) : getLatestGroupRun({ db, groupId: s.groupId });
     if (!run) throw new AppError('no_group_run', `Group "${g.name}" has no finished alignment yet: align it first.`, 422);
     if (run.groupId !== s.groupId) throw new AppError('run_not_in_group', `Run ${run.id} does not belong to group "${g.name}".`, 422);
@@ -89,7 +89,7 @@ function resolveSource(request: ExportRequest, db: Db): Resolved {
     if (run.groupId !== null) {
       try {
         const g = getGroup(run.groupId, db);
-        group = { id: g.id, name: g.name, definition: g.definition as unknown as Record<string, unknown> };
+        group = { id: g.id, name: g.name, definition: g.definition };
       } catch {
         group = null;
       }
@@ -233,7 +233,7 @@ function drawSet(request: ExportRequest, r: Resolved, spec: TargetSpec | null, d
   if (!fresh && r.selection) {
     for (const id of r.selection) counts.set(id, (counts.get(id) ?? 0) + 1);
     const k = r.selection.length;
-    const used = (r.run!.config as { request?: { config?: { selection?: string } } } | null)?.request?.config?.selection ?? STUDIO_DEFAULT_SELECTION;
+    const used = r.run!.config.request.config.selection ?? STUDIO_DEFAULT_SELECTION;
     return {
       ...none,
       counts,
@@ -259,7 +259,9 @@ function drawSet(request: ExportRequest, r: Resolved, spec: TargetSpec | null, d
   const k = request.size ?? (r.selection?.length || r.personaIds.length);
   // AlignInputError from the draw is answered 422 by route() (lib/errors.ts).
   if (request.unique) return drawUnique(request, r, k, spec, db);
-  const res = selectSystematic({ weights: r.weights, size: k, rng: createRng(request.seed) });
+  // The pool's trait scores order the draw along the trait-space curve and balance its moments, as a run's own draw.
+  const points = traitMatrix(db, r.personaIds) ?? undefined;
+  const res = selectSystematic({ weights: r.weights, size: k, rng: createRng(request.seed), points });
   for (const i of res.indices) {
     const id = r.personaIds[i]!;
     counts.set(id, (counts.get(id) ?? 0) + 1);
@@ -329,7 +331,7 @@ function setBlock(request: ExportRequest, r: Resolved, draw: DrawnSet, rows: Exp
   }
   const countries = tally(selected, 'country');
   const others = countries.slice(10);
-  const group = r.group?.definition as { personas?: { filters?: Partial<PersonaFilters> } } | undefined;
+  const group = r.group?.definition;
   const targetDescription = spec ? describeFilters(spec) : '';
   const demographicsStatement = spec
     ? `The target (${targetDescription}) shapes the personas' Big Five traits through the weights; it does not select or balance the personas' own gender, age or country, which are counted here as they are.` +
@@ -348,9 +350,9 @@ function setBlock(request: ExportRequest, r: Resolved, draw: DrawnSet, rows: Exp
     demographics: {
       target: spec
         ? {
-            filters: spec.filters as unknown as Record<string, unknown>,
+            filters: spec.filters,
             description: targetDescription,
-            personaFilters: r.group ? ((group?.personas?.filters ?? null) as Record<string, unknown> | null) : null,
+            personaFilters: r.group ? (group?.personas.filters ?? null) : null,
           }
         : null,
       personas: {
@@ -473,8 +475,8 @@ export function prepareExport(input: unknown, db: Db = getDb()): { rows: ExportR
     throw new AppError('bad_request', 'An export of every persona with its weight takes no size or unique option.', 400);
   }
   const r = resolveSource(request, db);
-  const cfg = (r.run?.config ?? null) as { request?: { spec?: unknown; config?: Record<string, unknown>; size?: number }; targetDescription?: string; targetN?: number } | null;
-  const spec = cfg?.request?.spec ? targetSpecSchema.parse(cfg.request.spec) : null;
+  const cfg = r.run?.config ?? null;
+  const spec = cfg?.request.spec ?? null;
   if (request.unique) {
     const k = request.size ?? (r.selection?.length || r.personaIds.length);
     const available = r.weights.filter((w) => w > 0).length;
@@ -514,7 +516,7 @@ export function prepareExport(input: unknown, db: Db = getDb()): { rows: ExportR
       kind: request.source.kind,
       run: r.run ? { id: r.run.id, name: r.run.name, seed: r.run.seed, status: r.run.status } : null,
       group: r.group,
-      target: spec ? { spec: spec as unknown as Record<string, unknown>, description: cfg?.targetDescription ?? null, n: cfg?.targetN ?? null } : null,
+      target: spec ? { spec, description: cfg?.targetDescription ?? null, n: cfg?.targetN ?? null } : null,
     },
     engine: {
       config: r.run ? runEngineConfig(r.run) : null,
@@ -522,8 +524,8 @@ export function prepareExport(input: unknown, db: Db = getDb()): { rows: ExportR
     },
     reference: ref ? { id: ref.id, name: ref.name, sourceId: ref.sourceId, licence: ref.licence, citation: ref.citation } : null,
     personaSources: personaSourcesWithCounts(db, sourceCounts),
-    metrics: (r.run?.metrics as Record<string, unknown> | null) ?? null,
-    diagnostics: (r.run?.diagnostics as Record<string, unknown> | null) ?? null,
+    metrics: r.run?.metrics ?? null,
+    diagnostics: r.run?.diagnostics ?? null,
     coverage,
     review: { byStatus, ...reviewSummaryFor({ db, ids: rows.map((x) => x.personaId) }) },
     selection: { k: draw.k, distinct: rows.filter((x) => x.count > 0).length, unique: request.unique, seed: draw.seed, method: draw.method },
@@ -551,7 +553,7 @@ export function createExport(input: unknown, db: Db = getDb(), actor: Actor = LO
     db,
     runId: manifest.source.run?.id ?? null,
     format: manifest.request.format,
-    manifest: manifest as unknown as Record<string, unknown>,
+    manifest,
     createdBy: actor.username,
     files: EXPORT_FORMATS.map((f) => ({ format: f, sha256: manifest.files[f]!.sha256, bytes: bytes[f] })),
   });
@@ -596,7 +598,7 @@ export function methodsReportPath(runId: number): string {
 export function getExport(id: number, db: Db = getDb()) {
   const row = getExportRow({ db, id });
   if (!row) throw new AppError('not_found', `Export ${id} does not exist.`, 404);
-  return { id: row.id, runId: row.runId, format: row.format, createdAt: row.createdAt, createdBy: row.createdBy, manifest: row.manifest as unknown as ExportManifest };
+  return { id: row.id, runId: row.runId, format: row.format, createdAt: row.createdAt, createdBy: row.createdBy, manifest: row.manifest };
 }
 
 export interface ExportDownload {
@@ -638,7 +640,7 @@ export function downloadExport(id: number, format: ExportFormat | 'manifest' | u
 /** Exports for the list (without the per-row hashes), with whether the actor may delete each. */
 export function listExports(db: Db = getDb(), actor: Actor = LOCAL_ACTOR) {
   return listExportRows({ db }).map((row) => {
-    const m = row.manifest as unknown as ExportManifest;
+    const m = row.manifest;
     return {
       id: row.id,
       runId: row.runId,

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { selectionMethods, selectMultinomial, selectSystematic, selectTopFraction, selectWithoutReplacement } from '@/lib/align';
 import { AlignInputError, createRng, matrixFromRows, sumByIndex, uniqueRows, type Matrix } from '@/lib/numeric';
-import { hilbertOrder } from '@/lib/align/selectSystematic';
+import { hilbertOrder, momentGap } from '@/lib/align/selectSystematic';
+import { weightedMoments } from '@/lib/stats';
 
 describe('selection methods', () => {
   const weights = Float64Array.from({ length: 50 }, (_, i) => (i % 5) + 0.5);
@@ -84,6 +85,41 @@ describe('systematic draws along a Hilbert curve', () => {
     curve.sort((a, b) => a - b);
     plain.sort((a, b) => a - b);
     expect(curve[4]!).toBeLessThan(0.5 * plain[4]!);
+  });
+  it('balanced: the chosen set is never further from the weighted moments than the single-offset draw, and usually much closer', () => {
+    const r = createRng(8);
+    const n = 5_000;
+    const points: Matrix = { data: Float64Array.from({ length: n * 5 }, () => Math.round(10 * (1 + 4 * r.next())) / 10), rows: n, cols: 5 };
+    const weights = Float64Array.from({ length: n }, (_, i) => Math.exp(points.data[i * 5 + 1]! - 0.5 * points.data[i * 5 + 2]!));
+    const target = weightedMoments(points, weights);
+    const ratios: number[] = [];
+    for (let seed = 0; seed < 9; seed++) {
+      const one = selectSystematic({ weights, size: 200, rng: createRng(seed), points, balanceRounds: 1 }).indices;
+      const many = selectSystematic({ weights, size: 200, rng: createRng(seed), points }).indices;
+      const g1 = momentGap(points, one, target);
+      const gm = momentGap(points, many, target);
+      expect(gm).toBeLessThanOrEqual(g1);
+      ratios.push(gm / g1);
+      // Still a systematic draw: the floor/ceil counts hold for the balanced set.
+      const total = weights.reduce((a, w) => a + w, 0);
+      const counts = new Float64Array(n);
+      for (const i of many) counts[i] = counts[i]! + 1;
+      for (let i = 0; i < n; i++) {
+        const e = (200 * weights[i]!) / total;
+        expect(counts[i]).toBeGreaterThanOrEqual(Math.floor(e) - 1e-9);
+        expect(counts[i]).toBeLessThanOrEqual(Math.ceil(e) + 1e-9);
+      }
+    }
+    ratios.sort((a, b) => a - b);
+    expect(ratios[4]!).toBeLessThan(0.6);
+  });
+  it('momentGap is zero for a set with the target moments and grows with a shift of the mean', () => {
+    const points = matrixFromRows([[1, 2], [3, 2], [1, 4], [3, 4]]);
+    const all = Uint32Array.of(0, 1, 2, 3);
+    const target = weightedMoments(points);
+    expect(momentGap(points, all, target)).toBeCloseTo(0, 14);
+    // Rows 1 and 3 only: mean (3, 3) against (2, 3), sd 1 per column: (1/1)^2 for the mean, variance of x 0 vs 1.
+    expect(momentGap(points, Uint32Array.of(1, 3), target)).toBeCloseTo(1 + 1 + 0 + 0, 12);
   });
 });
 
