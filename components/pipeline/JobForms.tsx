@@ -1,6 +1,9 @@
 'use client';
 
-/** Forms that start generation, measurement and baseline jobs. Disabled, with the reason, when no LLM is configured. */
+/**
+ * Forms that start generation, measurement, baseline and demographics-reading jobs. Disabled, with the reason, when no
+ * LLM is configured.
+ */
 import { useQueryClient } from '@tanstack/react-query';
 import { useState, type ReactNode } from 'react';
 import { ReadOnlyNote, useMayChange } from '../Access';
@@ -66,6 +69,8 @@ export function JobForms({ llmAvailable, postSources, personaSources }: Props) {
   const gen = useStart('/api/pipeline/generate');
   const mea = useStart('/api/pipeline/measure');
   const base = useStart('/api/pipeline/baseline');
+  const demo = useStart('/api/pipeline/demographics');
+  const [dSource, setDSource] = useState('');
   const [g, setG] = useState({ sourceId: postSources[0]?.id ?? '', minPostsPerAuthor: 6, minTokens: 30, keepMedium: false, criticOverallAbove: 8, criticOthersAbove: 7, privacyRewrite: true, concurrency: 4 });
   const [m, setM] = useState({ sourceId: '', instrumentId: 'ipip50', mode: 'single', batchSize: 10, temperature: 0.7, repetitions: 1, concurrency: 4 });
   const [b, setB] = useState({ instrumentId: 'ipip50', temperatures: '0, 0.7, 1', runs: 1, mode: 'single' });
@@ -192,6 +197,34 @@ export function JobForms({ llmAvailable, postSources, personaSources }: Props) {
           </div>
           <Submit disabled={false} busy={base.busy} label="Start baseline" testId="baseline-submit" llmAvailable={llmAvailable} />
           {base.error && <p className="mt-2 text-sm text-red-700">{base.error}</p>}
+        </form>
+      </Card>
+
+      <Card
+        title="Read demographics"
+        testId="demographics-form"
+        hint="The LLM reads age, gender, country and occupation from each narrative where the rules found nothing or only a hint; a value counts as stated only when its quote is in the text. Given values are never changed."
+      >
+        <form
+          onSubmit={(e) => {
+            e.preventDefault();
+            demo.start(dSource ? { sourceId: dSource } : {});
+          }}
+        >
+          <div className="flex flex-wrap gap-3">
+            <Field label="Personas">
+              <select className="rounded border border-slate-300 px-2 py-1" value={dSource} onChange={(e) => setDSource(e.target.value)} data-testid="demographics-source">
+                <option value="">every persona</option>
+                {personaSources.map((s) => (
+                  <option key={s.id} value={s.id}>
+                    {s.id} ({s.personas})
+                  </option>
+                ))}
+              </select>
+            </Field>
+          </div>
+          <Submit disabled={false} busy={demo.busy} label="Start reading" testId="demographics-submit" llmAvailable={llmAvailable} />
+          {demo.error && <p className="mt-2 text-sm text-red-700">{demo.error}</p>}
         </form>
       </Card>
     </div>

@@ -10,6 +10,7 @@ const TITLES: Record<string, string> = {
   'pipeline.generate': 'Generate personas',
   'pipeline.measure': 'Measure personas',
   'pipeline.baseline': 'No-persona baseline',
+  'pipeline.demographics': 'Read demographics',
 };
 
 export function JobsList({ initial }: { initial: JobView[] }) {

@@ -22,7 +22,7 @@ describe.skipIf(!baseURL)('pipeline screen', () => {
     await screen.open();
     await expect.poll(() => screen.llmStatus().innerText()).toMatch(/No LLM server is configured/);
     expect(await screen.llmStatus().innerText()).toMatch(/LLM_BASE_URL/);
-    for (const f of ['generate', 'measure', 'baseline'] as const) expect(await screen.submit(f).isDisabled()).toBe(true);
+    for (const f of ['generate', 'measure', 'baseline', 'demographics'] as const) expect(await screen.submit(f).isDisabled()).toBe(true);
 
     await screen.importPosts(path.join(process.cwd(), 'tests/fixtures/posts/posts.csv'), 'e2e-posts');
     expect(await screen.reportNumber('import-imported')).toBe(98);

@@ -16,7 +16,7 @@ export class PipelinePage {
     return this.page.getByTestId('llm-status');
   }
 
-  submit(form: 'generate' | 'measure' | 'baseline') {
+  submit(form: 'generate' | 'measure' | 'baseline' | 'demographics') {
     return this.page.getByTestId(`${form}-submit`);
   }
 
