@@ -1,4 +1,19 @@
 /** Small, strict option parsing shared by every CLI command. */
+import { knownErrorAnswer } from '../errors';
+
+/**
+ * What a command's failure prints after "populace NAME: " and its exit code: a CliError's own message and code; a
+ * known domain error (bad input, a refused set, a failed LLM call; lib/errors.ts) its message with exit code 1, as
+ * the API answers it; anything else its name and message with exit code 1.
+ * @example cliFailure(new AlignInputError('EMPTY', 'The pool is empty.')) -> { message: 'The pool is empty.', exitCode: 1 }
+ */
+export function cliFailure(err: unknown): { message: string; exitCode: number } {
+  if (err instanceof CliError) return { message: err.message, exitCode: err.exitCode };
+  const known = knownErrorAnswer(err);
+  if (known) return { message: known.body.error.message, exitCode: 1 };
+  const e = err instanceof Error ? err : new Error(String(err));
+  return { message: `${e.name}: ${e.message}`, exitCode: 1 };
+}
 
 export class CliError extends Error {
   constructor(

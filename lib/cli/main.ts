@@ -4,7 +4,7 @@
  */
 import { readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { CliError } from './args';
+import { cliFailure } from './args';
 
 interface CommandModule {
   summary: string;
@@ -50,13 +50,9 @@ async function main(): Promise<number> {
     const code = await mod.run(rest);
     return typeof code === 'number' ? code : 0;
   } catch (err) {
-    if (err instanceof CliError) {
-      if (err.message) process.stderr.write(`populace ${name}: ${err.message}\n`);
-      return err.exitCode;
-    }
-    const e = err as Error;
-    process.stderr.write(`populace ${name}: ${e.name}: ${e.message}\n`);
-    return 1;
+    const f = cliFailure(err);
+    if (f.message) process.stderr.write(`populace ${name}: ${f.message}\n`);
+    return f.exitCode;
   }
 }
 

@@ -5,7 +5,6 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { CliError, helpText, numberOption, parseOptions, type OptionSpec } from '../args';
-import { AppError } from '../../http/errors';
 import { diffManifests } from '../../export/diff';
 import { sha256Hex } from '../../export/formats';
 import { parseManifestText } from '../../export/manifest';
@@ -103,10 +102,5 @@ async function main(argv: string[]): Promise<number> {
 }
 
 export async function run(argv: string[]): Promise<number> {
-  try {
-    return await main(argv);
-  } catch (e) {
-    if (e instanceof AppError) throw new CliError(e.message, 1);
-    throw e;
-  }
+  return main(argv);
 }
