@@ -2,7 +2,7 @@ import { AlignInputError } from '../numeric/alignInputError';
 import { createMatrix, type Matrix } from '../numeric/matrix';
 import { sampleIndices } from '../numeric/sampleIndices';
 import { assertMatrix } from '../numeric/validate';
-import { medianHeuristic } from '../stats/mmd';
+import { medianHeuristic } from '../stats/medianHeuristic';
 import { checkSelectionInput, type SelectionInput, type SelectionResult } from './selectionInput';
 import { selectWithoutReplacement } from './selectWithoutReplacement';
 
@@ -56,7 +56,7 @@ export interface HerdingResult extends SelectionResult {
  * within `candidates`) the first k' of a herded set of k are the herded set of k'.
  * Symbols: `points` n x d (the pool, required), `weights` length n, k = `size` (0 to the count of positive weights).
  * Bandwidth: `bandwidth`, else medianHeuristic(points) on a seeded subsample of at most 1,000 rows (the MMD metric's
- * rule, lib/stats/mmd.ts), seeded from `rng`.
+ * rule, lib/stats/medianHeuristic.ts), seeded from `rng`.
  * Candidates: the personas with a positive weight; above `candidates` (default 10,000, at least 2k) a seeded draw
  * of that many by weight without replacement (selectWithoutReplacement); for k = 1,000 from 100,000 BIG5-like
  * personas, 5,000 to 50,000 candidates gave the same set MMD within 10%.

@@ -14,7 +14,9 @@ export { prepareMetricInput, type MetricInput, type MetricResult } from './metri
 export { amw } from './amw';
 export { frechetDistance, frechetFromMoments } from './frechetDistance';
 export { slicedWasserstein, slicedWassersteinBatch, slicedWassersteinSorted, sortedProjections, projectionDirections, type SortedProjections } from './slicedWasserstein';
-export { mmd, mmdBatch, MMD_EXACT_LIMIT, MMD_EXACT_LIMIT_PAIRWISE, MMD_SUBSAMPLE, type MmdEstimate, medianHeuristic, mmdGram, mmdWithGram, type MmdGram } from './mmd';
+export { mmd, mmdBatch, MMD_EXACT_LIMIT, MMD_EXACT_LIMIT_PAIRWISE, MMD_SUBSAMPLE, type MmdEstimate } from './mmd';
+export { medianHeuristic } from './medianHeuristic';
+export { mmdGram, mmdWithGram, type MmdGram } from './mmdGram';
 export { maeCorr, maeCorrFromMoments } from './maeCorr';
 export { asmd, asmdFromMoments } from './asmd';
 export { ksStatistic } from './ksStatistic';
