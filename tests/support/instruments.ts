@@ -1,5 +1,5 @@
 /** Instrument keys for tests, read with the same loader the demo seed uses. */
-import { loadInstruments } from '../../lib/demo/workspace';
+import { loadInstruments } from '../../lib/demo/instruments';
 
 /** Item text -> keyed direction ('+' or '-') of one shipped instrument (e.g. to script in-character mock answers). */
 export function keyedByItemText(instrumentId: string): Map<string, '+' | '-'> {

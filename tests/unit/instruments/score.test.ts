@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loadInstruments } from '@/lib/demo/workspace';
+import { loadInstruments } from '@/lib/demo/instruments';
 import { ScoringError, scoreCommon, scoreTraits, toCommonScale } from '@/lib/instruments/score';
 
 const instruments = new Map(loadInstruments().map((i) => [i.id, i]));
