@@ -14,7 +14,7 @@
  * variable and the endpoint's position, never a URL or a key.
  */
 import { AppError } from '../http/errors';
-import { endpointView, type EndpointView } from './endpoints';
+import { endpointView, type EndpointView } from './endpointView';
 
 export const LLM_ROLES = ['generator', 'critic', 'responder', 'embedder'] as const;
 export type LlmRole = (typeof LLM_ROLES)[number];

@@ -14,96 +14,10 @@
  *   it; success closes the circuit, failure sends it back to rest for longer.
  * - When no endpoint of a call is usable the call waits in order (respecting its AbortSignal) until one is free, its
  *   rest or pause ends; it never fails for lack of an endpoint.
+ *
+ * One endpoint's state is in endpoint.ts, its view for status screens in endpointView.ts; this module schedules.
  */
-import { llmLimiter } from './limiter';
-
-export type EndpointState = 'ok' | 'resting' | 'rate-limited' | 'probing';
-
-export type EndpointOutcome =
-  /** The server answered (also a malformed but delivered answer). */
-  | { kind: 'ok' }
-  /** Connection error, 5xx or timeout; `pauseMs` when the answer carried Retry-After. */
-  | { kind: 'failure'; error: string; pauseMs?: number | null }
-  /** HTTP 429: pause for `pauseMs`. */
-  | { kind: 'rate-limited'; pauseMs: number; error: string }
-  /** Says nothing about the server (cancelled, or a 4xx about the request). */
-  | { kind: 'neutral' };
-
-export interface Lease {
-  endpoint: Endpoint;
-  /** Ends the call on this endpoint; idempotent. */
-  done(outcome: EndpointOutcome): void;
-}
-
-const envNumber = (name: string, fallback: number) => {
-  const raw = process.env[name];
-  const v = Number(raw);
-  return raw !== undefined && raw.trim() !== '' && Number.isFinite(v) && v >= 0 ? v : fallback;
-};
-
-export function breakerSettings() {
-  return {
-    failuresToRest: Math.max(1, Math.round(envNumber('LLM_ENDPOINT_FAILURES', 3))),
-    restMs: envNumber('LLM_ENDPOINT_REST_MS', 2000),
-    maxRestMs: envNumber('LLM_ENDPOINT_MAX_REST_MS', 300_000),
-  };
-}
-
-export const normalUrl = (url: string) => url.trim().replace(/\/+$/, '');
-
-export class Endpoint {
-  inFlight = 0;
-  peakInFlight = 0;
-  /** Calls started on this endpoint. */
-  calls = 0;
-  /** Failures in a row. */
-  failures = 0;
-  circuit: 'closed' | 'open' | 'half-open' = 'closed';
-  restUntil = 0;
-  /** Rests in a row (the exponent of the next rest). */
-  rests = 0;
-  rateLimitedUntil = 0;
-  lastError: string | null = null;
-  /** The concurrency each role states for this URL (null: the default). */
-  readonly stated = new Map<string, number | null>();
-  constructor(readonly url: string) {}
-
-  get limit(): number {
-    const explicit = [...this.stated.values()].filter((v): v is number => v !== null);
-    return explicit.length ? Math.min(...explicit) : llmLimiter().limit;
-  }
-
-  /** The state shown to users at time `now`. */
-  state(now: number): { state: EndpointState; until: number | null } {
-    const resting = this.circuit === 'open' && this.restUntil > now;
-    if (this.rateLimitedUntil > now && (!resting || this.rateLimitedUntil >= this.restUntil)) return { state: 'rate-limited', until: this.rateLimitedUntil };
-    if (resting) return { state: 'resting', until: this.restUntil };
-    if (this.circuit !== 'closed') return { state: 'probing', until: null };
-    return { state: 'ok', until: null };
-  }
-
-  /** Whether it is neither resting nor paused (regardless of free capacity). */
-  awake(now: number): boolean {
-    return this.rateLimitedUntil <= now && !(this.circuit === 'open' && this.restUntil > now);
-  }
-
-  /** Whether a call can start here now (moves a rested circuit to half-open). */
-  usable(now: number): boolean {
-    if (this.rateLimitedUntil > now) return false;
-    if (this.circuit === 'open') {
-      if (now < this.restUntil) return false;
-      this.circuit = 'half-open';
-    }
-    if (this.circuit === 'half-open') return this.inFlight === 0;
-    return this.inFlight < this.limit;
-  }
-
-  /** When a resting or paused endpoint becomes usable again (null when it is awake). */
-  wakesAt(now: number): number | null {
-    const t = Math.max(this.rateLimitedUntil, this.circuit === 'open' ? this.restUntil : 0);
-    return t > now ? t : null;
-  }
-}
+import { breakerSettings, Endpoint, normalUrl, type EndpointOutcome, type Lease } from './endpoint';
 
 interface Waiter {
   endpoints: Endpoint[];
@@ -283,37 +197,4 @@ const g = globalThis as unknown as { populaceLlmEndpoints?: EndpointScheduler };
 /** The process-wide scheduler. */
 export function endpointScheduler(): EndpointScheduler {
   return (g.populaceLlmEndpoints ??= new EndpointScheduler());
-}
-
-export interface EndpointView {
-  /** 1-based position in the configured list. */
-  index: number;
-  /** Null unless details (admins). */
-  url: string | null;
-  concurrency: number;
-  inFlight: number;
-  calls: number;
-  state: EndpointState;
-  /** ISO time when a rest or pause ends. */
-  until: string | null;
-  /** The last failure (may name a host): null unless details. */
-  lastError: string | null;
-}
-
-/** The state of the endpoint at `url` (position `index`, 0-based) for status screens. */
-export function endpointView(url: string, index: number, details: boolean, concurrency: number | null = null): EndpointView {
-  const s = endpointScheduler();
-  const e = s.find(url);
-  const now = s.now();
-  const st = e ? e.state(now) : { state: 'ok' as const, until: null };
-  return {
-    index: index + 1,
-    url: details ? url : null,
-    concurrency: e ? e.limit : (concurrency ?? llmLimiter().limit),
-    inFlight: e?.inFlight ?? 0,
-    calls: e?.calls ?? 0,
-    state: st.state,
-    until: st.until !== null ? new Date(st.until).toISOString() : null,
-    lastError: details ? (e?.lastError ?? null) : null,
-  };
 }

@@ -10,7 +10,9 @@ export {
   type LlmRoleConfig,
   type LlmRoleStatus,
 } from './config';
-export { endpointScheduler, type EndpointState, type EndpointView } from './endpoints';
+export type { EndpointState } from './endpoint';
+export { endpointScheduler } from './endpoints';
+export type { EndpointView } from './endpointView';
 export {
   chatRoute,
   clearModelOverrides,

@@ -7,7 +7,8 @@ import { createOpenAICompatible } from '@ai-sdk/openai-compatible';
 import type { EmbeddingModel, LanguageModel } from 'ai';
 import { AppError } from '../http/errors';
 import { LlmConfigError, llmRoleConfig, llmStatus, type LlmRole, type LlmRoleConfig } from './config';
-import { endpointScheduler, type Endpoint } from './endpoints';
+import type { Endpoint } from './endpoint';
+import { endpointScheduler } from './endpoints';
 
 type ChatRole = Exclude<LlmRole, 'embedder'>;
 type AnyModel = Exclude<LanguageModel, string>;

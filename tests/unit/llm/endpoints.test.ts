@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { EndpointScheduler, type Lease } from '@/lib/llm/endpoints';
+import type { Lease } from '@/lib/llm/endpoint';
+import { EndpointScheduler } from '@/lib/llm/endpoints';
 
 const saved = { ...process.env };
 afterEach(() => {
