@@ -1,7 +1,9 @@
 import type { Matrix } from '../numeric/matrix';
 import { normaliseWeights } from '../numeric/validate';
 import { resolveBandwidth } from '../stats/bandwidth';
-import { binStencils, convolveGrid, gridStencils, interpolateStencils, type GridStencils } from '../stats/densityGrid';
+import { gridStencils, type GridStencils } from '../stats/densityGrid';
+import { binStencils, interpolateStencils } from '../stats/gridBinning';
+import { convolveGrid } from '../stats/gridConvolution';
 import { importanceWeights } from '../stats/importanceWeights';
 import { applyStandardiser } from '../stats/standardiser';
 import { wasserstein1dSorted } from '../stats/wasserstein1d';

@@ -3,7 +3,9 @@ import { normaliseWeights } from '../numeric/validate';
 import { compressPoints, quantiseToCentres } from './compressPoints';
 import { medianCost, pairCost } from './medianCost';
 import { sinkhorn, type OtVariant, type SinkhornInput } from './sinkhorn';
-import { binPoints, chooseGrid, convolveGrid, interpolateGrid } from '../stats/densityGrid';
+import { chooseGrid } from '../stats/densityGrid';
+import { binPoints, interpolateGrid } from '../stats/gridBinning';
+import { convolveGrid } from '../stats/gridConvolution';
 import { columnRanges } from '../numeric/matrix';
 
 /** Settings of the OT step of the alignment: the solver's settings (see SinkhornInput) plus how large inputs are compressed. */

@@ -1,4 +1,6 @@
-import { binStencils, chooseGrid, convolveGrid, gaussianTaps, gridStencils, interpolateStencils, type GridSpec } from './densityGrid';
+import { chooseGrid, gridStencils, type GridSpec } from './densityGrid';
+import { binStencils, interpolateStencils } from './gridBinning';
+import { convolveGrid, gaussianTaps } from './gridConvolution';
 import { kdeLogDensity, type PreparedKde } from './kdeLogDensity';
 import { columnRanges, selectRows } from '../numeric/matrix';
 

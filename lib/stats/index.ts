@@ -5,7 +5,9 @@ export { bandwidthRules, resolveBandwidth, type BandwidthSpec, type BandwidthRul
 export { kdeLogDensity, type PreparedKde } from './kdeLogDensity';
 export { binnedKdeLogDensity, type BinnedKdeOptions, type BinnedKdeResult } from './binnedKdeLogDensity';
 export { gaussianKde, type GaussianKdeInput, type GaussianKdeResult } from './gaussianKde';
-export { chooseGrid, binPoints, interpolateGrid, convolveGrid, gaussianTaps, type GridSpec } from './densityGrid';
+export { chooseGrid, type GridSpec } from './densityGrid';
+export { binPoints, interpolateGrid } from './gridBinning';
+export { convolveGrid, gaussianTaps } from './gridConvolution';
 export { paretoSmooth, type ParetoSmoothResult } from './paretoSmooth';
 export { weightDiagnostics, type WeightDiagnostics } from './weightDiagnostics';
 export { importanceWeights, type ImportanceWeightsInput, type ImportanceWeightsResult, type Truncation } from './importanceWeights';
