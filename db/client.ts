@@ -10,6 +10,8 @@ import path from 'node:path';
 import * as schema from './schema';
 
 export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
+/** A transaction of the connection (what `db.transaction` hands its callback). */
+export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 
 /** Folder of the committed SQL migrations. */
 export const migrationsFolder = path.join(/* turbopackIgnore: true */ process.cwd(), 'db', 'migrations');
@@ -34,7 +36,7 @@ export function openDatabase(file: string = databasePath()): Db {
   return db;
 }
 
-const globalForDb = globalThis as unknown as { populaceDb?: Db };
+const globalForDb = globalThis as { populaceDb?: Db };
 
 /** The process-wide connection (opened on first use). */
 export function getDb(): Db {

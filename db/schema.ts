@@ -1,10 +1,22 @@
 /**
  * The Populace data model. Every table has its inferred row types beside it.
- * JSON columns hold objects validated by the domain zod schemas in lib/<domain>/schema.ts.
+ * The JSON columns of targets, groups, jobs, runs and exports are typed with the zod schemas in db/json.ts, and the
+ * query functions in db/queries parse what they read with them.
  * Trait columns (E, A, C, N, O) are always on the common 1-5 scale (see lib/instruments/scale.ts).
  */
 import { sql } from 'drizzle-orm';
-import { EXPORT_FORMATS } from '../lib/export/schema';
+import {
+  EXPORT_FORMATS,
+  type ExportManifest,
+  type GroupDefinition,
+  type JobParams,
+  type JobResult,
+  type RunConfig,
+  type RunDiagnostics,
+  type RunMetrics,
+  type StoredTargetFilters,
+  type TraitEdits,
+} from './json';
 import {
   blob,
   index,
@@ -345,8 +357,8 @@ export const targets = sqliteTable('targets', {
   referenceSetId: text('reference_set_id')
     .notNull()
     .references(() => referenceSets.id),
-  filters: text('filters', { mode: 'json' }).$type<Record<string, unknown>>().notNull(),
-  edits: text('edits', { mode: 'json' }).$type<Record<string, unknown>>().notNull(),
+  filters: text('filters', { mode: 'json' }).$type<StoredTargetFilters>().notNull(),
+  edits: text('edits', { mode: 'json' }).$type<TraitEdits>().notNull(),
   createdAt: createdAt(),
   /** When the row last changed; null until it first changes. */
   updatedAt: text('updated_at'),
@@ -357,7 +369,7 @@ export type Target = typeof targets.$inferSelect;
 export const groups = sqliteTable('groups', {
   id: integer('id').primaryKey({ autoIncrement: true }),
   name: text('name').notNull().unique(),
-  definition: text('definition', { mode: 'json' }).$type<Record<string, unknown>>().notNull(),
+  definition: text('definition', { mode: 'json' }).$type<GroupDefinition>().notNull(),
   createdAt: createdAt(),
 });
 export type Group = typeof groups.$inferSelect;
@@ -372,12 +384,12 @@ export const jobs = sqliteTable(
     id: integer('id').primaryKey({ autoIncrement: true }),
     kind: text('kind').notNull(),
     status: text('status', { enum: jobStatuses }).notNull().default('queued'),
-    params: text('params', { mode: 'json' }).$type<Record<string, unknown>>().notNull(),
+    params: text('params', { mode: 'json' }).$type<JobParams>().notNull(),
     done: integer('done').notNull().default(0),
     total: integer('total').notNull().default(0),
     failures: integer('failures').notNull().default(0),
     error: text('error'),
-    result: text('result', { mode: 'json' }).$type<Record<string, unknown>>(),
+    result: text('result', { mode: 'json' }).$type<JobResult>(),
     createdAt: createdAt(),
     startedAt: text('started_at'),
     /** When the row last changed; null until it first changes. */
@@ -397,13 +409,13 @@ export const alignmentRuns = sqliteTable('alignment_runs', {
   jobId: integer('job_id').references(() => jobs.id),
   status: text('status', { enum: ['running', 'done', 'failed', 'cancelled'] }).notNull(),
   seed: integer('seed').notNull(),
-  config: text('config', { mode: 'json' }).$type<Record<string, unknown>>().notNull(),
+  config: text('config', { mode: 'json' }).$type<RunConfig>().notNull(),
   /** Persona ids in pool order, with their weights. */
   personaIds: text('persona_ids', { mode: 'json' }).$type<number[]>(),
   weights: text('weights', { mode: 'json' }).$type<number[]>(),
   selection: text('selection', { mode: 'json' }).$type<number[]>(),
-  metrics: text('metrics', { mode: 'json' }).$type<Record<string, unknown>>(),
-  diagnostics: text('diagnostics', { mode: 'json' }).$type<Record<string, unknown>>(),
+  metrics: text('metrics', { mode: 'json' }).$type<RunMetrics>(),
+  diagnostics: text('diagnostics', { mode: 'json' }).$type<RunDiagnostics>(),
   trace: text('trace', { mode: 'json' }).$type<number[]>(),
   createdAt: createdAt(),
   finishedAt: text('finished_at'),
@@ -463,7 +475,7 @@ export const exports = sqliteTable('exports', {
   id: integer('id').primaryKey({ autoIncrement: true }),
   runId: integer('run_id').references(() => alignmentRuns.id),
   format: text('format', { enum: EXPORT_FORMATS }).notNull(),
-  manifest: text('manifest', { mode: 'json' }).$type<Record<string, unknown>>().notNull(),
+  manifest: text('manifest', { mode: 'json' }).$type<ExportManifest>().notNull(),
   createdAt: createdAt(),
   /** The signed-in user who made the export; null when the server needs no sign-in (loopback) or for older exports. */
   createdBy: text('created_by'),

@@ -1,6 +1,7 @@
 /** Exports (manifests, stored files, deletion) and the persona, source, reference and review facts an export needs. */
 import { and, desc, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../client';
+import { manifestSchema, parseStored, type ExportManifest } from '../json';
 import { exportFiles, exports, referenceSets, sources, type Export, type ExportFile, type Persona } from '../schema';
 import { appendAuditEntry, type AuditEntry } from './audit';
 import { preferredScoresOn } from './pool';
@@ -24,7 +25,7 @@ export function insertExportRow({
   db: Db;
   runId: number | null;
   format: Export['format'];
-  manifest: Record<string, unknown>;
+  manifest: ExportManifest;
   createdBy?: string | null;
   files?: NewExportFile[];
 }): Export {
@@ -35,8 +36,17 @@ export function insertExportRow({
         .values({ exportId: row.id, format: f.format, sha256: f.sha256, size: f.bytes.length, bytes: Buffer.from(f.bytes.buffer, f.bytes.byteOffset, f.bytes.byteLength) })
         .run();
     }
-    return row;
+    return readExport(row);
   });
+}
+
+/**
+ * An export row with its manifest checked against its schema (db/json.ts). The manifest is a published document, so
+ * the row keeps it as stored (its JSON, key order included, stays the one written) rather than the parsed copy.
+ */
+function readExport(row: Export): Export {
+  parseStored(manifestSchema, row.manifest, { table: 'export', id: row.id, column: 'manifest' });
+  return row;
 }
 
 /** The stored file of an export in a format, or undefined (exports made before files were stored). */
@@ -63,11 +73,12 @@ export function deleteExportRow({ db, id, audit }: { db: Db; id: number; audit: 
 }
 
 export function getExportRow({ db, id }: { db: Db; id: number }): Export | undefined {
-  return db.select().from(exports).where(eq(exports.id, id)).get();
+  const row = db.select().from(exports).where(eq(exports.id, id)).get();
+  return row && readExport(row);
 }
 
 export function listExportRows({ db, limit = 100 }: { db: Db; limit?: number }): Export[] {
-  return db.select().from(exports).orderBy(desc(exports.id)).limit(limit).all();
+  return db.select().from(exports).orderBy(desc(exports.id)).limit(limit).all().map(readExport);
 }
 
 export interface ExportPersonaRow {

@@ -1,33 +1,43 @@
 /** Groups (target subpopulations), their retrieval candidates, their revisions and their alignment runs. */
 import { and, desc, eq, sql, type SQL } from 'drizzle-orm';
-import type { Db } from '../client';
-import { alignmentRuns, groups, meta, personas, type Group, type NewPersona, type Persona } from '../schema';
+import type { Db, Tx } from '../client';
+import { groupDefinitionSchema, parseStored, type GroupDefinition } from '../json';
+import { alignmentRuns, groups, meta, personas, type AlignmentRun, type Group, type NewPersona, type Persona } from '../schema';
 import { preferredScoresOn } from './pool';
+import { readRunJson } from './runs';
+
+/** A group row with its definition parsed (db/json.ts: defaults filled in). */
+function readGroup(row: Group): Group {
+  return { ...row, definition: parseStored(groupDefinitionSchema, row.definition, { table: 'group', id: row.id, column: 'definition' }) };
+}
 
 export function listGroupRows({ db }: { db: Db }): Group[] {
-  return db.select().from(groups).orderBy(groups.id).all();
+  return db.select().from(groups).orderBy(groups.id).all().map(readGroup);
 }
 
 export function getGroupRow({ db, id }: { db: Db; id: number }): Group | undefined {
-  return db.select().from(groups).where(eq(groups.id, id)).get();
+  const row = db.select().from(groups).where(eq(groups.id, id)).get();
+  return row && readGroup(row);
 }
 
 export function getGroupRowByName({ db, name }: { db: Db; name: string }): Group | undefined {
-  return db.select().from(groups).where(eq(groups.name, name)).get();
+  const row = db.select().from(groups).where(eq(groups.name, name)).get();
+  return row && readGroup(row);
 }
 
-export function insertGroupRow({ db, name, definition }: { db: Db; name: string; definition: Record<string, unknown> }): Group {
-  return db.insert(groups).values({ name, definition }).returning().get();
+export function insertGroupRow({ db, name, definition }: { db: Db; name: string; definition: GroupDefinition }): Group {
+  return readGroup(db.insert(groups).values({ name, definition }).returning().get());
 }
 
 /** Inserts the groups whose name is free (one transaction); returns how many were added. */
-export function insertGroupsIfAbsent({ db, rows }: { db: Db; rows: { name: string; definition: Record<string, unknown> }[] }): number {
+export function insertGroupsIfAbsent({ db, rows }: { db: Db | Tx; rows: { name: string; definition: GroupDefinition }[] }): number {
   if (rows.length === 0) return 0;
   return db.transaction((tx) => tx.insert(groups).values(rows).onConflictDoNothing().run().changes);
 }
 
-export function updateGroupRow({ db, id, name, definition }: { db: Db; id: number; name: string; definition: Record<string, unknown> }): Group | undefined {
-  return db.update(groups).set({ name, definition }).where(eq(groups.id, id)).returning().get();
+export function updateGroupRow({ db, id, name, definition }: { db: Db; id: number; name: string; definition: GroupDefinition }): Group | undefined {
+  const row = db.update(groups).set({ name, definition }).where(eq(groups.id, id)).returning().get();
+  return row && readGroup(row);
 }
 
 /** Deletes a group; its runs stay (their group link is cleared) in the same transaction. */
@@ -42,7 +52,7 @@ export function getMetaValue({ db, key }: { db: Db; key: string }): string | nul
   return db.select().from(meta).where(eq(meta.key, key)).get()?.value ?? null;
 }
 
-export function setMetaValue({ db, key, value }: { db: Db; key: string; value: string }): void {
+export function setMetaValue({ db, key, value }: { db: Db | Tx; key: string; value: string }): void {
   db.insert(meta).values({ key, value }).onConflictDoUpdate({ target: meta.key, set: { value } }).run();
 }
 
@@ -171,14 +181,15 @@ export function listGroupRunRows({ db, groupId, limit = 20 }: { db: Db; groupId:
 }
 
 /** The latest finished run of a group. */
-export function getLatestGroupRun({ db, groupId }: { db: Db; groupId: number }) {
-  return db
+export function getLatestGroupRun({ db, groupId }: { db: Db; groupId: number }): AlignmentRun | undefined {
+  const row = db
     .select()
     .from(alignmentRuns)
     .where(and(eq(alignmentRuns.groupId, groupId), eq(alignmentRuns.status, 'done')))
     .orderBy(desc(alignmentRuns.id))
     .limit(1)
     .get();
+  return row && readRunJson(row);
 }
 
 /** Sources that hold personas (for the persona-side source filter). */

@@ -1,22 +1,29 @@
 /** Persisted jobs: long work with progress, cancel and resume (see lib/jobs). */
 import { and, desc, eq, inArray } from 'drizzle-orm';
 import type { Db } from '../client';
+import { jobParamsSchema, jobResultSchema, parseStored, type JobParams, type JobResult, type JobRunner } from '../json';
 import { jobs, type Job, type JobStatus } from '../schema';
 
 const now = () => new Date().toISOString();
 
+/** A job row with its params and result parsed (db/json.ts). */
+function readJob(row: Job): Job {
+  const at = (column: string) => ({ table: 'job', id: row.id, column });
+  return { ...row, params: parseStored(jobParamsSchema, row.params, at('params')), result: row.result === null ? null : parseStored(jobResultSchema, row.result, at('result')) };
+}
 
-export function insertJob({ db, kind, params }: { db: Db; kind: string; params: Record<string, unknown> }): Job {
-  return db.insert(jobs).values({ kind, params, status: 'queued' }).returning().get();
+export function insertJob({ db, kind, params }: { db: Db; kind: string; params: JobParams }): Job {
+  return readJob(db.insert(jobs).values({ kind, params, status: 'queued' }).returning().get());
 }
 
 export function getJobRow({ db, id }: { db: Db; id: number }): Job | undefined {
-  return db.select().from(jobs).where(eq(jobs.id, id)).get();
+  const row = db.select().from(jobs).where(eq(jobs.id, id)).get();
+  return row && readJob(row);
 }
 
 export function listJobRows({ db, limit = 50, kind }: { db: Db; limit?: number; kind?: string }): Job[] {
   const q = db.select().from(jobs);
-  return (kind ? q.where(eq(jobs.kind, kind)) : q).orderBy(desc(jobs.id)).limit(limit).all();
+  return (kind ? q.where(eq(jobs.kind, kind)) : q).orderBy(desc(jobs.id)).limit(limit).all().map(readJob);
 }
 
 /** Jobs that did not finish: queued, running or cancelling (after a crash these have no runner). */
@@ -27,11 +34,12 @@ export function listUnfinishedJobRows({ db, kind }: { db: Db; kind?: string }): 
     .from(jobs)
     .where(kind ? and(unfinished, eq(jobs.kind, kind)) : unfinished)
     .orderBy(jobs.id)
-    .all();
+    .all()
+    .map(readJob);
 }
 
 /** Marks a job as running (keeps done/total from an earlier run so progress continues). */
-export function markJobRunning({ db, id, runner }: { db: Db; id: number; runner: Record<string, unknown> }): void {
+export function markJobRunning({ db, id, runner }: { db: Db; id: number; runner: JobRunner }): void {
   const t = now();
   db.update(jobs)
     .set({ status: 'running', startedAt: t, updatedAt: t, error: null, finishedAt: null, result: { _runner: runner } })
@@ -70,7 +78,7 @@ export function setJobStatus({
   status: JobStatus;
   from?: readonly JobStatus[];
   error?: string | null;
-  result?: Record<string, unknown> | null;
+  result?: JobResult | null;
   finished?: boolean;
 }): boolean {
   const t = now();

@@ -1,6 +1,6 @@
 /** Instruments, item answers, trait scores and no-persona baselines written by the measurement jobs. */
 import { and, eq, inArray, notInArray, sql } from 'drizzle-orm';
-import type { Db } from '../client';
+import type { Db, Tx } from '../client';
 import {
   baselineResponses,
   instrumentItems,
@@ -144,14 +144,14 @@ export function saveMeasurement({
   scores: { E: number; A: number; C: number; N: number; O: number };
   spread: Record<string, number> | null;
   /** Runs inside the same transaction (e.g. updates the persona's flags and status). */
-  apply?: (tx: Db) => void;
+  apply?: (tx: Tx) => void;
 }): void {
   db.transaction((tx) => {
     tx.insert(traitScores)
       .values({ personaId, instrumentId, ...scores, spread })
       .onConflictDoUpdate({ target: [traitScores.personaId, traitScores.instrumentId], set: { ...scores, spread } })
       .run();
-    apply?.(tx as unknown as Db);
+    apply?.(tx);
   });
 }
 

@@ -336,7 +336,14 @@ export interface PersonaRow {
 }
 
 export function getPersonaById({ db, id }: { db: Db; id: number }): PersonaRow | null {
-  const r = db.get<Record<string, unknown>>(sql`
+  // the JSON columns come back as text
+  type RawRow = Omit<PersonaRow, 'qualityScores' | 'flags' | 'metadata' | 'demographicsOrigin'> & {
+    qualityScores: string | null;
+    flags: string | null;
+    metadata: string | null;
+    demographicsOrigin: string | null;
+  };
+  const r = db.get<RawRow | undefined>(sql`
     SELECT p.id AS id, p.source_id AS sourceId, s.name AS sourceName, s.licence AS sourceLicence, p.external_id AS externalId,
       p.author_id AS authorId, p.parent_id AS parentId, p.name AS name, p.narrative AS narrative, p.age AS age,
       p.age_band AS ageBand, p.gender AS gender, p.country AS country, p.occupation AS occupation, p.model AS model,
@@ -345,9 +352,9 @@ export function getPersonaById({ db, id }: { db: Db; id: number }): PersonaRow |
       p.demographics_origin AS demographicsOrigin, p.created_at AS createdAt, p.updated_at AS updatedAt
     FROM personas p JOIN sources s ON s.id = p.source_id WHERE p.id = ${id}`);
   if (!r) return null;
-  const json = <T>(v: unknown): T | null => (typeof v === 'string' ? (JSON.parse(v) as T) : null);
+  const json = <T>(v: string | null): T | null => (typeof v === 'string' ? (JSON.parse(v) as T) : null);
   return {
-    ...(r as unknown as PersonaRow),
+    ...r,
     qualityScores: json<Record<string, QualityScore>>(r.qualityScores),
     flags: json<PersonaFlag[]>(r.flags) ?? [],
     metadata: json<Record<string, unknown>>(r.metadata),

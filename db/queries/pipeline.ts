@@ -1,6 +1,6 @@
 /** Personas written, checked, rewritten or imported by the persona pipeline. */
 import { and, eq, inArray, isNull } from 'drizzle-orm';
-import type { Db } from '../client';
+import type { Db, Tx } from '../client';
 import { itemResponses, personaPosts, personas, posts, traitScores, type NewPersona, type Persona, type PersonaFlag, type QualityScore } from '../schema';
 
 export function getPersonaBySourceExternal({ db, sourceId, externalId }: { db: Db; sourceId: string; externalId: string }) {
@@ -77,7 +77,8 @@ export function updatePersonaChecks({
   duplicateOfId,
   measured = false,
 }: {
-  db: Db;
+  /** The connection, or a transaction the update joins. */
+  db: Db | Tx;
   id: number;
   scores?: Record<string, QualityScore>;
   addFlags?: PersonaFlag[];

@@ -1,8 +1,22 @@
 /** Alignment runs: created when a run starts, completed (or failed) in one write, deleted with an audit entry. */
 import { desc, eq, inArray } from 'drizzle-orm';
 import type { Db } from '../client';
+import { parseStored, runConfigSchema, runDiagnosticsSchema, runMetricsSchema, type RunConfig, type RunDiagnostics, type RunMetrics } from '../json';
 import { alignmentRuns, exports, type AlignmentRun } from '../schema';
 import { appendAuditEntry, type AuditEntry } from './audit';
+
+type RunJson = Pick<AlignmentRun, 'id' | 'config' | 'metrics' | 'diagnostics'>;
+
+/** A run row with its JSON columns (config, metrics, diagnostics) parsed by their schemas in db/json.ts. */
+export function readRunJson<R extends RunJson>(row: R): R {
+  const at = (column: string) => ({ table: 'alignment run', id: row.id, column });
+  return {
+    ...row,
+    config: parseStored(runConfigSchema, row.config, at('config')),
+    metrics: row.metrics === null ? null : parseStored(runMetricsSchema, row.metrics, at('metrics')),
+    diagnostics: row.diagnostics === null ? null : parseStored(runDiagnosticsSchema, row.diagnostics, at('diagnostics')),
+  };
+}
 
 export function insertRun({
   db,
@@ -17,7 +31,7 @@ export function insertRun({
   db: Db;
   name: string;
   seed: number;
-  config: Record<string, unknown>;
+  config: RunConfig;
   targetId?: number | null;
   groupId?: number | null;
   jobId?: number | null;
@@ -46,8 +60,8 @@ export function completeRun({
   personaIds: number[];
   weights: number[];
   selection: number[];
-  metrics: Record<string, unknown>;
-  diagnostics: Record<string, unknown>;
+  metrics: RunMetrics;
+  diagnostics: RunDiagnostics;
   trace: number[];
 }): void {
   db.update(alignmentRuns)
@@ -64,12 +78,34 @@ export function setRunJob({ db, id, jobId }: { db: Db; id: number; jobId: number
   db.update(alignmentRuns).set({ jobId }).where(eq(alignmentRuns.id, id)).run();
 }
 
-export function getRunById({ db, id }: { db: Db; id: number }) {
-  return db.select().from(alignmentRuns).where(eq(alignmentRuns.id, id)).get();
+export function getRunById({ db, id }: { db: Db; id: number }): AlignmentRun | undefined {
+  const row = db.select().from(alignmentRuns).where(eq(alignmentRuns.id, id)).get();
+  return row && readRunJson(row);
 }
 
-export function getRunByJobId({ db, jobId }: { db: Db; jobId: number }) {
-  return db.select().from(alignmentRuns).where(eq(alignmentRuns.jobId, jobId)).get();
+export function getRunByJobId({ db, jobId }: { db: Db; jobId: number }): AlignmentRun | undefined {
+  const row = db.select().from(alignmentRuns).where(eq(alignmentRuns.jobId, jobId)).get();
+  return row && readRunJson(row);
+}
+
+/** A run's id, name, status and creation time (no JSON columns), or undefined. */
+export function getRunHeader({ db, id }: { db: Db; id: number }) {
+  return db
+    .select({ id: alignmentRuns.id, name: alignmentRuns.name, status: alignmentRuns.status, createdAt: alignmentRuns.createdAt })
+    .from(alignmentRuns)
+    .where(eq(alignmentRuns.id, id))
+    .get();
+}
+
+/** Recent finished runs, newest first: id, name and creation time (no JSON columns). */
+export function listFinishedRunHeaders({ db, limit = 50 }: { db: Db; limit?: number }) {
+  return db
+    .select({ id: alignmentRuns.id, name: alignmentRuns.name, createdAt: alignmentRuns.createdAt })
+    .from(alignmentRuns)
+    .where(eq(alignmentRuns.status, 'done'))
+    .orderBy(desc(alignmentRuns.id))
+    .limit(limit)
+    .all();
 }
 
 /** Recent runs without their large columns (weights, ids, selection). */
@@ -92,11 +128,12 @@ export function listRunSummaries({ db, limit = 50 }: { db: Db; limit?: number })
     .from(alignmentRuns)
     .orderBy(desc(alignmentRuns.id))
     .limit(limit)
-    .all();
+    .all()
+    .map(readRunJson);
 }
 
-export function getRunsByIds({ db, ids }: { db: Db; ids: number[] }) {
-  return db.select().from(alignmentRuns).where(inArray(alignmentRuns.id, ids)).all();
+export function getRunsByIds({ db, ids }: { db: Db; ids: number[] }): AlignmentRun[] {
+  return db.select().from(alignmentRuns).where(inArray(alignmentRuns.id, ids)).all().map(readRunJson);
 }
 
 export type DeleteRunOutcome = { deleted: true } | { deleted: false; reason: 'not_found' } | { deleted: false; reason: 'has_exports'; exportIds: number[] };

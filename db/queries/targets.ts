@@ -1,7 +1,8 @@
 /** Reference respondents for targets, saved targets, and the norms used by presets. */
 import { and, asc, count, eq, gte, inArray, lte, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../client';
-import { norms, referenceRespondents, referenceSets, targets } from '../schema';
+import { parseStored, storedTargetFiltersSchema, traitEditsSchema, type StoredTargetFilters, type TraitEdits } from '../json';
+import { norms, referenceRespondents, referenceSets, targets, type Target } from '../schema';
 
 export interface RespondentFilters {
   countries?: string[];
@@ -79,10 +80,10 @@ export function saveTarget({
   db: Db;
   name: string;
   referenceSetId: string;
-  filters: Record<string, unknown>;
-  edits: Record<string, unknown>;
-}) {
-  return db
+  filters: StoredTargetFilters;
+  edits: TraitEdits;
+}): Target {
+  const row = db
     .insert(targets)
     .values({ name, referenceSetId, filters, edits })
     .onConflictDoUpdate({
@@ -91,18 +92,27 @@ export function saveTarget({
     })
     .returning()
     .get();
+  return readTarget(row);
 }
 
-export function listTargets({ db }: { db: Db }) {
-  return db.select().from(targets).orderBy(asc(targets.name)).all();
+/** A saved target with its filters and edits parsed (db/json.ts). */
+function readTarget(row: Target): Target {
+  const at = (column: string) => ({ table: 'target', id: row.id, column });
+  return { ...row, filters: parseStored(storedTargetFiltersSchema, row.filters, at('filters')), edits: parseStored(traitEditsSchema, row.edits, at('edits')) };
 }
 
-export function getTargetByName({ db, name }: { db: Db; name: string }) {
-  return db.select().from(targets).where(eq(targets.name, name)).get();
+export function listTargets({ db }: { db: Db }): Target[] {
+  return db.select().from(targets).orderBy(asc(targets.name)).all().map(readTarget);
 }
 
-export function getTargetById({ db, id }: { db: Db; id: number }) {
-  return db.select().from(targets).where(eq(targets.id, id)).get();
+export function getTargetByName({ db, name }: { db: Db; name: string }): Target | undefined {
+  const row = db.select().from(targets).where(eq(targets.name, name)).get();
+  return row && readTarget(row);
+}
+
+export function getTargetById({ db, id }: { db: Db; id: number }): Target | undefined {
+  const row = db.select().from(targets).where(eq(targets.id, id)).get();
+  return row && readTarget(row);
 }
 
 /** Every respondent of a reference set with country, age, gender and trait scores (1-5), in row order (the group builder's data). */

@@ -9,8 +9,7 @@ import { getRunById } from '../../db/queries/runs';
 import { coverageOfRun, getGroup } from '../groups/service';
 import { AppError } from '../http/errors';
 import { weightedMoments } from '../stats/weightedMoments';
-import { runEngineConfig, type StoredRunDiagnostics } from '../studio/runs';
-import { targetSpecSchema } from '../targets/schema';
+import { runEngineConfig, type StoredEstimator, type StoredRunDiagnostics } from '../studio/runs';
 import { buildTarget } from '../targets/service';
 import { populaceVersion } from './manifest';
 import { personaSourcesWithCounts } from './service';
@@ -41,12 +40,12 @@ export interface MethodsReport {
   reference: { name: string; licence: string; citation: string } | null;
   /** The alignment settings as run (defaults filled in). */
   settings: Record<string, unknown>;
-  estimator: StoredRunDiagnostics['estimator'] | null;
-  diagnostics: { ess: number | null; designEffect: number | null; maxWeightShare: number | null; khat: number | null; converged: unknown; warnings: string[] };
+  estimator: StoredEstimator | null;
+  diagnostics: { ess: number | null; designEffect: number | null; maxWeightShare: number | null; khat: number | null; converged: boolean | null; warnings: string[] };
   /** Rows raw (whole pool), randomSelect, weighted (pool under the weights), resample (the set). */
   metrics: Partial<Record<'raw' | 'randomSelect' | 'weighted' | 'resample', Partial<Record<ReportMetric, number>>>>;
   balance: BalanceRow[];
-  frontier: StoredRunDiagnostics['frontier'] | null;
+  frontier: NonNullable<StoredRunDiagnostics['frontier']> | null;
   set: { draws: number; distinct: number; poolSize: number };
   coverage: { statement: string; gaps: { label: string; missing: string; share: number }[] } | null;
   review: { byStatus: Record<string, number>; accepted: number; rejected: number; reviewers: number; decisions: number };
@@ -62,8 +61,8 @@ export function methodsReport(runId: number, db: Db = getDb()): MethodsReport {
   if (run.status !== 'done' || !run.personaIds || !run.weights) {
     throw new AppError('run_not_done', `Run ${run.id} is ${run.status}: only a finished run has a methods report.`, 422);
   }
-  const cfg = run.config as { request?: { spec?: unknown; config?: Record<string, unknown> }; targetDescription?: string } | null;
-  const spec = targetSpecSchema.parse(cfg?.request?.spec);
+  const cfg = run.config;
+  const spec = cfg.request.spec;
   const target = buildTarget(spec, db);
   const ref = getReferenceWithSource({ db, referenceSetId: spec.referenceSetId });
   let group: MethodsReport['group'] = null;
@@ -112,7 +111,7 @@ export function methodsReport(runId: number, db: Db = getDb()): MethodsReport {
     };
   });
 
-  const d = (run.diagnostics ?? {}) as Partial<StoredRunDiagnostics> & Record<string, unknown>;
+  const d = run.diagnostics;
   const selected = [...counts.keys()];
   const byStatus: Record<string, number> = {};
   for (const id of selected) {
@@ -125,26 +124,27 @@ export function methodsReport(runId: number, db: Db = getDb()): MethodsReport {
     if (s) sourceCounts.set(s, (sourceCounts.get(s) ?? 0) + 1);
   }
   const cov = coverageOfRun(run, spec, db);
-  const metrics = (run.metrics ?? {}) as MethodsReport['metrics'];
+  const m = run.metrics;
+  const metrics: MethodsReport['metrics'] = m ? { raw: m.raw, randomSelect: m.randomSelect, weighted: m.weighted, resample: m.resample } : {};
   return {
     populaceVersion: populaceVersion(),
     run: { id: run.id, name: run.name, seed: run.seed, createdAt: run.createdAt, createdBy: run.createdBy ?? null },
     group,
-    target: { description: cfg?.targetDescription ?? target.description, respondents: target.n, spec: spec as unknown as Record<string, unknown> },
+    target: { description: cfg.targetDescription ?? target.description, respondents: target.n, spec },
     reference: ref ? { name: ref.name, licence: ref.licence, citation: ref.citation } : null,
     settings: runEngineConfig(run),
-    estimator: d.estimator ?? null,
+    estimator: d?.estimator ?? null,
     diagnostics: {
-      ess: num(d.ess),
-      designEffect: num(d.designEffect),
-      maxWeightShare: num(d.maxWeightShare),
-      khat: num(d.khat),
-      converged: d.converged ?? null,
-      warnings: Array.isArray(d.warnings) ? (d.warnings as string[]) : [],
+      ess: num(d?.ess),
+      designEffect: num(d?.designEffect),
+      maxWeightShare: num(d?.maxWeightShare),
+      khat: num(d?.khat),
+      converged: d?.converged ?? null,
+      warnings: d?.warnings ?? [],
     },
     metrics,
     balance,
-    frontier: d.frontier ?? null,
+    frontier: d?.frontier ?? null,
     set: { draws: run.selection?.length ?? 0, distinct: counts.size, poolSize: ids.length },
     coverage: cov ? { statement: cov.statement, gaps: cov.gaps.map((g) => ({ label: g.label, missing: g.missing, share: g.share })) } : null,
     review: { byStatus, ...reviewSummaryFor({ db, ids: selected }) },

@@ -55,10 +55,10 @@ export function ensureDemoGroups(db: Db): { created: number } {
   if (getMetaValue({ db, key: DEMO_GROUPS_KEY }) === DEMO_GROUPS_VERSION) return { created: 0 };
   return db.transaction((tx) => {
     const created = insertGroupsIfAbsent({
-      db: tx as unknown as Db,
-      rows: demoGroupDefinitions().map((g) => ({ name: g.name, definition: g.definition as unknown as Record<string, unknown> })),
+      db: tx,
+      rows: demoGroupDefinitions().map((g) => ({ name: g.name, definition: g.definition })),
     });
-    setMetaValue({ db: tx as unknown as Db, key: DEMO_GROUPS_KEY, value: DEMO_GROUPS_VERSION });
+    setMetaValue({ db: tx, key: DEMO_GROUPS_KEY, value: DEMO_GROUPS_VERSION });
     return { created };
   });
 }

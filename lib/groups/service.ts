@@ -14,7 +14,8 @@ import {
   updateGroupRow,
 } from '../../db/queries/groups';
 import { countRespondentsByCountry } from '../../db/queries/targets';
-import type { Group } from '../../db/schema';
+import type { RunConfig } from '../../db/json';
+import type { AlignmentRun, Group } from '../../db/schema';
 import { AppError } from '../http/errors';
 import { checkRetrieveCount } from '../limits/sizes';
 import { narrativeDiff } from '../personas/revisions';
@@ -65,7 +66,7 @@ export interface GroupView {
 }
 
 function toView(row: Group): GroupView {
-  return { id: row.id, name: row.name, definition: groupDefinitionSchema.parse(row.definition), createdAt: row.createdAt };
+  return { id: row.id, name: row.name, definition: row.definition, createdAt: row.createdAt };
 }
 
 export function getGroup(id: number, db: Db = getDb()): GroupView {
@@ -79,8 +80,8 @@ export function listGroups(db: Db = getDb()) {
   return listGroupRows({ db }).map((row) => {
     const g = toView(row);
     const run = getLatestGroupRun({ db, groupId: g.id });
-    const metrics = (run?.metrics as { resample?: Record<string, number> } | null)?.resample ?? null;
-    const diag = run?.diagnostics as { ess?: number } | null;
+    const metrics = run?.metrics?.resample ?? null;
+    const diag = run?.diagnostics;
     return {
       ...g,
       target: previewGroupTarget(g.definition.reference, db),
@@ -134,7 +135,7 @@ export function createGroup(input: unknown, db: Db = getDb()) {
   checkRetrieveCount('definition.personas.retrieveCount', g.definition.personas.retrieveCount);
   checkName(db, g.name);
   buildTarget(g.definition.reference, db); // refuse a group whose target matches nobody
-  const row = insertGroupRow({ db, name: g.name, definition: g.definition as unknown as Record<string, unknown> });
+  const row = insertGroupRow({ db, name: g.name, definition: g.definition });
   return toView(row);
 }
 
@@ -144,7 +145,7 @@ export function updateGroup(id: number, input: unknown, db: Db = getDb()) {
   checkRetrieveCount('definition.personas.retrieveCount', g.definition.personas.retrieveCount);
   checkName(db, g.name, id);
   buildTarget(g.definition.reference, db);
-  const row = updateGroupRow({ db, id, name: g.name, definition: g.definition as unknown as Record<string, unknown> });
+  const row = updateGroupRow({ db, id, name: g.name, definition: g.definition });
   return toView(row!);
 }
 
@@ -191,7 +192,7 @@ export async function buildGroupSet(group: GroupView, db: Db = getDb(), signal?:
 
 /** Coverage of a finished group run against the group's target (null when there is no finished run). */
 export function coverageOfRun(
-  run: { personaIds: number[] | null; diagnostics: Record<string, unknown> | null; config: Record<string, unknown> },
+  run: Pick<AlignmentRun, 'personaIds' | 'diagnostics'>,
   spec: TargetSpec,
   db: Db = getDb(),
 ): GroupCoverage | null {
@@ -201,7 +202,7 @@ export function coverageOfRun(
   const set = new Float64Array(scores.length * 5);
   scores.forEach((s, i) => set.set([s.E, s.A, s.C, s.N, s.O], i * 5));
   const target = buildTarget(spec, db);
-  const diag = run.diagnostics as { ess?: number; khat?: number } | null;
+  const diag = run.diagnostics;
   return groupCoverage({
     set,
     setN: scores.length,
@@ -253,8 +254,8 @@ export function listGroupRevisions(groupId: number, db: Db = getDb()): RevisionV
 }
 
 /** True when a run was made for another definition of its group than the current one (the run's config keeps it). */
-export function runIsStale(config: unknown, definition: GroupDefinition): boolean {
-  const saved = (config as { group?: { definition?: unknown } } | null)?.group?.definition;
+export function runIsStale(config: RunConfig, definition: GroupDefinition): boolean {
+  const saved = config.group?.definition;
   if (saved === undefined) return false;
   const parsed = groupDefinitionSchema.safeParse(saved);
   if (!parsed.success) return true;
@@ -270,7 +271,7 @@ export function getGroupDetail(id: number, db: Db = getDb()) {
   const runs = listGroupRunRows({ db, groupId: id });
   let latestRun = null;
   if (latest) {
-    const diag = latest.diagnostics as Record<string, unknown> | null;
+    const diag = latest.diagnostics;
     latestRun = {
       id: latest.id,
       name: latest.name,

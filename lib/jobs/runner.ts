@@ -25,6 +25,7 @@ import {
   setJobStatus,
   updateJobProgress,
 } from '../../db/queries/jobs';
+import { jobRunnerSchema, type JobRunner } from '../../db/json';
 import type { Job, JobStatus } from '../../db/schema';
 import { AppError } from '../http/errors';
 
@@ -70,12 +71,8 @@ export function jobTableOf(kinds: readonly JobKind[]): JobTable {
   return Object.freeze(table);
 }
 
-export interface JobRunnerInfo {
-  pid: number;
-  host: string;
-  startedAt: string;
-  doneAtStart: number;
-}
+/** The process running a job: pid, host, when it started and the progress it started from. */
+export type JobRunnerInfo = JobRunner;
 
 /** A job as the API and the UI see it: the stored row plus derived rate (units per second) and time left. */
 export interface JobView {
@@ -102,13 +99,14 @@ export interface JobView {
   activeHere: boolean;
 }
 
-interface ActiveJob {
+interface RunningJob {
   controller: AbortController;
-  promise: Promise<JobView>;
   progress: { done: number; total: number; failures: number };
   timer: ReturnType<typeof setTimeout> | null;
   db: Db;
 }
+
+type ActiveJob = RunningJob & { promise: Promise<JobView> };
 
 interface RunnerState {
   active: Map<number, ActiveJob>;
@@ -130,8 +128,8 @@ export function setProgressThrottle(ms: number): void {
 }
 
 function runnerOf(row: Job): JobRunnerInfo | null {
-  const r = (row.result as { _runner?: JobRunnerInfo } | null)?._runner;
-  return r && typeof r.pid === 'number' ? r : null;
+  const r = jobRunnerSchema.safeParse(row.result?._runner);
+  return r.success ? r.data : null;
 }
 
 /** Whether another live process on this host runs the job. */
@@ -310,7 +308,7 @@ export function findResumableJob(kind: string, params: Record<string, unknown>, 
   return null;
 }
 
-function writeProgress(id: number, job: ActiveJob): void {
+function writeProgress(id: number, job: RunningJob): void {
   job.timer = null;
   updateJobProgress({ db: job.db, id, ...job.progress });
   // a cancel requested by another process
@@ -322,56 +320,53 @@ function launch(id: number, db: Db, handler: JobHandler): Promise<JobView> {
   const existing = state.active.get(id);
   if (existing) return existing.promise;
   const row = getJobRow({ db, id })!;
-  const controller = new AbortController();
-  const job: ActiveJob = {
-    controller,
-    promise: Promise.resolve(null as unknown as JobView),
-    progress: { done: row.done, total: row.total, failures: row.failures },
-    timer: null,
-    db,
-  };
+  const running: RunningJob = { controller: new AbortController(), progress: { done: row.done, total: row.total, failures: row.failures }, timer: null, db };
+  const job: ActiveJob = Object.assign(running, { promise: execute(id, row, handler, running) });
   state.active.set(id, job);
-  job.promise = (async () => {
-    // let startJob return first
-    await Promise.resolve();
-    const runner: JobRunnerInfo = { pid: process.pid, host: os.hostname(), startedAt: new Date().toISOString(), doneAtStart: row.done };
-    try {
-      markJobRunning({ db, id, runner: runner as unknown as Record<string, unknown> });
-      const ctx: JobContext = {
-        jobId: id,
-        params: row.params,
-        signal: controller.signal,
-        db,
-        progress(u) {
-          if (u.done !== undefined) job.progress.done = u.done;
-          if (u.total !== undefined) job.progress.total = u.total;
-          if (u.failures !== undefined) job.progress.failures = u.failures;
-          if (!job.timer) job.timer = setTimeout(() => writeProgress(id, job), state.throttleMs);
-        },
-      };
-      const result = (await handler(ctx)) ?? {};
-      flush(id, job);
-      if (controller.signal.aborted) {
-        setJobStatus({ db, id, status: 'cancelled', result, finished: true });
-      } else {
-        setJobStatus({ db, id, status: 'done', result, finished: true });
-      }
-    } catch (err) {
-      flush(id, job);
-      if (controller.signal.aborted) setJobStatus({ db, id, status: 'cancelled', finished: true });
-      else {
-        const e = err as Error;
-        setJobStatus({ db, id, status: 'failed', error: `${e?.name ?? 'Error'}: ${e?.message ?? String(err)}`, finished: true });
-      }
-    } finally {
-      state.active.delete(id);
-    }
-    return toView(getJobRow({ db, id })!);
-  })();
   return job.promise;
 }
 
-function flush(id: number, job: ActiveJob): void {
+/** The body of a launched job: runs the handler, then stores how it ended. */
+async function execute(id: number, row: Job, handler: JobHandler, job: RunningJob): Promise<JobView> {
+  const { controller, db } = job;
+  // let launch register the job and startJob return first
+  await Promise.resolve();
+  const runner: JobRunnerInfo = { pid: process.pid, host: os.hostname(), startedAt: new Date().toISOString(), doneAtStart: row.done };
+  try {
+    markJobRunning({ db, id, runner });
+    const ctx: JobContext = {
+      jobId: id,
+      params: row.params,
+      signal: controller.signal,
+      db,
+      progress(u) {
+        if (u.done !== undefined) job.progress.done = u.done;
+        if (u.total !== undefined) job.progress.total = u.total;
+        if (u.failures !== undefined) job.progress.failures = u.failures;
+        if (!job.timer) job.timer = setTimeout(() => writeProgress(id, job), state.throttleMs);
+      },
+    };
+    const result = (await handler(ctx)) ?? {};
+    flush(id, job);
+    if (controller.signal.aborted) {
+      setJobStatus({ db, id, status: 'cancelled', result, finished: true });
+    } else {
+      setJobStatus({ db, id, status: 'done', result, finished: true });
+    }
+  } catch (err) {
+    flush(id, job);
+    if (controller.signal.aborted) setJobStatus({ db, id, status: 'cancelled', finished: true });
+    else {
+      const e = err as Error;
+      setJobStatus({ db, id, status: 'failed', error: `${e?.name ?? 'Error'}: ${e?.message ?? String(err)}`, finished: true });
+    }
+  } finally {
+    state.active.delete(id);
+  }
+  return toView(getJobRow({ db, id })!);
+}
+
+function flush(id: number, job: RunningJob): void {
   if (job.timer) clearTimeout(job.timer);
   job.timer = null;
   updateJobProgress({ db: job.db, id, ...job.progress });

@@ -20,7 +20,7 @@ import {
 } from '../../db/queries/personas';
 import { personaDemographics } from './extractDemographics';
 import { listDecisions } from '../../db/queries/review';
-import { getRunById, listRunSummaries } from '../../db/queries/runs';
+import { getRunHeader, listFinishedRunHeaders } from '../../db/queries/runs';
 import { AppError } from '../http/errors';
 import { referencePercentiles } from './profile';
 import { getRevisions } from './revisions';
@@ -76,16 +76,14 @@ export type PersonaPage = ReturnType<typeof listPersonasPage>;
  */
 export function getFacets(filter: PersonaFilter = {}, db: Db = getDb()) {
   const run = chosenRun(db, filter.run);
-  const runs = listRunSummaries({ db, limit: 30 })
-    .filter((r) => r.status === 'done')
-    .map((r) => ({ id: r.id, name: r.name, createdAt: r.createdAt }));
+  const runs = listFinishedRunHeaders({ db, limit: 30 });
   return { ...getPersonaFacets({ db, filter, runId: run?.id ?? null }), run, runs, demographics: demographicsCoverage({ db }) };
 }
 
 /** The run the browser shows weights from: the one asked for (404 when it is not a finished run), else the latest. */
 function chosenRun(db: Db, runId: number | undefined) {
   if (runId === undefined) return getCurrentRun({ db });
-  const r = getRunById({ db, id: runId });
+  const r = getRunHeader({ db, id: runId });
   if (!r || r.status !== 'done') throw new AppError('not_found', `Run ${runId} is not a finished alignment run: choose another run for the weights.`, 404);
   return { id: r.id, name: r.name, createdAt: r.createdAt };
 }

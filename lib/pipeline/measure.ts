@@ -9,7 +9,6 @@
  * LLM calls are cached; scores are written once a persona has every answer, in one transaction with its flags.
  * Progress unit: one item answer.
  */
-import type { Db } from '../../db/client';
 import { insertItemResponses, listItemResponses, listPersonasToMeasure, saveMeasurement } from '../../db/queries/measurement';
 import { updatePersonaChecks } from '../../db/queries/pipeline';
 import { scoreCommon, type InstrumentKey } from '../instruments/score';
@@ -121,7 +120,7 @@ export async function runMeasurement(ctx: JobContext<Record<string, unknown>>): 
         instrumentId: ins.id,
         scores,
         spread,
-        apply: (tx: Db) => {
+        apply: (tx) => {
           updatePersonaChecks({
             db: tx,
             id: persona.id,

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { z } from 'zod';
 import { getDb, type Db } from '../../db/client';
+import type { FrontierColumns, RunConfig, RunDiagnostics, StoredEstimator, StoredFrontier } from '../../db/json';
 import { listPoolPersonas } from '../../db/queries/pool';
 import { completeRun, deleteRunRow, getRunById, getRunByJobId, getRunsByIds, insertRun, listRunSummaries, setRunJob, setRunStatus } from '../../db/queries/runs';
 import {
@@ -148,8 +149,8 @@ export function executeRun(
     personaIds: ids,
     weights: Array.from(result.weights),
     selection: Array.from(result.selection, (i) => ids[i]!),
-    metrics: result.metrics as unknown as Record<string, unknown>,
-    diagnostics: diagnostics as unknown as Record<string, unknown>,
+    metrics: result.metrics,
+    diagnostics,
     trace: result.ot ? Array.from(result.ot.marginalError) : [],
   });
   hooks.progress?.(1);
@@ -161,76 +162,10 @@ const ALIGN_SHARE = 0.8;
 /** The recommended size gives up at most this share of fidelity (ratio to Raw) against the best size, as diversityFrontier's rule. */
 const RECOMMEND_SLACK = 0.1;
 
-/** The five headline metrics as plain arrays, one entry per frontier size. */
-export type FrontierColumns = Record<(typeof PAPER_METRICS)[number], number[]>;
-
-/** One row of a run's stored candidate table (auto's held-out measurement of one estimator). */
-export interface StoredCandidate {
-  label: string;
-  /** Mean over AMW, FD, SW, MMD, MAEcorr of (the candidate's k-set) / (the whole pool), both against the held-out rows. */
-  score: number;
-  heldOut: PaperMetrics;
-  ess: number;
-  distinct: number;
-  converged: boolean;
-  error: string | null;
-}
-
-/** Which estimator weighted a run's pool, as stored in its diagnostics. */
-export interface StoredEstimator {
-  /** What was asked for ('auto' = chosen on held-out rows). */
-  choice: EstimatorChoice;
-  /** The label of the estimator that weighted the pool (auto's winner). */
-  used: string;
-  /** Whether OT refined the estimator's weights. */
-  refine: 'none' | 'ot';
-  /** auto's candidate table, or null when an estimator was named. */
-  candidates: StoredCandidate[] | null;
-  /** auto: the whole pool's metrics against the held-out rows (the denominators of the scores) and the split sizes. */
-  heldOut: { raw: PaperMetrics; fitRows: number; heldOutRows: number } | null;
-}
-
-/**
- * A run's diversity-fidelity frontier (plain arrays, one entry per size): distinct sets chosen by pivotal sampling
- * (inclusion probabilities proportional to the weights, capped at 1) beside systematic draws with repeats of the same
- * sizes, each measured against the whole target. `ratioToRaw` is the mean over the five metrics of the set's value
- * divided by the whole pool's value (computed with the same metric seed): below 1 the set is closer to the target
- * than the unweighted pool, the same scale as the candidate table's score.
- */
-export interface StoredFrontier {
-  method: 'pivotal';
-  /** Set sizes k: the default log-spaced sizes plus the run's own size when that many personas have a positive weight. */
-  sizes: number[];
-  /** Seed of the frontier's draws and metrics: the run's metric seed (config.metricsSeed). */
-  seed: number;
-  /** Draws per size (1). */
-  replicates: number;
-  distinct: FrontierColumns;
-  ratioToRaw: number[];
-  systematic: FrontierColumns;
-  systematicRatioToRaw: number[];
-  /** Distinct personas among the k systematic draws. */
-  systematicDistinct: number[];
-  /** The whole pool (equal weights) against the target: the run's Raw row (same metric seed and projections). */
-  raw: PaperMetrics;
-  /** The whole pool under the run's weights against the target. */
-  weighted: PaperMetrics;
-  /** The largest k whose ratioToRaw is within 10% of the smallest one (the most distinct personas at near-best fidelity). */
-  recommendedSize: number;
-  /** Personas with a positive weight: the largest possible distinct set. */
-  positiveCount: number;
-  /** The run's own set: its size, distinct personas and ratio to Raw (from the run's metrics). */
-  run: { size: number; distinct: number; repeats: boolean; ratioToRaw: number; amw: number };
-  seconds: number;
-}
-
+/** What a run stores: the shapes of its JSON columns live in db/json.ts. */
+export type { FrontierColumns, RunConfig, RunDiagnostics, RunMetrics, StoredCandidate, StoredEstimator, StoredFrontier } from '../../db/json';
 /** What executeRun stores as a run's diagnostics. */
-export type StoredRunDiagnostics = AlignResult['diagnostics'] & {
-  ot: (Omit<NonNullable<AlignResult['ot']>, 'marginalError'> & { marginalError: undefined }) | null;
-  estimator: StoredEstimator;
-  /** The frontier, or why it could not be measured. */
-  frontier: StoredFrontier | { error: string };
-};
+export type StoredRunDiagnostics = RunDiagnostics;
 
 function estimatorReport(result: AlignResult): StoredEstimator {
   const e = result.estimator;
@@ -403,8 +338,8 @@ export function startAlignmentRun(input: unknown, db: Db = getDb(), scope: RunSc
 /** Run summaries for lists (no weights), with the owner and whether the actor may delete each. */
 export function listRuns(db: Db = getDb(), actor: Actor = LOCAL_ACTOR) {
   return listRunSummaries({ db }).map((r) => {
-    const cfg = r.config as { targetDescription?: string; request?: RunRequest } | null;
-    const diag = r.diagnostics as { selectionSize?: number; candidateCount?: number } | null;
+    const cfg = r.config;
+    const diag = r.diagnostics;
     return {
       id: r.id,
       name: r.name,
@@ -419,7 +354,7 @@ export function listRuns(db: Db = getDb(), actor: Actor = LOCAL_ACTOR) {
       diagnostics: r.diagnostics,
       trace: r.trace,
       config: cfg,
-      targetDescription: cfg?.targetDescription ?? null,
+      targetDescription: cfg.targetDescription ?? null,
     };
   });
 }
@@ -520,19 +455,20 @@ export interface RunSetting {
 }
 
 /** The alignment settings a stored run was made with, defaults filled in, with its seed and set size. */
-export function runEngineConfig(run: { config: unknown; seed: number; selection?: number[] | null }): Omit<AlignConfig, 'size'> & { size: number | null } {
-  const cfg = run.config as { request?: { config?: Partial<AlignConfig> } } | null;
-  return { ...DEFAULT_ALIGN_CONFIG, selection: STUDIO_DEFAULT_SELECTION, ...(cfg?.request?.config ?? {}), seed: run.seed, size: run.selection?.length ?? null };
+export function runEngineConfig(run: { config: RunConfig; seed: number; selection?: number[] | null }): Omit<AlignConfig, 'size'> & { size: number | null } {
+  // the stored request was validated by runRequestSchema when the run started; this narrows it to the engine's names
+  const asked = runRequestSchema.shape.config.parse(run.config.request.config);
+  return { ...DEFAULT_ALIGN_CONFIG, selection: STUDIO_DEFAULT_SELECTION, ...asked, seed: run.seed, size: run.selection?.length ?? null };
 }
+
 
 /** The settings a run was made with, in words (defaults filled in), in a fixed order so two runs line up. */
 export function describeRunSettings(run: Pick<RunView, 'config' | 'diagnostics' | 'seed' | 'selectionSize' | 'distinctSize'>): RunSetting[] {
-  const cfg = run.config as { targetDescription?: string } | null;
   const c = runEngineConfig({ config: run.config, seed: run.seed });
-  const est = (run.diagnostics as { estimator?: { choice?: string; used?: string } } | null)?.estimator;
+  const est = run.diagnostics?.estimator;
   const usesKde = /kde|paper/i.test(est?.used ?? String(c.estimator));
   return [
-    { key: 'target', label: 'Target', value: cfg?.targetDescription ?? '—' },
+    { key: 'target', label: 'Target', value: run.config.targetDescription ?? '—' },
     { key: 'estimator', label: 'Estimator', value: est?.used ? `${est.used}${est.choice === 'auto' ? ' (chosen by auto)' : ''}` : String(c.estimator) },
     { key: 'refine', label: 'OT refinement', value: c.refine === 'ot' ? 'yes' : 'no' },
     { key: 'bins', label: 'Quantile bins per trait', value: c.bins ? String(c.bins) : 'none' },
@@ -545,15 +481,17 @@ export function describeRunSettings(run: Pick<RunView, 'config' | 'diagnostics' 
 }
 
 /** A run's weight diagnostics in words, with their definitions, in a fixed order. */
-export function describeRunDiagnostics(diagnostics: unknown): RunSetting[] {
-  const d = (diagnostics ?? {}) as Record<string, unknown>;
-  const n = (k: string, digits: number) => (typeof d[k] === 'number' && Number.isFinite(d[k]) ? (d[k] as number).toFixed(digits) : '—');
+export function describeRunDiagnostics(d: RunDiagnostics | null): RunSetting[] {
+  const n = (k: 'ess' | 'designEffect' | 'maxWeightShare' | 'khat', digits: number) => {
+    const v = d?.[k];
+    return v !== undefined && Number.isFinite(v) ? v.toFixed(digits) : '—';
+  };
   return [
     { key: 'ess', label: 'Effective sample size (Kish: (Σw)² / Σw²)', value: n('ess', 1) },
     { key: 'designEffect', label: 'Design effect (n / ESS)', value: n('designEffect', 2) },
     { key: 'maxWeightShare', label: 'Largest weight (share of the total)', value: n('maxWeightShare', 4) },
     { key: 'khat', label: 'Pareto k-hat of the weights (> 0.7: unreliable tail)', value: n('khat', 2) },
-    { key: 'converged', label: 'Estimator converged', value: d.converged === undefined ? '—' : d.converged ? 'yes' : 'no' },
-    { key: 'iterations', label: 'Iterations', value: typeof d.iterations === 'number' ? String(Math.round(d.iterations)) : '—' },
+    { key: 'converged', label: 'Estimator converged', value: d ? (d.converged ? 'yes' : 'no') : '—' },
+    { key: 'iterations', label: 'Iterations', value: d ? String(Math.round(d.iterations)) : '—' },
   ];
 }

@@ -1,5 +1,6 @@
 /** Builds a target (reference respondents after filters, norms preset and slider edits) and stores named targets. */
 import { getDb, type Db } from '../../db/client';
+import type { Target } from '../../db/schema';
 import {
   countReferenceRespondents,
   countRespondentsByCountry,
@@ -142,9 +143,9 @@ export function saveNamedTarget(name: string, input: unknown, db: Db = getDb()) 
   return { id: row.id, name: row.name, spec };
 }
 
-function rowToSpec(row: { referenceSetId: string; filters: Record<string, unknown>; edits: Record<string, unknown> }): TargetSpec {
-  const { preset, ...filters } = row.filters as { preset?: unknown };
-  return targetSpecSchema.parse({ referenceSetId: row.referenceSetId, filters, preset, edits: row.edits });
+function rowToSpec(row: Pick<Target, 'referenceSetId' | 'filters' | 'edits'>): TargetSpec {
+  const { preset, ...filters } = row.filters;
+  return { referenceSetId: row.referenceSetId, filters, preset: preset ?? { kind: 'none' }, edits: row.edits };
 }
 
 export function listNamedTargets(db: Db = getDb()) {

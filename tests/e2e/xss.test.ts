@@ -13,6 +13,7 @@ import { deleteFixtureData } from '@/db/queries/fixtures';
 import { getDefaultReference } from '@/db/queries/personas';
 import { insertMinedPersona, insertPersonasBatch } from '@/db/queries/pipeline';
 import { ensureSource, insertPostsBatch } from '@/db/queries/posts';
+import { traitEditsSchema } from '@/db/json';
 import { saveTarget } from '@/db/queries/targets';
 import { artifacts, baseURL, useBrowserSession } from './browser-session';
 
@@ -94,7 +95,7 @@ describe.skipIf(!baseURL)('stored XSS payloads render as text', () => {
       postIds,
     }).persona.id;
     const ref = getDefaultReference({ db });
-    if (ref) saveTarget({ db, name: TARGET_NAME, referenceSetId: ref.id, filters: {}, edits: {} });
+    if (ref) saveTarget({ db, name: TARGET_NAME, referenceSetId: ref.id, filters: { countries: [], genders: [] }, edits: traitEditsSchema.parse({}) });
   });
 
   afterAll(() => {

@@ -10,16 +10,15 @@ import { methodsReportPath } from '@/lib/export/service';
 export const metadata = { title: 'Alignment runs' };
 export const dynamic = 'force-dynamic';
 
-type Metrics = Record<string, { amw: number; fd: number; sw: number; mmd: number; maecorr: number }>;
 const ROWS = ['raw', 'randomSelect', 'resample'] as const;
 const ROW_LABEL = { raw: 'Raw (whole pool)', randomSelect: 'RandomSelect', resample: 'Resample (aligned set)' };
 const COLS = ['amw', 'fd', 'sw', 'mmd', 'maecorr'] as const;
 const COL_NAME = { amw: 'AMW', fd: 'FD', sw: 'SW', mmd: 'MMD', maecorr: 'MAEcorr' } as const;
 
 function RunColumn({ run, testId }: { run: RunView; testId: string }) {
-  const m = run.metrics as Metrics | null;
-  const d = run.diagnostics as Record<string, unknown> | null;
-  const cfg = run.config as { targetDescription?: string; request?: { size?: number; config?: Record<string, unknown> } } | null;
+  const m = run.metrics;
+  const d = run.diagnostics;
+  const cfg = run.config;
   return (
     <section className="rounded-lg border border-slate-200 bg-white p-3 text-sm" data-testid={testId}>
       <h2 className="font-semibold">
@@ -67,9 +66,9 @@ function RunColumn({ run, testId }: { run: RunView; testId: string }) {
           </div>
         ))}
       </dl>
-      {Array.isArray(d?.warnings) && d.warnings.length ? (
+      {d?.warnings.length ? (
         <ul className="mt-2 list-disc pl-4 text-xs text-amber-800" data-testid={`${testId}-warnings`}>
-          {(d.warnings as string[]).map((w) => (
+          {d.warnings.map((w) => (
             <li key={w}>{w}</li>
           ))}
         </ul>
@@ -162,7 +161,7 @@ export default async function RunsPage({ searchParams }: { searchParams: Promise
       <form method="get" action="/studio/runs" className="space-y-2">
       <ul className="space-y-1 text-sm" data-testid="saved-runs">
         {runs.map((r) => {
-          const est = (r.diagnostics as { estimator?: { choice?: string; used?: string } } | null)?.estimator;
+          const est = r.diagnostics?.estimator;
           return (
             <li key={r.id} className="flex flex-wrap items-center gap-2" data-testid={`run-row-${r.id}`}>
               <input
