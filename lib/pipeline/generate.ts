@@ -9,17 +9,6 @@
  * one per post that passes the rule filter, four per author (persona, demographics, critic, privacy) and one for the
  * duplicate pass.
  */
-import { personaDemographics } from '../personas/extractDemographics';
-import type { Db } from '../../db/client';
-import { updatePersonaDemographics } from '../../db/queries/personas';
-import {
-  getPersona,
-  getPersonaBySourceExternal,
-  insertMinedPersona,
-  listPersonaPosts,
-  listSourcePersonas,
-  updatePersonaChecks,
-} from '../../db/queries/pipeline';
 import {
   listAuthorsWithKeptPosts,
   listPostStates,
@@ -28,69 +17,18 @@ import {
   setPostLabel,
   setPostsRejected,
 } from '../../db/queries/posts';
-import type { Persona, PersonaFlag } from '../../db/schema';
 import { forEachConcurrent, type JobContext } from '../jobs';
-import { callLlmObject, LlmCallError } from '../llm';
-import { criticCheck, privacyLlmCheck, runPrivacyRules } from './checks';
-import { readByLlm, readDemographicsWithLlm } from './demographics';
+import { callLlmObject } from '../llm';
+import { generateForAuthor } from './generateAuthor';
+import { attempt, summary, type Counters, type GenerationStep } from './generationProgress';
 import { recheckSourceDuplicates } from './sourceDuplicates';
-import {
-  CLEANUP_PROMPT_VERSION,
-  CLEANUP_SCHEMA_NAME,
-  cleanupMessages,
-  PERSONA_PROMPT_VERSION,
-  PERSONA_SCHEMA_NAME,
-  personaMessages,
-  PRIVACY_REWRITE_PROMPT_VERSION,
-  PRIVACY_REWRITE_SCHEMA_NAME,
-  privacyRewriteMessages,
-  QUALITY_PROMPT_VERSION,
-  QUALITY_SCHEMA_NAME,
-  qualityMessages,
-} from './prompts';
+import { CLEANUP_PROMPT_VERSION, CLEANUP_SCHEMA_NAME, cleanupMessages, QUALITY_PROMPT_VERSION, QUALITY_SCHEMA_NAME, qualityMessages } from './prompts';
 import { RULE_REASONS, ruleFilter } from './filter';
-import {
-  generateParamsSchema,
-  personaOutputSchema,
-  postCleanupSchema,
-  postQualitySchema,
-  privacyRewriteSchema,
-  type GenerateParams,
-} from './schema';
+import { generateParamsSchema, postCleanupSchema, postQualitySchema } from './schema';
 
 export const GENERATE_JOB_KIND = 'pipeline.generate';
 /** Progress units per author: persona, demographics, critic, privacy. */
 const PER_AUTHOR = 4;
-
-/** The external id of the persona mined from an author, and of its privacy rewrite. */
-export const personaExternalId = (authorExternalId: string) => `author:${authorExternalId}`;
-export const rewriteExternalId = (externalId: string) => `${externalId}#private`;
-
-interface Counters {
-  done: number;
-  total: number;
-  failures: number;
-  failureLog: string[];
-}
-
-function noteFailure(c: Counters, what: string, err: unknown): void {
-  c.failures++;
-  const e = err as Error;
-  const raw = err instanceof LlmCallError && err.raw ? ` raw: ${err.raw.slice(0, 200)}` : '';
-  if (c.failureLog.length < 50) c.failureLog.push(`${what}: ${e?.message ?? String(err)}${raw}`);
-}
-
-/** Runs `fn`; a failure is counted (not thrown) unless the job was cancelled. */
-async function attempt(c: Counters, signal: AbortSignal, what: string, fn: () => Promise<void>): Promise<boolean> {
-  try {
-    await fn();
-    return true;
-  } catch (err) {
-    if (signal.aborted) throw err;
-    noteFailure(c, what, err);
-    return false;
-  }
-}
 
 export async function runGeneration(ctx: JobContext<Record<string, unknown>>): Promise<Record<string, unknown>> {
   const p = generateParamsSchema.parse(ctx.params);
@@ -171,102 +109,8 @@ export async function runGeneration(ctx: JobContext<Record<string, unknown>>): P
   c.total = postUnits.length + authors.length * PER_AUTHOR + 1;
   report();
 
-  await forEachConcurrent(
-    authors,
-    p.concurrency,
-    async (author) => {
-      const externalId = personaExternalId(author.externalId);
-      let persona = getPersonaBySourceExternal({ db, sourceId: p.sourceId, externalId });
-      const used = author.posts.slice(0, p.maxPostsPerPersona);
-      if (!persona) {
-        await attempt(c, signal, `persona for author ${author.externalId}`, async () => {
-          const r = await callLlmObject({
-            role: 'generator',
-            promptVersion: PERSONA_PROMPT_VERSION,
-            messages: personaMessages(used.map((x) => x.text)),
-            schema: personaOutputSchema,
-            schemaName: PERSONA_SCHEMA_NAME,
-            temperature: p.generatorTemperature,
-            db,
-            signal,
-          });
-          const v = r.value;
-          const clean = (s: string) => (s.trim() === '' ? 'unknown' : s.trim());
-          persona = insertMinedPersona({
-            db,
-            persona: {
-              sourceId: p.sourceId,
-              externalId,
-              authorId: author.authorId,
-              name: v.name,
-              narrative: v.narrative.trim(),
-              // The generator's structured fields are 'given'; what it left empty is read from the narrative.
-              ...personaDemographics({ age: v.age, gender: v.gender, country: clean(v.country), occupation: clean(v.occupation) }, v.narrative),
-              model: r.model,
-              promptVersion: r.promptVersion,
-              status: 'draft',
-              metadata: { generation: { jobId, llmCallId: r.callId, temperature: p.generatorTemperature, posts: used.length } },
-            },
-            postIds: used.map((x) => x.id),
-          }).persona;
-        });
-      }
-      if (!persona) {
-        report();
-        return;
-      }
-      c.done++;
-      report();
-
-      // demographics the generator left unknown, read from the narrative by the LLM (a rewrite copies them)
-      if (!readByLlm(persona.demographicsOrigin, persona.narrative)) {
-        const current = persona;
-        const ok = await attempt(c, signal, `demographics for persona ${current.id}`, async () => {
-          const r = await readDemographicsWithLlm({ persona: current, db, signal });
-          updatePersonaDemographics({ db, rows: [r.row] });
-          persona = getPersona({ db, id: current.id }) ?? current;
-        });
-        if (ok) c.done++;
-      } else c.done++;
-      report();
-
-      const posts = listPersonaPosts({ db, personaId: persona.id }).map((x) => x.cleanedText ?? x.text);
-
-      // critic
-      if (!persona.qualityScores?.overall) {
-        const current = persona;
-        const ok = await attempt(c, signal, `critic for persona ${current.id}`, async () => {
-          const r = await criticCheck.run({
-            narrative: current.narrative,
-            posts,
-            db,
-            signal,
-            options: { overallAbove: p.criticOverallAbove, othersAbove: p.criticOthersAbove },
-          });
-          const scores = (r.details!.scores ?? {}) as Record<string, { score: number; reason: string }>;
-          persona = updatePersonaChecks({
-            db,
-            id: current.id,
-            scores,
-            addFlags: r.passed ? [] : [{ code: 'critic', reason: r.reasons.join('; ') }],
-            removeFlagCodes: r.passed ? ['critic'] : [],
-            metadata: { critic: { passed: r.passed, model: r.model, promptVersion: r.promptVersion, llmCallId: r.llmCallId, overallAbove: p.criticOverallAbove, othersAbove: p.criticOthersAbove } },
-          });
-        });
-        if (ok) c.done++;
-      } else c.done++;
-      report();
-
-      // privacy
-      if (!(persona.metadata as { privacy?: unknown } | null)?.privacy) {
-        const current = persona;
-        const ok = await attempt(c, signal, `privacy for persona ${current.id}`, () => privacyStep(db, p, current, signal, jobId));
-        if (ok) c.done++;
-      } else c.done++;
-      report();
-    },
-    signal,
-  );
+  const step: GenerationStep = { db, p, signal, jobId, c, report };
+  await forEachConcurrent(authors, p.concurrency, (author) => generateForAuthor(step, author), signal);
   if (signal.aborted) return summary(db, p, c, jobId);
 
   // --- near-duplicates among the current personas of the source ---
@@ -275,91 +119,3 @@ export async function runGeneration(ctx: JobContext<Record<string, unknown>>): P
   report();
   return summary(db, p, c, jobId);
 }
-
-async function privacyStep(db: Db, p: GenerateParams, persona: Persona, signal: AbortSignal, jobId: number): Promise<void> {
-  const rules = runPrivacyRules(persona.narrative);
-  let llm: Awaited<ReturnType<typeof privacyLlmCheck.run>> | null = null;
-  if (p.privacyLlm) llm = await privacyLlmCheck.run({ narrative: persona.narrative, posts: [], db, signal });
-  const flagged = !rules.passed || (llm !== null && !llm.passed);
-  const reasons = [...rules.reasons.map((r) => `rule: ${r}`), ...(llm && !llm.passed ? llm.reasons.map((r) => `llm: ${r}`) : [])];
-  let rewriteId: number | null = null;
-  if (flagged && p.privacyRewrite) {
-    const externalId = rewriteExternalId(persona.externalId);
-    let child = getPersonaBySourceExternal({ db, sourceId: persona.sourceId, externalId });
-    if (!child) {
-      const r = await callLlmObject({
-        role: 'generator',
-        promptVersion: PRIVACY_REWRITE_PROMPT_VERSION,
-        messages: privacyRewriteMessages(persona.narrative, reasons),
-        schema: privacyRewriteSchema,
-        schemaName: PRIVACY_REWRITE_SCHEMA_NAME,
-        temperature: 0,
-        db,
-        signal,
-      });
-      const after = runPrivacyRules(r.value.narrative);
-      const flags: PersonaFlag[] = after.passed ? [] : [{ code: 'privacy', reason: `still after rewrite: ${after.reasons.join('; ')}` }];
-      const links = listPersonaPosts({ db, personaId: persona.id }).map((x) => x.id);
-      child = insertMinedPersona({
-        db,
-        persona: {
-          sourceId: persona.sourceId,
-          externalId,
-          authorId: persona.authorId,
-          parentId: persona.id,
-          name: null,
-          narrative: r.value.narrative.trim(),
-          age: persona.age,
-          ageBand: persona.ageBand,
-          gender: persona.gender,
-          country: persona.country,
-          occupation: persona.occupation,
-          demographicsOrigin: persona.demographicsOrigin,
-          model: r.model,
-          promptVersion: r.promptVersion,
-          status: flags.length ? 'flagged' : 'draft',
-          qualityScores: persona.qualityScores,
-          flags: [...persona.flags.filter((f) => f.code !== 'privacy'), ...flags],
-          metadata: {
-            privacy: { checked: true, flagged: !after.passed, rewriteOf: persona.id, rules: after.details },
-            rewrite: { jobId, llmCallId: r.callId, of: persona.id, needsHumanCheck: true },
-          },
-        },
-        postIds: links,
-      }).persona;
-    }
-    rewriteId = child.id;
-  }
-  updatePersonaChecks({
-    db,
-    id: persona.id,
-    addFlags: flagged
-      ? [{ code: 'privacy', reason: `${reasons.join('; ')}${rewriteId ? ` (rewritten as persona ${rewriteId})` : ''}`, ...(rewriteId ? { relatedPersonaId: rewriteId } : {}) }]
-      : [],
-    metadata: {
-      privacy: {
-        checked: true,
-        flagged,
-        rules: rules.details,
-        llm: llm ? { passed: llm.passed, details: llm.details, llmCallId: llm.llmCallId, promptVersion: llm.promptVersion } : null,
-        rewriteId,
-      },
-    },
-  });
-}
-
-function summary(db: Db, p: GenerateParams, c: Counters, jobId: number): Record<string, unknown> {
-  const personas = listSourcePersonas({ db, sourceId: p.sourceId });
-  const flagged: Record<string, number> = {};
-  for (const x of personas) for (const f of x.flags) flagged[f.code] = (flagged[f.code] ?? 0) + 1;
-  return {
-    jobId,
-    sourceId: p.sourceId,
-    personas: personas.length,
-    rewrites: personas.filter((x) => x.parentId !== null).length,
-    flagged,
-    failures: c.failures,
-    failureLog: c.failureLog,
-  };
-}
-

@@ -11,231 +11,21 @@
  * Personas: JSONL objects {id?, name?, narrative, demographics?: {age?, gender?, country?, occupation?},
  * instrument?, answers?: {itemId: value}, model?, temperature?}.
  */
-import { parse } from 'csv-parse';
-import path from 'node:path';
-import { createInterface } from 'node:readline';
-import { Readable } from 'node:stream';
-import type { ZodError } from 'zod';
-import { getDb, type Db } from '../../db/client';
+import { getDb } from '../../db/client';
 import { insertPersonasBatch, type ImportedPersonaRow } from '../../db/queries/pipeline';
+import { insertPostsBatch, type PostRowInput } from '../../db/queries/posts';
+import { AppError } from '../http/errors';
+import { scoreCommon } from '../instruments/score';
 import { personaDemographics } from '../personas/extractDemographics';
+import { addBad, importLoop, openSource, zodBad, type ImportOptions } from './importReport';
+import { formatOf, readRows } from './importRows';
+import { loadInstrument } from './instruments';
+import { parsePostRow } from './postRows';
+import { importedPersonaSchema, type ImportReport } from './schema';
 import { recheckSourceDuplicates } from './sourceDuplicates';
 
 /** Jaccard similarity of word shingles above which an imported persona counts as a near duplicate (as generation's default). */
 const DUPLICATE_THRESHOLD = 0.8;
-import { ensureSource, getSource, insertPostsBatch, type PostRowInput } from '../../db/queries/posts';
-import { AppError } from '../http/errors';
-import { scoreCommon } from '../instruments/score';
-import { loadInstrument } from './instruments';
-import { importedPersonaSchema, type BadRow, type ImportReport } from './schema';
-
-export type ImportInput = Readable | ReadableStream<Uint8Array> | AsyncIterable<string | Uint8Array> | string;
-
-const MAX_LISTED_BAD = 1000;
-/** How a bad row that is the cut-off end of the file starts its reason. */
-export const ENDS_MID_ROW = 'the file ends mid-row, so it was probably cut short';
-
-function toReadable(input: ImportInput): Readable {
-  if (typeof input === 'string') return Readable.from([input]);
-  if (input instanceof Readable) return input;
-  if (typeof (input as ReadableStream).getReader === 'function') {
-    return Readable.fromWeb(input as unknown as import('node:stream/web').ReadableStream<Uint8Array>);
-  }
-  return Readable.from(input as AsyncIterable<string | Uint8Array>);
-}
-
-export function formatOf(fileName: string, format?: string): 'csv' | 'jsonl' {
-  const f = (format ?? path.extname(fileName).slice(1)).toLowerCase();
-  if (f === 'csv') return 'csv';
-  if (f === 'jsonl' || f === 'ndjson' || f === 'json') return 'jsonl';
-  throw new AppError('unknown_format', `${fileName}: unknown file type "${f || '(none)'}"; use .csv or .jsonl.`, 400);
-}
-
-/** A source id derived from a file name: "posts-my-file". */
-export function sourceIdFromFile(prefix: string, fileName: string): string {
-  const base = path
-    .basename(fileName, path.extname(fileName))
-    .toLowerCase()
-    .replace(/[^a-z0-9._-]+/g, '-')
-    .replace(/^-+|-+$/g, '');
-  return `${prefix}-${base || 'upload'}`;
-}
-
-/** Rows of a CSV (header first) or JSONL stream with their 1-based line numbers; unparseable rows come as errors. */
-async function* readRows(
-  input: ImportInput,
-  format: 'csv' | 'jsonl',
-): AsyncGenerator<{ line: number; row: Record<string, unknown> } | { line: number; error: string }> {
-  const stream = toReadable(input);
-  // A failing source (an upload over its limits, a dropped connection) must end the import with its error rather
-  // than leave it waiting: .pipe() and readline do not forward source errors by themselves.
-  let streamError: unknown = null;
-  // Whether the file ends with a newline: a last line without one that does not parse was cut short.
-  let lastByte = 10;
-  stream.on('data', (chunk: Buffer | string) => {
-    if (chunk.length) lastByte = typeof chunk === 'string' ? chunk.charCodeAt(chunk.length - 1) : chunk[chunk.length - 1]!;
-  });
-  if (format === 'jsonl') {
-    const rl = createInterface({ input: stream, crlfDelay: Infinity });
-    stream.on('error', (e) => {
-      streamError = e;
-      rl.close();
-    });
-    let line = 0;
-    let pending: { line: number; error: string } | null = null;
-    for await (const text of rl) {
-      if (streamError) break;
-      if (pending) yield pending;
-      pending = null;
-      line++;
-      if (text.trim() === '') continue;
-      let value: unknown;
-      try {
-        value = JSON.parse(text);
-      } catch (e) {
-        // Held back one line: if it is the last one and the file has no final newline, the file ends mid-row.
-        pending = { line, error: `invalid JSON: ${(e as Error).message}` };
-        continue;
-      }
-      if (!value || typeof value !== 'object' || Array.isArray(value)) yield { line, error: 'not a JSON object' };
-      else yield { line, row: value as Record<string, unknown> };
-    }
-    if (streamError) throw streamError;
-    if (pending) {
-      yield lastByte === 10 || lastByte === 13
-        ? pending
-        : { line: pending.line, error: `${ENDS_MID_ROW}: the last line is incomplete JSON (${pending.error})` };
-    }
-    return;
-  }
-  const skipped: { line: number; error: string }[] = [];
-  const parser = stream.pipe(
-    parse({ columns: true, bom: true, info: true, skip_empty_lines: true, trim: false, skip_records_with_error: true }),
-  );
-  parser.on('skip', (err: Error & { lines?: number; code?: string }) =>
-    skipped.push({
-      line: err.lines ?? 0,
-      error: err.code === 'CSV_QUOTE_NOT_CLOSED' ? `${ENDS_MID_ROW}: a quoted field opened on this line never closes (${err.message})` : err.message,
-    }),
-  );
-  stream.on('error', (e) => parser.destroy(e));
-  for await (const rec of parser as AsyncIterable<{ record: Record<string, string>; info: { lines: number } }>) {
-    while (skipped.length) yield skipped.shift()!;
-    yield { line: rec.info.lines, row: rec.record };
-  }
-  while (skipped.length) yield skipped.shift()!;
-}
-
-/**
- * Creates the import's source if it is new (id from the options or the file name) and returns an empty report for
- * it; refuses (409) a source that exists with another kind, so posts cannot be filed under a persona source nor
- * personas under the human reference.
- */
-function openSource(db: Db, o: ImportOptions, kind: 'posts' | 'personas'): ImportReport {
-  const file = path.basename(o.fileName);
-  const id = o.sourceId ?? sourceIdFromFile(kind, o.fileName);
-  const name = o.sourceName ?? `${kind === 'posts' ? 'Posts' : 'Personas'} from ${file}`;
-  ensureSource({ db, source: { id, name, kind, licence: o.licence ?? 'unknown: imported by the user', citation: 'user import', origin: file } });
-  const existing = getSource({ db, id });
-  if (existing && existing.kind !== kind) {
-    throw new AppError('source_kind_mismatch', `${o.fileName}: the source "${id}" holds ${existing.kind}, not ${kind}; choose another source id.`, 409);
-  }
-  return newReport(file, id);
-}
-
-/**
- * Runs an import's row loop; when the input fails part-way (an upload over its limits, a dropped connection) the
- * error says how many rows were stored before it and that uploading the whole file again adds only the rest (rows
- * are identified by their id, or by their line).
- */
-async function importLoop(report: ImportReport, loop: () => Promise<void>): Promise<ImportReport> {
-  try {
-    await loop();
-  } catch (e) {
-    const base = e instanceof AppError ? e : new AppError('upload_failed', `${report.file}: the upload failed: ${(e as Error)?.message ?? e}.`, 400);
-    throw new AppError(
-      base.code,
-      `${base.message} The import stopped after ${report.rows} rows; ${report.imported} were stored before that. Uploading the complete file again stores only the rows not stored yet.`,
-      base.status,
-      { ...report, complete: false },
-    );
-  }
-  report.complete = true;
-  return report;
-}
-
-const pick = (row: Record<string, unknown>, names: string[]): { key: string | null; value: unknown } => {
-  for (const n of names) if (n in row) return { key: n, value: row[n] };
-  return { key: null, value: undefined };
-};
-
-const AUTHOR = ['author_id', 'authorId', 'author', 'user_id', 'user'];
-const TEXT = ['text', 'body', 'content', 'post'];
-const TIME = ['time', 'timestamp', 'posted_at', 'postedAt', 'created_at', 'date'];
-const ID = ['id', 'post_id', 'postId'];
-
-/** A JSON scalar as text, or null for objects and arrays (whose String() is meaningless or even throws). */
-function scalarText(v: unknown): string | null {
-  if (typeof v === 'string') return v;
-  if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint') return String(v);
-  return null;
-}
-
-/** Validates one post row; returns the row to store or the bad-row reason. */
-export function parsePostRow(row: Record<string, unknown>, line: number): PostRowInput | BadRow {
-  const author = pick(row, AUTHOR);
-  if (author.value === undefined || author.value === null || (scalarText(author.value) ?? 'x').trim() === '') {
-    return { line, field: author.key ?? 'author_id', reason: 'the author id is missing' };
-  }
-  const authorText = scalarText(author.value);
-  if (authorText === null) return { line, field: author.key, reason: 'the author id must be a string or a number' };
-  const text = pick(row, TEXT);
-  if (typeof text.value !== 'string' || text.value.trim() === '') {
-    return { line, field: text.key ?? 'text', reason: text.value === undefined ? 'the text is missing' : 'the text is empty or not a string' };
-  }
-  const time = pick(row, TIME);
-  let postedAt: string | null = null;
-  if (time.value !== undefined && time.value !== null && scalarText(time.value)?.trim() !== '') {
-    const raw = time.value;
-    const rawText = scalarText(raw);
-    if (rawText === null) return { line, field: time.key, reason: 'the time must be a string or a number' };
-    const d = typeof raw === 'number' ? new Date(raw < 1e12 ? raw * 1000 : raw) : new Date(rawText);
-    if (Number.isNaN(d.getTime())) return { line, field: time.key, reason: `"${rawText}" is not a date or time` };
-    postedAt = d.toISOString();
-  }
-  const id = pick(row, ID);
-  const idText = id.value === undefined || id.value === null ? null : scalarText(id.value);
-  if (id.value !== undefined && id.value !== null && idText === null) return { line, field: id.key, reason: 'the id must be a string or a number' };
-  const used = new Set([author.key, text.key, time.key, id.key]);
-  const metaEntries = Object.entries(row).filter(([k, v]) => !used.has(k) && v !== '' && v !== undefined);
-  return {
-    authorExternalId: authorText.trim(),
-    externalId: idText !== null && idText.trim() !== '' ? idText.trim() : `line:${line}`,
-    text: text.value.trim(),
-    postedAt,
-    metadata: metaEntries.length ? Object.fromEntries(metaEntries) : null,
-  };
-}
-
-export interface ImportOptions {
-  input: ImportInput;
-  fileName: string;
-  format?: string;
-  sourceId?: string;
-  sourceName?: string;
-  licence?: string;
-  db?: Db;
-  batchSize?: number;
-}
-
-function newReport(file: string, sourceId: string): ImportReport {
-  return { file, sourceId, rows: 0, imported: 0, skipped: 0, bad: [], badCount: 0 };
-}
-
-function addBad(report: ImportReport, bad: BadRow): void {
-  report.badCount++;
-  if (report.bad.length < MAX_LISTED_BAD) report.bad.push(bad);
-}
 
 /** Imports posts; returns counts and the bad rows. */
 export async function importPosts(o: ImportOptions): Promise<ImportReport> {
@@ -264,11 +54,6 @@ export async function importPosts(o: ImportOptions): Promise<ImportReport> {
     }
     flush();
   });
-}
-
-function zodBad(line: number, err: ZodError): BadRow {
-  const issue = err.issues[0]!;
-  return { line, field: issue.path.join('.') || null, reason: issue.message };
 }
 
 /** Imports ready-made personas (JSONL), with item answers and trait scores when given. */

@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { countTokens, hasFirstPerson, ruleFilter } from '@/lib/pipeline/filter';
 import { estimateJaccard, findNearDuplicates, jaccard, minhashSignature, shingles } from '@/lib/pipeline/minhash';
 import { checkConsistency, checkDuplicates, detectPii, judgeCritique } from '@/lib/pipeline/checks';
-import { parsePostRow, sourceIdFromFile, formatOf } from '@/lib/pipeline/imports';
+import { sourceIdFromFile } from '@/lib/pipeline/importReport';
+import { formatOf } from '@/lib/pipeline/importRows';
+import { parsePostRow } from '@/lib/pipeline/postRows';
 import { scoreRepeated } from '@/lib/pipeline/measure';
 import { ipipNeo120Items } from '@/lib/pipeline/instruments';
 
