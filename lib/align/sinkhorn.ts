@@ -1,6 +1,7 @@
 import { AlignInputError } from '../numeric/alignInputError';
 import type { Matrix } from '../numeric/matrix';
 import { normaliseWeights } from '../numeric/validate';
+import { storedKernel, streamedKernel, type LogKernel } from './logKernel';
 import { medianCost, pairCost } from './medianCost';
 
 /** Which marginals the entropic plan must match. */
@@ -83,7 +84,8 @@ export interface SinkhornResult {
  * construction, so its row sums are the input weights, whatever the reference looks like. Only a relaxed
  * source side lets the reference move mass between personas; Populace's pipeline therefore defaults to
  * 'semiRelaxed' (evidence: tests/unit/align/variants.test.ts and the bench's variant table).
- * Numerics: log domain throughout. When n m <= kernelCacheLimit the kernel exp(-C / epsilon) is stored and each
+ * Numerics: log domain throughout; the iterations see the kernel only through its two log-sum-exp reductions
+ * (LogKernel, logKernel.ts). When n m <= kernelCacheLimit the kernel exp(-C / epsilon) is stored and each
  * half-iteration is a matrix-vector product with a max-shift (rows or columns that would underflow are
  * recomputed exactly with log-sum-exp); otherwise costs are recomputed per target batch (memory O(n + batch)).
  * Epsilon scaling starts from a larger epsilon and warm-starts the potentials.
@@ -135,96 +137,17 @@ export function sinkhorn(input: SinkhornInput): SinkhornResult {
   const stages = Math.max(1, Math.floor(input.epsilonScaling?.stages ?? 1));
   const factor = input.epsilonScaling?.factor ?? 4;
 
-  const X = source.data;
-  const Y = target.data;
   const logA = new Float64Array(n);
   for (let i = 0; i < n; i++) logA[i] = Math.log(a[i]!);
   const logB = new Float64Array(m);
   for (let j = 0; j < m; j++) logB[j] = Math.log(b[j]!);
   const f = new Float64Array(n);
   const g = new Float64Array(m);
+  // lKv_i = log sum_j K_ij exp(g_j / eps), lKtu_j = log sum_i K_ij exp(f_i / eps): the kernel's two reductions.
   const lKv = new Float64Array(n);
   const lKtu = new Float64Array(m);
-  // Kernels above 2^20 entries are stored in single precision (half the memory traffic of each matrix-vector
-  // product; relative entry error 6e-8, below the default tolerance); small problems stay in double precision.
-  let K: Float64Array | Float32Array | null = stored ? (n * m > 1 << 20 ? new Float32Array(n * m) : new Float64Array(n * m)) : null;
-  const bufM = new Float64Array(stored ? 0 : Math.min(batch, m));
-  const bufN = new Float64Array(n);
-
-  const exactRow = (i: number, eps: number): number => {
-    let max = -Infinity;
-    for (let j = 0; j < m; j++) {
-      const v = (g[j]! - pairCost(X, i, Y, j, d, omega)) / eps;
-      if (v > max) max = v;
-    }
-    if (max === -Infinity) return -Infinity;
-    let s = 0;
-    for (let j = 0; j < m; j++) s += Math.exp((g[j]! - pairCost(X, i, Y, j, d, omega)) / eps - max);
-    return max + Math.log(s);
-  };
-  const exactCol = (j: number, eps: number): number => {
-    let max = -Infinity;
-    for (let i = 0; i < n; i++) {
-      const v = (f[i]! - pairCost(X, i, Y, j, d, omega)) / eps;
-      bufN[i] = v;
-      if (v > max) max = v;
-    }
-    if (max === -Infinity) return -Infinity;
-    let s = 0;
-    for (let i = 0; i < n; i++) s += Math.exp(bufN[i]! - max);
-    return max + Math.log(s);
-  };
-  const fillKernel = (eps: number) => {
-    if (!K) return;
-    for (let i = 0; i < n; i++) {
-      const o = i * m;
-      for (let j = 0; j < m; j++) {
-        // Flush entries below 1e-150 to zero so that products never become subnormal (slow on x86).
-        const kij = Math.exp(-pairCost(X, i, Y, j, d, omega) / eps);
-        K[o + j] = kij > 1e-150 ? kij : 0;
-      }
-    }
-  };
-  const v = new Float64Array(m);
-  const u = new Float64Array(n);
-  const rowLse = (eps: number) => {
-    if (K) {
-      storedRowLogSums(K, n, m, g, eps, v, lKv);
-      for (let i = 0; i < n; i++) if (Number.isNaN(lKv[i]!)) lKv[i] = exactRow(i, eps);
-      return;
-    }
-    const rmax = lKv; // reuse: running max in lKv, running sum in u
-    rmax.fill(-Infinity);
-    u.fill(0);
-    for (let j0 = 0; j0 < m; j0 += batch) {
-      const j1 = Math.min(m, j0 + batch);
-      for (let i = 0; i < n; i++) {
-        let bmax = -Infinity;
-        for (let j = j0; j < j1; j++) {
-          const val = (g[j]! - pairCost(X, i, Y, j, d, omega)) / eps;
-          bufM[j - j0] = val;
-          if (val > bmax) bmax = val;
-        }
-        if (bmax === -Infinity) continue;
-        let s = 0;
-        for (let j = j0; j < j1; j++) s += Math.exp(bufM[j - j0]! - bmax);
-        const cm = rmax[i]!;
-        if (bmax > cm) {
-          u[i] = u[i]! * Math.exp(cm - bmax) + s;
-          rmax[i] = bmax;
-        } else u[i] = u[i]! + s * Math.exp(bmax - cm);
-      }
-    }
-    for (let i = 0; i < n; i++) lKv[i] = rmax[i]! === -Infinity ? -Infinity : rmax[i]! + Math.log(u[i]!);
-  };
-  const colLse = (eps: number) => {
-    if (K) {
-      storedColLogSums(K, n, m, f, eps, u, lKtu);
-      for (let j = 0; j < m; j++) if (Number.isNaN(lKtu[j]!)) lKtu[j] = exactCol(j, eps);
-      return;
-    }
-    for (let j = 0; j < m; j++) lKtu[j] = exactCol(j, eps);
-  };
+  const costs = { X: source.data, Y: target.data, n, m, d, omega };
+  const kernel: LogKernel = stored ? storedKernel(costs) : streamedKernel(costs, batch);
 
   const trace: number[] = [];
   let converged = false;
@@ -236,15 +159,15 @@ export function sinkhorn(input: SinkhornInput): SinkhornResult {
     const final = s === 0;
     lambdaA = variant === 'balanced' ? 1 : tau / (tau + eps);
     const lambdaB = variant === 'unbalanced' ? tau / (tau + eps) : 1;
-    fillKernel(eps);
+    kernel.setEpsilon(eps);
     const stageMax = final ? maxIterations - used : Math.min(50, Math.floor(maxIterations / (2 * stages)));
     const stageTol = final ? tolerance : Math.max(tolerance, 1e-3);
-    rowLse(eps);
+    kernel.rowLogSumExp(g, lKv);
     for (let it = 0; it < stageMax; it++) {
       for (let i = 0; i < n; i++) f[i] = a[i]! > 0 ? lambdaA * eps * (logA[i]! - lKv[i]!) : -Infinity;
-      colLse(eps);
+      kernel.colLogSumExp(f, lKtu);
       for (let j = 0; j < m; j++) g[j] = b[j]! > 0 ? lambdaB * eps * (logB[j]! - lKtu[j]!) : -Infinity;
-      rowLse(eps);
+      kernel.rowLogSumExp(g, lKv);
       let err = 0;
       for (let i = 0; i < n; i++) {
         if (a[i]! === 0) continue;
@@ -265,7 +188,7 @@ export function sinkhorn(input: SinkhornInput): SinkhornResult {
   // Final marginals, cost and plan.
   const weights = new Float64Array(n);
   for (let i = 0; i < n; i++) weights[i] = a[i]! > 0 ? Math.exp(f[i]! / eps + lKv[i]!) : 0;
-  colLse(eps);
+  kernel.colLogSumExp(f, lKtu);
   const targetMarginal = new Float64Array(m);
   for (let j = 0; j < m; j++) targetMarginal[j] = b[j]! > 0 ? Math.exp(g[j]! / eps + lKtu[j]!) : 0;
   const wantPlan = !!input.returnPlan;
@@ -277,13 +200,12 @@ export function sinkhorn(input: SinkhornInput): SinkhornResult {
     if (a[i]! === 0) continue;
     for (let j = 0; j < m; j++) {
       if (b[j]! === 0) continue;
-      const c = pairCost(X, i, Y, j, d, omega);
+      const c = pairCost(source.data, i, target.data, j, d, omega);
       const p = Math.exp((f[i]! + g[j]! - c) / eps);
       cost += p * c;
       if (plan) plan[i * m + j] = p;
     }
   }
-  K = null;
   return {
     plan,
     weights,
@@ -297,45 +219,6 @@ export function sinkhorn(input: SinkhornInput): SinkhornResult {
     iterations: used,
     marginalError: Float64Array.from(trace),
     cost,
-    kernelStored: stored,
+    kernelStored: kernel.stored,
   };
-}
-
-/** out_i = log sum_j K_ij exp(g_j / eps) with a max-shift; NaN marks rows that underflowed (recomputed exactly). */
-function storedRowLogSums(K: Float64Array | Float32Array, n: number, m: number, g: Float64Array, eps: number, v: Float64Array, out: Float64Array): void {
-  let gmax = -Infinity;
-  for (let j = 0; j < m; j++) if (g[j]! > gmax) gmax = g[j]!;
-  for (let j = 0; j < m; j++) {
-    const x = Math.exp((g[j]! - gmax) / eps);
-    v[j] = x > 1e-150 ? x : 0;
-  }
-  const shift = gmax / eps;
-  for (let i = 0; i < n; i++) {
-    const o = i * m;
-    let s = 0;
-    for (let j = 0; j < m; j++) s += K[o + j]! * v[j]!;
-    out[i] = s > 1e-250 ? Math.log(s) + shift : NaN;
-  }
-}
-
-/** out_j = log sum_i K_ij exp(f_i / eps) with a max-shift; NaN marks columns that underflowed. */
-function storedColLogSums(K: Float64Array | Float32Array, n: number, m: number, f: Float64Array, eps: number, u: Float64Array, out: Float64Array): void {
-  let fmax = -Infinity;
-  for (let i = 0; i < n; i++) if (f[i]! > fmax) fmax = f[i]!;
-  for (let i = 0; i < n; i++) {
-    const x = Math.exp((f[i]! - fmax) / eps);
-    u[i] = x > 1e-150 ? x : 0;
-  }
-  out.fill(0);
-  for (let i = 0; i < n; i++) {
-    const ui = u[i]!;
-    if (ui === 0) continue;
-    const o = i * m;
-    for (let j = 0; j < m; j++) out[j] = out[j]! + K[o + j]! * ui;
-  }
-  const shift = fmax / eps;
-  for (let j = 0; j < m; j++) {
-    const s = out[j]!;
-    out[j] = s > 1e-250 ? Math.log(s) + shift : NaN;
-  }
 }
