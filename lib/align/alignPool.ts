@@ -1,167 +1,22 @@
 import { AlignInputError } from '../numeric/alignInputError';
-import { selectRows, type Matrix } from '../numeric/matrix';
+import { selectRows } from '../numeric/matrix';
 import { createRng } from '../numeric/rng';
 import { normaliseWeights } from '../numeric/validate';
-import type { BandwidthSpec } from '../stats/bandwidth';
 import type { MetricInput } from '../stats/metricInput';
-import { paperMetricsBatchDetailed, type MetricsEstimation, type PaperMetrics } from '../stats/metrics';
+import { paperMetricsBatchDetailed } from '../stats/metrics';
 import { asmd } from '../stats/asmd';
 import { ksStatistic } from '../stats/ksStatistic';
 import { energyDistance } from '../stats/energyDistance';
-import type { StandardiseMode } from '../stats/standardiser';
-import type { Truncation } from '../stats/importanceWeights';
 import { weightDiagnostics } from '../stats/weightDiagnostics';
+import { DEFAULT_ALIGN_CONFIG, type AlignConfig } from './alignConfig';
+import type { AlignPoolInput, AlignResult, BalanceReport, EstimatorReport } from './alignResult';
 import { chooseEstimator, type CandidateScore } from './chooseEstimator';
-import type { ConstraintReport, EstimatorName } from './estimators';
-import { fitWeights, type EstimatorSpec, type FitSettings } from './fitWeights';
-import type { OtVariant } from './sinkhorn';
-import { selectionMethods, UNIQUE_SELECTION_METHODS, type SelectionMethod } from './selectionMethods';
-import { TRAIT_RANGE, validateTraitSet } from './traitSpace';
-import type { TransportWeightsResult } from './transportWeights';
+import { fitWeights, type EstimatorSpec } from './fitWeights';
+import { selectionMethods, UNIQUE_SELECTION_METHODS } from './selectionMethods';
+import { validateTraitSet } from './traitSpace';
 
-/** How the pool is weighted: `auto` (chosen by held-out divergence), `paper` (KDE + OT, the paper's pipeline) or one estimator. */
-export type EstimatorChoice = 'auto' | 'paper' | EstimatorName;
-export const ESTIMATOR_CHOICES = ['auto', 'paper', 'calibration', 'raking', 'logistic', 'kde'] as const satisfies readonly EstimatorChoice[];
-
-/** Every setting of the global alignment, with Populace's defaults. The resolved copy is returned in the result. */
-export interface AlignConfig extends FitSettings {
-  /** Weight estimator; default 'auto' (see chooseEstimator). 'paper' = KDE at `bandwidth` + OT. */
-  estimator: EstimatorChoice;
-  /** OT refinement after a named estimator ('paper' always refines; 'auto' chooses); default 'none'. */
-  refine: 'none' | 'ot';
-  /** Quantile bins per trait for calibration (extra share constraints; 0 = moments only) and raking; default 0 (raking: 5). */
-  bins: number;
-  /** Share of the reference `auto` holds out to measure candidates; default 0.5. */
-  heldOutShare: number;
-  /** Size k of the selected set; default min(1000, pool size). */
-  size: number;
-  /** KDE bandwidth; default 0.2 (trait points on the 1-5 scale, standardise 'none'). */
-  bandwidth: BandwidthSpec;
-  /** Selection method for the final set; default 'systematic' (draws with repeats keep the weights; the set carries counts). */
-  selection: SelectionMethod;
-  /** Sliced-Wasserstein directions; default 100 (seeded by metricsSeed). */
-  projections: number;
-  /** Seed of the metrics' random directions and subsamples; default 0 (fixed so runs compare). */
-  metricsSeed: number;
-  /** Accepted value range; default [1, 5]. */
-  range: [number, number];
-}
-
-export const DEFAULT_ALIGN_CONFIG: Omit<AlignConfig, 'size'> & { size: number | null } = {
-  estimator: 'auto',
-  refine: 'none',
-  bins: 0,
-  heldOutShare: 0.5,
-  seed: 0,
-  size: null,
-  bandwidth: 0.2,
-  standardise: 'none',
-  truncation: 'psis',
-  cap: null,
-  kdeMethod: 'auto',
-  candidateFraction: 0.7,
-  otSourceMass: 'importance',
-  variant: 'semiRelaxed',
-  epsilon: null,
-  epsilonFactor: 0.08,
-  tau: null,
-  maxIterations: 250,
-  tolerance: 1e-6,
-  costWeights: null,
-  batchSize: 10_000,
-  maxSupport: 300,
-  selection: 'systematic',
-  projections: 100,
-  metricsSeed: 0,
-  range: [TRAIT_RANGE[0], TRAIT_RANGE[1]],
-};
-
-export interface AlignPoolInput {
-  /** Persona trait scores, n x d (d = 5: E A C N O). */
-  pool: Matrix;
-  /** Human reference scores, m x d. */
-  reference: Matrix;
-  /** Optional weights of the reference rows (the target after filters / edits); default uniform. */
-  targetWeights?: ArrayLike<number>;
-  config?: Partial<AlignConfig>;
-  /** Column labels for messages (default trait codes). */
-  labels?: readonly string[];
-  /** Progress: stage name and overall fraction in [0, 1]. */
-  onProgress?: (stage: 'validate' | 'choose' | 'importance' | 'transport' | 'selection' | 'metrics', fraction: number) => void;
-}
-
-/** Per-trait balance of one set against the target. */
-export interface BalanceReport {
-  /** Absolute standardised mean difference per trait. */
-  asmd: Float64Array;
-  /** Kolmogorov-Smirnov statistic per trait. */
-  ks: Float64Array;
-  /** Energy distance (Szekely & Rizzo). */
-  energy: number;
-}
-
-export interface AlignDiagnostics {
-  /** Kish ESS of the final persona weights. */
-  ess: number;
-  designEffect: number;
-  maxWeightShare: number;
-  /** Pareto k-hat of the raw importance weights. */
-  khat: number;
-  /** khat > 0.7. */
-  khatWarning: boolean;
-  /** ESS of the importance weights (after smoothing) and of the raw ones. */
-  importanceEss: number;
-  rawImportanceEss: number;
-  converged: boolean;
-  iterations: number;
-  candidateCount: number;
-  selectionSize: number;
-  /** Plain-English notes (heavy tails, capped size, non-convergence). */
-  warnings: string[];
-  /**
-   * How each set's metrics (AlignResult.metrics) were obtained: per set, only the metrics estimated on a subsample,
-   * as { subsample: draws per side, se: standard error of the reported value }; {} = every metric exact. AMW, FD, SW
-   * (100 seeded directions) and MAEcorr are always exact; MMD is exact on the distinct rows up to MMD_EXACT_LIMIT
-   * (lattice scores, 40,000 distinct rows; other points 12,649) and estimated above (lib/stats/mmd.ts).
-   * @example { raw: {}, randomSelect: {}, resample: {}, weighted: { mmd: { subsample: 5000, se: 0.002 } } }
-   */
-  metricsEstimation: Record<'raw' | 'randomSelect' | 'resample' | 'weighted', MetricsEstimation>;
-}
-
-/** Which estimator weighted the pool, and why. */
-export interface EstimatorReport {
-  /** What was asked for. */
-  choice: EstimatorChoice;
-  /** What weighted the pool (for auto: the winner). */
-  used: EstimatorSpec;
-  /** auto's candidate table (null when an estimator was named). */
-  candidates: CandidateScore[] | null;
-  /** auto: the whole pool's metrics against the held-out part, and the sizes of the two parts. */
-  heldOut: { raw: PaperMetrics; fitRows: number; heldOutRows: number } | null;
-  /** Balance of each targeted quantity after the estimator (before OT). */
-  constraints: ConstraintReport[];
-}
-
-export interface AlignResult {
-  /** Final persona weights (the estimator's, or the plan row sums after OT; zero outside the candidates), length n, sum 1. */
-  weights: Float64Array;
-  /** The estimator's weights before any OT refinement, length n. */
-  importanceWeights: Float64Array;
-  /** Pool log density (leave-one-out) at each persona when the estimator is KDE (reuse for live updates); else empty. */
-  logPoolDensity: Float64Array;
-  /** Indices of the selected personas (the Resample set). */
-  selection: Uint32Array;
-  /** Indices of the RandomSelect baseline (same size, uniform without replacement). */
-  randomSelection: Uint32Array;
-  diagnostics: AlignDiagnostics;
-  /** The OT step's result without its weights (those are `weights` above), or null without OT refinement. */
-  ot: Omit<TransportWeightsResult, 'weights'> | null;
-  estimator: EstimatorReport;
-  /** The paper's Table 1 rows (plus the weighted pool before resampling). */
-  metrics: { raw: PaperMetrics; randomSelect: PaperMetrics; resample: PaperMetrics; weighted: PaperMetrics };
-  balance: { raw: BalanceReport; randomSelect: BalanceReport; resample: BalanceReport };
-  config: AlignConfig;
-}
+export { DEFAULT_ALIGN_CONFIG, ESTIMATOR_CHOICES, type AlignConfig, type EstimatorChoice } from './alignConfig';
+export type { AlignDiagnostics, AlignPoolInput, AlignResult, BalanceReport, EstimatorReport } from './alignResult';
 
 /**
  * Global alignment of a persona pool to a human target: weights from an estimator (chosen by held-out divergence by
