@@ -44,6 +44,16 @@ export function getDb(): Db {
   return globalForDb.populaceDb;
 }
 
+/** The file a connection's database lives in ('' or ':memory:' for an in-memory database). */
+export function databaseFile(db: Db): string {
+  return db.$client.name;
+}
+
+/** Whether a connection's database is in memory (no file another process could open). */
+export function isInMemoryDatabase(db: Db): boolean {
+  return db.$client.memory;
+}
+
 /** Closes the process-wide connection (tests and CLI). */
 export function closeDb(): void {
   globalForDb.populaceDb?.$client.close();

@@ -81,6 +81,13 @@ export function countTables({ db }: { db: Db }) {
   };
 }
 
+/** The connection's journal mode and whether foreign keys are enforced (the health check). */
+export function readConnectionSettings({ db }: { db: Db }): { journalMode: string; foreignKeys: boolean } {
+  const journal = db.$client.pragma('journal_mode', { simple: true });
+  const foreignKeys = db.$client.pragma('foreign_keys', { simple: true });
+  return { journalMode: String(journal), foreignKeys: foreignKeys === 1 };
+}
+
 export function countBaselinesBySource({ db }: { db: Db }) {
   return db
     .select({ sourceId: baselineResponses.sourceId, sourceName: sources.name, instrumentId: baselineResponses.instrumentId, rows: count() })

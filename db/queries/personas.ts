@@ -5,8 +5,44 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../client';
 import type { Persona, PersonaFlag, PersonaStatus, QualityScore } from '../schema';
-import type { PersonaFilter, PersonaSort } from '../../lib/personas/schema';
 import { preferredScoresOn } from './pool';
+
+/**
+ * Which personas a query covers: every key is optional, an absent key does not filter. lib/personas/schema.ts
+ * validates this shape from URLs and bodies (PersonaQueryFilter; a unit test keeps the two equal).
+ */
+export interface PersonaQueryFilter {
+  /** Full-text search over narrative, name and occupation (words are matched as prefixes, all must occur). */
+  q?: string;
+  status?: PersonaStatus[];
+  source?: string[];
+  /** Flag codes (any of them), or "none" for personas without flags. */
+  flag?: string[];
+  ageBand?: string[];
+  gender?: ('female' | 'male' | 'other' | 'unknown')[];
+  country?: string[];
+  /** "yes": in the run's selection; "no": not selected. */
+  selected?: 'yes' | 'no';
+  /** The alignment run whose weights and selection are filtered on. */
+  run?: number;
+  criticMin?: number;
+  criticMax?: number;
+  weightMin?: number;
+  weightMax?: number;
+  Emin?: number;
+  Emax?: number;
+  Amin?: number;
+  Amax?: number;
+  Cmin?: number;
+  Cmax?: number;
+  Nmin?: number;
+  Nmax?: number;
+  Omin?: number;
+  Omax?: number;
+}
+
+/** How a persona list is ordered (lib/personas/schema.ts PERSONA_SORTS; a unit test keeps the two equal). */
+export type PersonaQuerySort = 'relevance' | 'risk' | 'id' | 'name' | 'status' | 'source' | 'critic' | 'E' | 'A' | 'C' | 'N' | 'O' | 'weight';
 
 /** The run whose weights the browser shows and filters on: the latest alignment run that finished. */
 export function getCurrentRun({ db }: { db: Db }): { id: number; name: string; createdAt: string } | null {
@@ -39,7 +75,7 @@ const inList = (column: SQL, values: readonly (string | number)[]) =>
   )})`;
 
 /** Whether a query needs the current run's weights or selection in SQL (filtering or sorting on them). */
-function needsRun(filter: PersonaFilter, sort?: PersonaSort): boolean {
+function needsRun(filter: PersonaQueryFilter, sort?: PersonaQuerySort): boolean {
   return filter.weightMin !== undefined || filter.weightMax !== undefined || filter.selected !== undefined || sort === 'weight';
 }
 
@@ -99,7 +135,7 @@ export function riskKey(row: Pick<PersonaListRow, 'id' | 'status' | 'flagCodes' 
 }
 
 /** The WHERE clause of a filter. */
-export function filterWhere(filter: PersonaFilter, extras: FilterExtras = {}): SQL {
+export function filterWhere(filter: PersonaQueryFilter, extras: FilterExtras = {}): SQL {
   const parts: SQL[] = [sql`1 = 1`];
   const match = ftsMatchExpression(filter.q);
   if (match) parts.push(sql`p.id IN (SELECT rowid FROM personas_fts WHERE personas_fts MATCH ${match})`);
@@ -150,7 +186,7 @@ export function filterWhere(filter: PersonaFilter, extras: FilterExtras = {}): S
 /** Review risk, highest first: flagged personas, then the lowest critic score (unscored after scored), then id. */
 const RISK_ORDER = RISK_TUPLE;
 
-function orderBy(sort: PersonaSort, dir: 'asc' | 'desc', hasSearch: boolean): SQL {
+function orderBy(sort: PersonaQuerySort, dir: 'asc' | 'desc', hasSearch: boolean): SQL {
   const d = sql.raw(dir === 'desc' ? 'DESC' : 'ASC');
   const nullsLast = (col: SQL) => sql`${col} IS NULL, ${col} ${d}, p.id ${d}`;
   switch (sort) {
@@ -206,8 +242,8 @@ interface RawListRow extends Omit<PersonaListRow, 'flagCodes' | 'selected' | 'we
 
 export interface ListPersonasArgs {
   db: Db;
-  filter: PersonaFilter;
-  sort?: PersonaSort;
+  filter: PersonaQueryFilter;
+  sort?: PersonaQuerySort;
   dir?: 'asc' | 'desc';
   offset?: number;
   limit?: number;
@@ -272,15 +308,15 @@ export function listPersonaIds({ db, filter, runId = null, extras }: { db: Pick<
  * filter, each facet's counts follow every other part of the filter (not its own, so the user sees what another
  * choice of that facet would give): "PersonaLLM + 35-49" counts age bands among PersonaLLM's personas.
  */
-export function getPersonaFacets({ db, filter = {}, runId = null }: { db: Db; filter?: PersonaFilter; runId?: number | null }) {
+export function getPersonaFacets({ db, filter = {}, runId = null }: { db: Db; filter?: PersonaQueryFilter; runId?: number | null }) {
   /** The CTEs, FROM clause and WHERE of the filter without one facet's own part. */
-  const scope = (without: keyof PersonaFilter) => {
-    const f: PersonaFilter = { ...filter, [without]: undefined };
+  const scope = (without: keyof PersonaQueryFilter) => {
+    const f: PersonaQueryFilter = { ...filter, [without]: undefined };
     const withRun = needsRun(f);
     const withScores = (['E', 'A', 'C', 'N', 'O'] as const).some((t) => f[`${t}min`] !== undefined || f[`${t}max`] !== undefined);
     return { ctes: withRun ? runCtes(runId) : sql``, from: fromClause(withRun, withScores), where: filterWhere(f) };
   };
-  const facet = <T>(without: keyof PersonaFilter, select: SQL, group: SQL, order: SQL) => {
+  const facet = <T>(without: keyof PersonaQueryFilter, select: SQL, group: SQL, order: SQL) => {
     const q = scope(without);
     return db.all<T>(sql`${q.ctes} SELECT ${select} ${q.from} WHERE ${q.where} GROUP BY ${group} ORDER BY ${order}`);
   };

@@ -11,9 +11,7 @@
 import { desc, eq, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../client';
 import { personas, reasonCodes, reviewDecisions, type PersonaStatus, type ReviewDecision } from '../schema';
-import type { PersonaFilter } from '../../lib/personas/schema';
-import type { ReviewQueueName } from '../../lib/review/schema';
-import { filterWhere, listPersonaIds, type FilterExtras } from './personas';
+import { filterWhere, listPersonaIds, type FilterExtras, type PersonaQueryFilter } from './personas';
 import { preferredScoresOn } from './pool';
 
 type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
@@ -285,7 +283,8 @@ export function getLatestDecision({ db, personaId }: { db: Db; personaId: number
  * revision: the condition of listPoolPersonas in pool.ts); 'drafts': personas without trait scores; 'all': every
  * persona. A queue is further narrowed by a persona filter and the scope extras (pending, second opinion, cursor).
  */
-type ReviewQueue = ReviewQueueName;
+/** The review queues (lib/review/schema.ts REVIEW_QUEUES; a unit test keeps the two equal). */
+export type ReviewQueue = 'pool' | 'drafts' | 'all';
 
 const MEASURED = sql`EXISTS (SELECT 1 FROM trait_scores t WHERE t.persona_id = p.id)`;
 const QUEUE_WHERE: Record<ReviewQueue, SQL> = {
@@ -301,7 +300,7 @@ const RISK_ORDER = sql`CASE WHEN p.status = 'flagged' OR json_array_length(p.fla
 interface QueueArgs {
   db: Db;
   queue: ReviewQueue;
-  filter: PersonaFilter;
+  filter: PersonaQueryFilter;
   extras: FilterExtras;
   runId: number | null;
 }

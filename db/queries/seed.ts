@@ -14,10 +14,63 @@ import {
   referenceSets,
   sources,
   traitScores,
+  type NewSource,
+  type Persona,
 } from '../schema';
-import type { DemoWorkspace } from '../../lib/demo/workspace';
-
 const SEED_KEY = 'demo_seed_version';
+
+type TraitValues = Record<'E' | 'A' | 'C' | 'N' | 'O', number>;
+type Gender = 'female' | 'male' | 'other' | 'unknown';
+
+/** A persona of the seed, with its item answers and trait scores when it was measured. */
+export interface SeedPersona {
+  sourceId: string;
+  externalId: string;
+  name: string | null;
+  narrative: string;
+  age: number | null;
+  ageBand: string;
+  gender: Gender;
+  country: string;
+  occupation: string;
+  model: string | null;
+  status: 'draft' | 'measured' | 'flagged';
+  flags: { code: string; reason: string }[];
+  demographicsOrigin?: Persona['demographicsOrigin'];
+  /** externalId (same source) of the base persona this one is a variant of; the base is stored first. */
+  duplicateOf?: string;
+  metadata: Record<string, unknown>;
+  responses?: { instrumentId: string; model: string | null; temperature: number | null; answers: Map<string, number> };
+  scores?: { instrumentId: string; values: TraitValues };
+}
+
+/** Everything the seed stores (lib/demo/workspace.ts loads it from the embedded demo files). */
+export interface SeedWorkspace {
+  sources: NewSource[];
+  reasonCodes: { code: string; label: string }[];
+  instruments: {
+    id: string;
+    name: string;
+    scaleMin: number;
+    scaleMax: number;
+    sourceId: string;
+    description: string;
+    items: { itemId: string; trait: 'E' | 'A' | 'C' | 'N' | 'O'; keyed: '+' | '-' }[];
+    /** Item texts in item order. */
+    texts: string[];
+  }[];
+  reference: {
+    id: string;
+    name: string;
+    sourceId: string;
+    instrumentId: string;
+    description: string;
+    respondents: { row: number; country: string; age: number | null; gender: Gender; scores: TraitValues; answers: number[] }[];
+  };
+  norms: (typeof norms.$inferInsert)[];
+  baselines: (Omit<typeof baselineResponses.$inferInsert, keyof TraitValues> & { scores: TraitValues })[];
+  personas: SeedPersona[];
+}
 
 /** Inserts rows in chunks so one statement stays under SQLite's variable limit. */
 function chunked<T>(rows: T[], size: number, insert: (chunk: T[]) => void): void {
@@ -32,7 +85,7 @@ export function getSeedVersion({ db }: { db: Db }): string | null {
  * Stores the workspace unless a demo seed is already recorded. Returns true when it seeded.
  * Everything happens in one transaction: a failure leaves the database as it was.
  */
-export function seedDemoWorkspace({ db, workspace, version }: { db: Db; workspace: DemoWorkspace; version: string }): boolean {
+export function seedDemoWorkspace({ db, workspace, version }: { db: Db; workspace: SeedWorkspace; version: string }): boolean {
   return db.transaction((tx) => {
     if (tx.select().from(meta).where(eq(meta.key, SEED_KEY)).get()) return false;
 

@@ -27,7 +27,7 @@ import {
 } from '../../db/queries/jobs';
 import { jobRunnerSchema, type JobRunner } from '../../db/json';
 import type { Job, JobStatus } from '../../db/schema';
-import { AppError } from '../http/errors';
+import { AppError } from '../errors';
 
 export interface JobProgressUpdate {
   done?: number;

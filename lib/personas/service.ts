@@ -1,5 +1,5 @@
 /** Persona browser and persona page services. */
-import { getDb, type Db } from '../../db/client';
+import { databaseFile, getDb, type Db } from '../../db/client';
 import {
   countPersonas,
   getCurrentRun,
@@ -32,7 +32,7 @@ export const DEFAULT_PAGE_SIZE = 100;
 const runCache = new Map<string, { weights: Map<number, number>; selection: Set<number> }>();
 
 function runLookup(db: Db, runId: number) {
-  const key = `${db.$client.name}#${runId}`;
+  const key = `${databaseFile(db)}#${runId}`;
   let hit = runCache.get(key);
   if (!hit) {
     const r = getRunWeights({ db, runId });

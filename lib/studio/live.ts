@@ -35,6 +35,9 @@ import { wasserstein1dSorted } from '../stats/wasserstein1d';
 import { applyTransforms, traitMoments, type TraitMoments, type TraitTransform } from '../targets/transform';
 import type { BaselineMetrics, CoverageRegion, FiveMetrics, KdeBandwidth, LiveBalance, LiveMethod, LiveResult, ScatterPoints } from './live-types';
 
+/** The monotonic clock of every runtime this module runs in (the studio's Web Worker, Node); it times the stages only. */
+declare const performance: { now(): number };
+
 const CODES = ['E', 'A', 'C', 'N', 'O'];
 /** Subsample sizes of the live SW and MMD (full runs use every point). */
 export const LIVE_SUBSAMPLE = 600;

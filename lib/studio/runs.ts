@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { z } from 'zod';
-import { getDb, type Db } from '../../db/client';
+import { databaseFile, getDb, isInMemoryDatabase, type Db } from '../../db/client';
 import type { FrontierColumns, RunConfig, RunDiagnostics, StoredEstimator, StoredFrontier } from '../../db/json';
 import { listPoolPersonas } from '../../db/queries/pool';
 import { completeRun, deleteRunRow, getRunById, getRunByJobId, getRunsByIds, insertRun, listRunSummaries, setRunJob, setRunStatus } from '../../db/queries/runs';
@@ -255,7 +255,7 @@ async function executeRunInChild(db: Db, params: AlignmentJobParams, signal: Abo
   const tsxCli = path.join(/* turbopackIgnore: true */ process.cwd(), 'node_modules', 'tsx', 'dist', 'cli.mjs');
   const mainTs = path.join(/* turbopackIgnore: true */ process.cwd(), 'lib', 'cli', 'main.ts');
   const child = spawn(process.execPath, [tsxCli, mainTs, 'compute-run'], {
-    env: { ...process.env, POPULACE_DB: db.$client.name },
+    env: { ...process.env, POPULACE_DB: databaseFile(db) },
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   const onAbort = () => child.kill('SIGTERM');
@@ -286,7 +286,7 @@ async function runAlignmentJob(ctx: JobContext<AlignmentJobParams>) {
   try {
     const progress = (f: number) => ctx.progress({ done: Math.round(100 * f), total: 100 });
     const out =
-      ctx.db.$client.memory || process.env.POPULACE_RUNS_IN_PROCESS === '1'
+      isInMemoryDatabase(ctx.db) || process.env.POPULACE_RUNS_IN_PROCESS === '1'
         ? (() => {
             const r = executeRun(ctx.db, ctx.params.runId, ctx.params.request, { signal: ctx.signal, progress }, { personaIds: ctx.params.personaIds });
             return { runId: ctx.params.runId, selectionSize: r.selection.length, converged: r.diagnostics.converged };

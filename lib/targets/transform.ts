@@ -7,9 +7,14 @@
  * correlations (an affine map per trait leaves Pearson correlations unchanged, up to the clamp at the scale ends).
  */
 import { weightedMoments } from '../stats/weightedMoments';
-import type { NormsPreset, TraitEdits } from './schema';
 
 export const TRAIT_ORDER = ['E', 'A', 'C', 'N', 'O'] as const;
+
+/** Per-trait slider edits: the shape of TraitEdits (lib/targets/schema.ts), declared here so this module stays pure. */
+export type TraitEditValues = Record<(typeof TRAIT_ORDER)[number], { shift: number; spread: number }>;
+
+/** A norms preset as describePreset reads it: the shape of NormsPreset (lib/targets/schema.ts). */
+export type NormsPresetValue = { kind: 'none' } | { kind: 'johnson'; sex: string; ageGroup: string } | { kind: 'mccrae'; country: string };
 type TraitKey = (typeof TRAIT_ORDER)[number];
 
 export interface TraitTransform {
@@ -53,7 +58,7 @@ export type PresetTargets = Record<TraitKey, { mean: number; sd: number } | null
  * Preset: shift = target mean - sample mean, scale = target SD / sample SD. Edits then add their shift and
  * multiply their spread.
  */
-export function combineTransforms(moments: TraitMoments, preset: PresetTargets | null, edits: TraitEdits): TraitTransform[] {
+export function combineTransforms(moments: TraitMoments, preset: PresetTargets | null, edits: TraitEditValues): TraitTransform[] {
   return TRAIT_ORDER.map((t, k) => {
     const p = preset?.[t] ?? null;
     const baseShift = p ? p.mean - moments.mean[k]! : 0;
@@ -63,7 +68,7 @@ export function combineTransforms(moments: TraitMoments, preset: PresetTargets |
 }
 
 /** Describes a preset for the UI. */
-export function describePreset(preset: NormsPreset): string {
+export function describePreset(preset: NormsPresetValue): string {
   if (preset.kind === 'johnson') return `Johnson IPIP-NEO-120 norms, ${preset.sex.toLowerCase()}, age ${preset.ageGroup}`;
   if (preset.kind === 'mccrae') return `McCrae & Terracciano (2005) country profile: ${preset.country}`;
   return 'no norms preset';

@@ -1,5 +1,5 @@
 /** The workspace overview shown on the first screen and used by the health check. */
-import { getDb, type Db } from '../../db/client';
+import { databaseFile, getDb, type Db } from '../../db/client';
 import {
   countBaselinesBySource,
   countPersonasBySourceAndStatus,
@@ -7,6 +7,7 @@ import {
   listInstrumentsWithCounts,
   listRecentAlignmentRuns,
   listReferenceSetsWithCounts,
+  readConnectionSettings,
 } from '../../db/queries/overview';
 import { personaStatuses, type PersonaStatus } from '../../db/schema';
 
@@ -60,14 +61,13 @@ export type WorkspaceOverview = ReturnType<typeof getWorkspaceOverview>;
 export function getHealth(db: Db = getDb(), { details = false }: { details?: boolean } = {}) {
   const started = performance.now();
   const counts = countTables({ db });
-  const journal = db.$client.pragma('journal_mode', { simple: true });
-  const foreignKeys = db.$client.pragma('foreign_keys', { simple: true });
+  const { journalMode, foreignKeys } = readConnectionSettings({ db });
   return {
     status: 'ok' as const,
     database: {
-      ...(details ? { file: db.$client.name } : {}),
-      journalMode: String(journal),
-      foreignKeys: foreignKeys === 1,
+      ...(details ? { file: databaseFile(db) } : {}),
+      journalMode,
+      foreignKeys,
       latencyMs: Math.round((performance.now() - started) * 100) / 100,
     },
     counts,

@@ -1,0 +1,248 @@
+/**
+ * The architecture, checked over the import graph of app/, components/, lib/, db/ and instrumentation.ts. Every
+ * import, export-from and literal dynamic `import('...')` is read with the TypeScript parser and resolved (`@/`,
+ * relative paths, extensions, index files). The rules (ARCHITECTURE.md, "Rules the architecture test enforces"):
+ *
+ * 1. No import cycle. Runtime edges only: static value imports, export-from and literal dynamic imports; type-only
+ *    imports are erased and cannot cycle at load time.
+ * 2. The pure core (lib/numeric, lib/stats, lib/align, and the pure modules listed in CORE_FILES) imports only the
+ *    core: no package, no Node built-in, no other module (type imports included).
+ * 3. components/ does not import db/ (type imports included), apart from ALLOWED_COMPONENT_DB_IMPORTS.
+ * 4. db/ imports only db/, zod, drizzle-orm, better-sqlite3 and Node built-ins (type imports included); db/json.ts,
+ *    which client components reach through the domain schema modules, imports zod only.
+ * 5. `.$client` (the raw better-sqlite3 connection) is used only in db/.
+ */
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { builtinModules } from 'node:module';
+import path from 'node:path';
+import ts from 'typescript';
+import { describe, expect, expectTypeOf, it } from 'vitest';
+import type { PersonaQueryFilter, PersonaQuerySort } from '@/db/queries/personas';
+import type { ReviewQueue } from '@/db/queries/review';
+import type { SeedWorkspace } from '@/db/queries/seed';
+import type { DemoWorkspace } from '@/lib/demo/workspace';
+import type { PersonaFilter, PersonaSort } from '@/lib/personas/schema';
+import type { ReviewQueueName } from '@/lib/review/schema';
+
+const ROOT = path.resolve(__dirname, '../..');
+const SOURCE_DIRS = ['app', 'components', 'lib', 'db'];
+const SOURCE_FILES = ['instrumentation.ts'];
+
+/** The pure core: these folders, and these files outside them (pure leaves the studio's Web Worker runs). */
+const CORE_DIRS = ['lib/numeric/', 'lib/stats/', 'lib/align/'];
+const CORE_FILES = ['lib/studio/live.ts', 'lib/studio/live-types.ts', 'lib/targets/transform.ts'];
+
+/**
+ * Components that still import db/ (row types of the persona and review queries), to be moved behind lib/ once the
+ * components refactor lands: component file -> the db/ modules it imports. An entry no longer needed fails the test,
+ * so the list only shrinks.
+ */
+const ALLOWED_COMPONENT_DB_IMPORTS: Record<string, string[]> = {
+  'components/personas/PersonaRowCells.tsx': ['db/queries/personas.ts'],
+  'components/personas/usePersonaBrowser.ts': ['db/queries/personas.ts'],
+  'components/review/DecisionTable.tsx': ['db/queries/review.ts'],
+  'components/review/useReviewQueue.ts': ['db/queries/personas.ts', 'db/schema.ts'],
+};
+
+/** Packages db/ may import (and their subpaths). */
+const DB_PACKAGES = ['zod', 'drizzle-orm', 'better-sqlite3'];
+
+interface Edge {
+  /** A repository path (a source file) or `pkg:<name>` for a package or built-in. */
+  to: string;
+  specifier: string;
+  typeOnly: boolean;
+  dynamic: boolean;
+}
+
+const rel = (abs: string) => path.relative(ROOT, abs).split(path.sep).join('/');
+
+function listSources(): string[] {
+  const out: string[] = [];
+  const walk = (dir: string) => {
+    for (const name of readdirSync(dir)) {
+      if (name === 'node_modules' || name.startsWith('.')) continue;
+      const p = path.join(dir, name);
+      if (statSync(p).isDirectory()) walk(p);
+      else if (/\.(ts|tsx|mts)$/.test(name) && !name.endsWith('.d.ts')) out.push(rel(p));
+    }
+  };
+  for (const d of SOURCE_DIRS) walk(path.join(ROOT, d));
+  for (const f of SOURCE_FILES) if (existsSync(path.join(ROOT, f))) out.push(f);
+  return out.sort();
+}
+
+const EXTENSIONS = ['', '.ts', '.tsx', '.mts', '.js', '/index.ts', '/index.tsx'];
+
+function resolve(from: string, specifier: string): string {
+  let base: string | null = null;
+  if (specifier.startsWith('@/')) base = path.join(ROOT, specifier.slice(2));
+  else if (specifier.startsWith('.')) base = path.resolve(path.join(ROOT, path.dirname(from)), specifier);
+  if (base === null) {
+    const name = specifier.startsWith('node:') ? specifier : specifier.split('/').slice(0, specifier.startsWith('@') ? 2 : 1).join('/');
+    return `pkg:${name}`;
+  }
+  for (const ext of EXTENSIONS) {
+    const p = base + ext;
+    if (existsSync(p) && statSync(p).isFile()) return rel(p);
+  }
+  // a .js specifier of a .ts file
+  const ts2 = base.replace(/\.js$/, '.ts');
+  if (existsSync(ts2)) return rel(ts2);
+  return `unresolved:${rel(base)}`;
+}
+
+function importsOf(file: string): Edge[] {
+  const text = readFileSync(path.join(ROOT, file), 'utf8');
+  const sf = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true, file.endsWith('x') ? ts.ScriptKind.TSX : ts.ScriptKind.TS);
+  const edges: Edge[] = [];
+  const add = (specifier: string, typeOnly: boolean, dynamic: boolean) => edges.push({ to: resolve(file, specifier), specifier, typeOnly, dynamic });
+  const visit = (node: ts.Node) => {
+    if (ts.isImportDeclaration(node) && ts.isStringLiteral(node.moduleSpecifier)) {
+      const c = node.importClause;
+      const allTypes =
+        !!c &&
+        (c.isTypeOnly ||
+          (!c.name && !!c.namedBindings && ts.isNamedImports(c.namedBindings) && c.namedBindings.elements.length > 0 && c.namedBindings.elements.every((e) => e.isTypeOnly)));
+      add(node.moduleSpecifier.text, allTypes, false);
+    } else if (ts.isExportDeclaration(node) && node.moduleSpecifier && ts.isStringLiteral(node.moduleSpecifier)) {
+      const allTypes =
+        node.isTypeOnly || (!!node.exportClause && ts.isNamedExports(node.exportClause) && node.exportClause.elements.length > 0 && node.exportClause.elements.every((e) => e.isTypeOnly));
+      add(node.moduleSpecifier.text, allTypes, false);
+    } else if (ts.isImportEqualsDeclaration(node) && ts.isExternalModuleReference(node.moduleReference) && ts.isStringLiteral(node.moduleReference.expression)) {
+      add(node.moduleReference.expression.text, node.isTypeOnly, false);
+    } else if (ts.isCallExpression(node) && node.expression.kind === ts.SyntaxKind.ImportKeyword) {
+      const arg = node.arguments[0];
+      if (arg && (ts.isStringLiteral(arg) || ts.isNoSubstitutionTemplateLiteral(arg))) add(arg.text, false, true);
+    } else if (ts.isImportTypeNode(node) && ts.isLiteralTypeNode(node.argument) && ts.isStringLiteral(node.argument.literal)) {
+      // `import('x').T` in a type position
+      add(node.argument.literal.text, true, false);
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(sf);
+  return edges;
+}
+
+const FILES = listSources();
+const GRAPH = new Map(FILES.map((f) => [f, importsOf(f)]));
+const SOURCE = new Map(FILES.map((f) => [f, readFileSync(path.join(ROOT, f), 'utf8')]));
+
+const isCore = (f: string) => CORE_DIRS.some((d) => f.startsWith(d)) || CORE_FILES.includes(f);
+const isBuiltin = (to: string) => {
+  const name = to.slice(4);
+  return name.startsWith('node:') || builtinModules.includes(name);
+};
+
+/** Strongly connected components of the runtime graph with more than one file (or a file importing itself). */
+function cycles(): string[][] {
+  const index = new Map<string, number>();
+  const low = new Map<string, number>();
+  const onStack = new Set<string>();
+  const stack: string[] = [];
+  const out: string[][] = [];
+  let next = 0;
+  const runtime = (f: string) => (GRAPH.get(f) ?? []).filter((e) => !e.typeOnly && GRAPH.has(e.to)).map((e) => e.to);
+  const strong = (v: string) => {
+    index.set(v, next);
+    low.set(v, next);
+    next++;
+    stack.push(v);
+    onStack.add(v);
+    for (const w of runtime(v)) {
+      if (!index.has(w)) {
+        strong(w);
+        low.set(v, Math.min(low.get(v)!, low.get(w)!));
+      } else if (onStack.has(w)) low.set(v, Math.min(low.get(v)!, index.get(w)!));
+    }
+    if (low.get(v) === index.get(v)) {
+      const scc: string[] = [];
+      let w: string;
+      do {
+        w = stack.pop()!;
+        onStack.delete(w);
+        scc.push(w);
+      } while (w !== v);
+      if (scc.length > 1 || runtime(v).includes(v)) out.push(scc.sort());
+    }
+  };
+  for (const f of FILES) if (!index.has(f)) strong(f);
+  return out;
+}
+
+/** One concrete cycle through a component, for the message. */
+function cyclePath(scc: string[]): string {
+  const inScc = new Set(scc);
+  const start = scc[0]!;
+  const prev = new Map<string, string>();
+  const queue = [start];
+  while (queue.length) {
+    const v = queue.shift()!;
+    for (const e of GRAPH.get(v) ?? []) {
+      if (e.typeOnly || !inScc.has(e.to)) continue;
+      if (e.to === start) {
+        const p = [start];
+        for (let x = v; x !== start; x = prev.get(x)!) p.splice(1, 0, x);
+        return [...p, start].join(' -> ');
+      }
+      if (!prev.has(e.to)) {
+        prev.set(e.to, v);
+        queue.push(e.to);
+      }
+    }
+  }
+  return scc.join(', ');
+}
+
+describe('architecture', () => {
+  it('reads the import graph', () => {
+    expect(FILES.length).toBeGreaterThan(100);
+    const unresolved = [...GRAPH].flatMap(([f, es]) => es.filter((e) => e.to.startsWith('unresolved:')).map((e) => `${f}: ${e.specifier}`));
+    expect(unresolved).toEqual([]);
+    // the parser sees what the rules are about
+    expect(GRAPH.get('instrumentation.ts')!.some((e) => e.dynamic && e.to === 'lib/server/jobTable.ts')).toBe(true);
+    expect(GRAPH.get('lib/targets/schema.ts')!.some((e) => !e.typeOnly && e.to === 'db/json.ts')).toBe(true);
+  });
+
+  it('has no import cycle (static and literal dynamic imports)', () => {
+    expect(cycles().map(cyclePath)).toEqual([]);
+  });
+
+  it('keeps the pure core free of anything outside it', () => {
+    const bad = FILES.filter(isCore).flatMap((f) => GRAPH.get(f)!.filter((e) => !isCore(e.to)).map((e) => `${f} imports ${e.specifier}`));
+    expect(bad).toEqual([]);
+  });
+
+  it('keeps components away from db/ (apart from the listed imports)', () => {
+    const found: Record<string, string[]> = {};
+    for (const f of FILES.filter((f) => f.startsWith('components/'))) {
+      const targets = [...new Set(GRAPH.get(f)!.filter((e) => e.to.startsWith('db/')).map((e) => e.to))].sort();
+      if (targets.length) found[f] = targets;
+    }
+    const unlisted = Object.entries(found).flatMap(([f, ts]) => ts.filter((t) => !(ALLOWED_COMPONENT_DB_IMPORTS[f] ?? []).includes(t)).map((t) => `${f} imports ${t}`));
+    expect(unlisted, 'components must reach the database through lib/ services and the API').toEqual([]);
+    const stale = Object.entries(ALLOWED_COMPONENT_DB_IMPORTS).flatMap(([f, ts]) => ts.filter((t) => !(found[f] ?? []).includes(t)).map((t) => `${f} -> ${t}`));
+    expect(stale, 'these allowed imports are gone: remove them from ALLOWED_COMPONENT_DB_IMPORTS').toEqual([]);
+  });
+
+  it('lets db/ import only db/, zod, drizzle-orm, better-sqlite3 and Node built-ins', () => {
+    const allowed = (e: Edge) =>
+      e.to.startsWith('db/') || isBuiltin(e.to) || DB_PACKAGES.some((p) => e.to === `pkg:${p}`);
+    const bad = FILES.filter((f) => f.startsWith('db/')).flatMap((f) => GRAPH.get(f)!.filter((e) => !allowed(e)).map((e) => `${f} imports ${e.specifier}`));
+    expect(bad).toEqual([]);
+    expect(GRAPH.get('db/json.ts')!.map((e) => e.to)).toEqual(['pkg:zod']);
+  });
+
+  it("declares db/'s query inputs as the domain types they take (checked by the typecheck)", () => {
+    expectTypeOf<keyof PersonaFilter>().toEqualTypeOf<keyof PersonaQueryFilter>();
+    expectTypeOf<PersonaFilter>().toExtend<PersonaQueryFilter>();
+    expectTypeOf<PersonaSort>().toEqualTypeOf<PersonaQuerySort>();
+    expectTypeOf<ReviewQueueName>().toEqualTypeOf<ReviewQueue>();
+    expectTypeOf<DemoWorkspace>().toExtend<SeedWorkspace>();
+  });
+
+  it('uses the raw connection (.$client) only in db/', () => {
+    const bad = FILES.filter((f) => !f.startsWith('db/') && /\.\$client\b/.test(SOURCE.get(f)!));
+    expect(bad).toEqual([]);
+  });
+});
