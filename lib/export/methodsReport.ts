@@ -12,7 +12,7 @@ import { weightedMoments } from '../stats/weightedMoments';
 import { runEngineConfig, type StoredEstimator, type StoredRunDiagnostics } from '../studio/runs';
 import { buildTarget } from '../targets/service';
 import { populaceVersion } from './manifest';
-import { personaSourcesWithCounts } from './service';
+import { personaSourcesWithCounts } from './prepare';
 
 export const REPORT_METRICS = ['amw', 'fd', 'sw', 'mmd', 'maecorr'] as const;
 export type ReportMetric = (typeof REPORT_METRICS)[number];

@@ -21,11 +21,9 @@ import { prepareExport } from './prepare';
 import { EXPORT_FORMATS, type ExportFormat } from './schema';
 
 // The parts of an export live in their own modules: the source (source.ts), the drawn set (drawSet.ts), the set block
-// (setBlock.ts), the manifest (prepare.ts) and the files (files.ts). Re-exported here for the pages, the CLI and the
-// methods report.
-export { checkDistinctSize } from './drawSet';
-export { exportFilename, renderFromManifest, simulatorMeta } from './files';
-export { methodsReportPath, personaSourcesWithCounts, prepareExport, usageSnippets } from './prepare';
+// (setBlock.ts), the manifest (prepare.ts) and the files (files.ts). Re-exported here for the pages and the CLI.
+export { renderFromManifest } from './files';
+export { methodsReportPath } from './prepare';
 
 /**
  * Creates an export: stores its manifest and the bytes of its file in every format (with their sha256, equal to the
