@@ -2,7 +2,7 @@
 import type { Matrix } from '../numeric/matrix';
 import type { MetricsEstimation, PaperMetrics } from '../stats/metrics';
 import type { AlignConfig, EstimatorChoice } from './alignConfig';
-import type { CandidateScore } from './chooseEstimator';
+import type { CandidateScore } from './candidateTable';
 import type { ConstraintReport } from './estimators';
 import type { EstimatorSpec } from './fitWeights';
 import type { TransportWeightsResult } from './transportWeights';

@@ -2,7 +2,8 @@ import { AlignInputError } from '../numeric/alignInputError';
 import { selectRows, type Matrix } from '../numeric/matrix';
 import { createRng } from '../numeric/rng';
 import { sampleIndices } from '../numeric/sampleIndices';
-import { meanRatio, PAPER_METRICS, paperMetricsBatch, type PaperMetrics } from '../stats/metrics';
+import { meanRatio, paperMetricsBatch, type PaperMetrics } from '../stats/metrics';
+import { meanMetrics, NO_METRICS, pickCandidate, type CandidateScore } from './candidateTable';
 import { fitWeights, type EstimatorSpec, type FitSettings } from './fitWeights';
 import { selectionMethods, UNIQUE_SELECTION_METHODS, type SelectionMethod } from './selectionMethods';
 
@@ -19,26 +20,6 @@ export const AUTO_CANDIDATES: readonly EstimatorSpec[] = [
   { estimator: 'kde', refine: 'none', bandwidth: 0.5, label: 'kde (bandwidth 0.5)' },
   { estimator: 'kde', refine: 'ot', bandwidth: 0.2, label: 'paper (kde 0.2 + OT)' },
 ];
-
-/** One row of the candidate table. */
-export interface CandidateScore {
-  label: string;
-  spec: EstimatorSpec;
-  /** The k-set's five metrics against the held-out part of the reference, averaged over the folds. */
-  heldOut: PaperMetrics;
-  /**
-   * Mean over the folds and the five metrics of the k-set's metric / Raw's (the pool against the same held-out part);
-   * < 1 is better than Raw.
-   */
-  score: number;
-  /** Kish ESS of the weights fitted on the fitting part (mean over the folds). */
-  ess: number;
-  /** Distinct personas in the k-set (mean over the folds, rounded). */
-  distinct: number;
-  converged: boolean;
-  /** Why the candidate could not be measured, or null. */
-  error: string | null;
-}
 
 /**
  * A choice on more pool rows than this leaves both KDE candidates (KDE at 0.5 and the paper's KDE + OT) out of the
@@ -91,27 +72,6 @@ export interface ChooseEstimatorResult {
 }
 
 /**
- * The winner of a candidate table (its index, or -1 when every candidate failed): among candidates whose k-set is no
- * worse than Raw on any of the five held-out metrics the lowest score wins. When none qualifies, the candidate whose
- * worst metric is least worse than Raw wins (the smallest largest ratio to Raw over the five metrics): the pool is
- * then close to the target already (every correction costs more in the k-set's noise than it removes in bias, as
- * for the recovery bench's bimodal mechanism) and the mildest harm is the better bet than the best mean. Ties keep
- * the earlier candidate.
- * @example pickCandidate([{ score: 0.2, heldOut: worseOnFd }, { score: 0.3, heldOut: betterOnAll }], raw) === 1
- */
-export function pickCandidate(table: readonly Pick<CandidateScore, 'score' | 'heldOut' | 'error'>[], raw: PaperMetrics): number {
-  const safe = (row: Pick<CandidateScore, 'heldOut'>) => PAPER_METRICS.every((k) => !(row.heldOut[k] > raw[k]));
-  const worst = (row: Pick<CandidateScore, 'heldOut'>) => Math.max(...PAPER_METRICS.map((k) => (raw[k] > 0 ? row.heldOut[k] / raw[k] : row.heldOut[k] > 0 ? Infinity : 1)));
-  const live = table.map((row, i) => i).filter((i) => table[i]!.error === null);
-  if (live.length === 0) return -1;
-  const safeRows = live.filter((i) => safe(table[i]!));
-  const key = safeRows.length > 0 ? (i: number) => table[i]!.score : (i: number) => worst(table[i]!);
-  let best = -1;
-  for (const i of safeRows.length > 0 ? safeRows : live) if (best < 0 || key(i) < key(best)) best = i;
-  return best;
-}
-
-/**
  * Splits row indices 0..m-1 into a seeded uniform random part of `share` (at least 2 rows and at most m - 2: the
  * held-out part) and the rest (the fitting part), both sorted. The held-out part is sampleIndices' draw.
  * @example splitRows(10, 0.5, 1).heldOut.length === 5
@@ -136,7 +96,6 @@ export function subsampleRows(rows: Uint32Array, count: number, seed: number): U
   return Uint32Array.from(sampleIndices(rows.length, count, createRng(seed)), (p) => rows[p]!).sort();
 }
 
-const NO_METRICS: PaperMetrics = { amw: NaN, fd: NaN, sw: NaN, mmd: NaN, maecorr: NaN };
 const pick = (w: Float64Array | undefined, rows: Uint32Array) => (w ? Float64Array.from(rows, (i) => w[i]!) : undefined);
 const allRows = (n: number) => Uint32Array.from({ length: n }, (_, i) => i);
 
@@ -269,11 +228,4 @@ export function chooseEstimator(input: ChooseEstimatorInput): ChooseEstimatorRes
     choiceRows: firstRows,
     folds: CHOICE_FOLDS,
   };
-}
-
-/** The per-metric mean of metric sets. */
-function meanMetrics(ms: readonly PaperMetrics[]): PaperMetrics {
-  const out = { ...NO_METRICS };
-  for (const k of PAPER_METRICS) out[k] = ms.reduce((a, m) => a + m[k], 0) / ms.length;
-  return out;
 }

@@ -39,7 +39,8 @@ export {
   type MomentSet,
 } from './estimators';
 export { fitWeights, type EstimatorSpec, type FitSettings, type FittedWeights } from './fitWeights';
-export { chooseEstimator, splitRows, AUTO_CANDIDATES, type CandidateScore, type ChooseEstimatorInput, type ChooseEstimatorResult } from './chooseEstimator';
+export { chooseEstimator, splitRows, AUTO_CANDIDATES, type ChooseEstimatorInput, type ChooseEstimatorResult } from './chooseEstimator';
+export { type CandidateScore } from './candidateTable';
 export {
   alignPool,
   DEFAULT_ALIGN_CONFIG,

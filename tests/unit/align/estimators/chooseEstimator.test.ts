@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_ALIGN_CONFIG } from '@/lib/align/alignPool';
-import { AUTO_CANDIDATES, AUTO_KDE_MAX_POOL, CHOICE_FOLDS, CHOICE_ROWS, chooseEstimator, pickCandidate, splitRows, subsampleRows, type ChooseEstimatorInput } from '@/lib/align/chooseEstimator';
+import { pickCandidate } from '@/lib/align/candidateTable';
+import { AUTO_CANDIDATES, AUTO_KDE_MAX_POOL, CHOICE_FOLDS, CHOICE_ROWS, chooseEstimator, splitRows, subsampleRows, type ChooseEstimatorInput } from '@/lib/align/chooseEstimator';
 import type { FitSettings } from '@/lib/align/fitWeights';
 import { AlignInputError, createRng, type Matrix } from '@/lib/numeric';
 import { meanRatio, PAPER_METRICS, type PaperMetrics } from '@/lib/stats';
