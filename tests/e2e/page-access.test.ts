@@ -114,6 +114,13 @@ describe.skipIf(!sharedURL)('no page data without a session', () => {
     }
   });
 
+  it('the public files (robots.txt, favicon) are served without a session; robots.txt keeps crawlers out', async () => {
+    const robots = await raw(app!.url, { path: '/robots.txt', headers: { host: new URL(app!.url).host } });
+    expect(robots.status).toBe(200);
+    expect(robots.body).toMatch(/User-agent: \*\s+Disallow: \/\s*$/);
+    const icon = await raw(app!.url, { path: '/favicon.ico', headers: { host: new URL(app!.url).host } });
+    expect(icon.status).toBe(200);
+  });
   it('API reads without a live session are 401 and hold no data', async () => {
     for (const cookie of [undefined, 'populace_session=x', `populace_session=${signedOut}`]) {
       const res = await raw(app!.url, { path: '/api/personas/2', headers: { host: new URL(app!.url).host, ...(cookie ? { cookie } : {}) } });
