@@ -4,6 +4,7 @@
  * OT approximation errors, scaling in N and M, large scale (1,000,000 x 100,000), live update (100,000 pool).
  * Data: db/seed-data/reference/big5-openpsychometrics (IPIP-50 scored to E A C N O). Personas are simulated by a
  * documented biased draw (tests/support/recovery.ts): weights exp(0.8 (zA + zC - zN)).
+ * `npm run bench:engine -- --sections 1,5` runs only those sections.
  */
 import { liveCalibrate } from '../../lib/align/liveCalibrate';
 import { loadBig5Traits } from '../support/big5';
@@ -95,9 +96,13 @@ console.log('Trait space: E A C N O on the 1-5 scale; KDE bandwidth 0.20 trait p
 console.log('tau = epsilon = 0.08 x median cost, 250 iterations max, tolerance 1e-6, <= 300 reference centres (personas kept exact up to a 2^25-entry kernel); size 1000 without replacement.\n');
 
 let paperScaleDefault: AlignResult | null = null;
+/** `--sections 1,5`: only those sections (numbered as printed); default all. */
+const sectionsArg = process.argv.indexOf('--sections');
+const SECTIONS = sectionsArg >= 0 ? new Set((process.argv[sectionsArg + 1] ?? '').split(',').map((v) => Number.parseInt(v, 10))) : null;
+const section = (n: number) => SECTIONS === null || SECTIONS.has(n);
 
 // 1. Paper scale
-{
+if (section(1)) {
   console.log('## 1. Paper scale: 30,738 personas (biased bootstrap of the human sample) vs the 19,718 reference');
   const pool = biasedBootstrap(traits, 30738, 11);
   timedAlign(selectRows(pool, Array.from({ length: 2000 }, (_, i) => i)), selectRows(traits, Array.from({ length: 2000 }, (_, i) => i))); // warm-up (JIT)
@@ -112,7 +117,7 @@ let paperScaleDefault: AlignResult | null = null;
 }
 
 // 2. Recovery
-{
+if (section(2)) {
   console.log('## 2. Recovery: split respondents in two halves (seed 1); pool = 5,000 drawn from half A without replacement');
   console.log('   with weights exp(0.8 (zA + zC - zN)) (agreeable, conscientious, stable, as LLM personas are); reference = half B (9,859)');
   const { pool, reference } = biasedSplit(traits, { poolSize: 5000, seed: 1 });
@@ -150,7 +155,7 @@ let paperScaleDefault: AlignResult | null = null;
 }
 
 // 3. Approximation errors
-{
+if (section(3)) {
   console.log('## 3. Approximation errors at paper scale');
   const pool = biasedBootstrap(traits, 30738, 11);
   const idx = Array.from({ length: 1500 }, (_, i) => i * 20);
@@ -219,7 +224,7 @@ let paperScaleDefault: AlignResult | null = null;
 }
 
 // 4. Scaling
-{
+if (section(4)) {
   console.log('## 4. Scaling (default pipeline; times in s; pool = biased bootstrap, reference = uniform bootstrap)');
   console.log(`  ${pad('N pool', 10)}${pad('M ref', 10)}${pad('total', 8)}stages`);
   for (const [n, m] of [
@@ -241,7 +246,7 @@ let paperScaleDefault: AlignResult | null = null;
 }
 
 // 5. Large
-{
+if (section(5)) {
   console.log('## 5. Large: 1,000,000 personas vs 100,000 reference rows');
   const pool = biasedBootstrap(traits, 1_000_000, 31);
   const ref = uniformBootstrap(traits, 100_000, 32);
@@ -289,7 +294,7 @@ let paperScaleDefault: AlignResult | null = null;
 }
 
 // 6. Live update
-{
+if (section(6)) {
   console.log('## 6. Live update: 100,000-persona pool, pool density cached; target = reference (19,718) with slider-style row weights');
   const pool = biasedBootstrap(traits, 100_000, 41);
   const t0 = now();
