@@ -125,7 +125,7 @@ describe('invariants', () => {
     const qOne = mmdBatch([{ a: q, aWeights: qw }], b, bw, { seed: 1, exactLimit: Infinity })[0]!;
     expect(qParts.estimator).toBe('exact V-statistic');
     expect(Math.abs(qParts.value - qOne.value)).toBeLessThan(1e-9);
-  });
+  }, 30_000); // two one-pass exact sums over about 9,000 x 9,000 pairs: seconds on a busy 2-core machine
   it('exact MMD: the lattice path and the pairwise path agree, duplicates change nothing', () => {
     const r = createRng(9);
     const rows = (n: number, shift: number) => Float64Array.from({ length: 5 * n }, () => Math.min(5, Math.max(1, Math.round(10 * (3 + shift + 0.8 * r.normal())) / 10)));
