@@ -7,12 +7,15 @@
  * ('accept' -> accepted, 'reject' -> rejected). With none left, it is the pre-review status: the status recorded
  * before the persona's first decision, or (without one) 'flagged' when it has flags, else 'measured' when it has trait
  * scores, else 'draft'.
+ *
+ * The audit trail is read in reviewLog.ts, the review queues in reviewQueue.ts.
  */
-import { desc, eq, sql, type SQL } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import type { Db } from '../client';
 import { personas, reasonCodes, reviewDecisions, type PersonaStatus, type ReviewDecision } from '../schema';
-import { filterWhere, listPersonaIds, type FilterExtras, type PersonaQueryFilter } from './personas';
-import { preferredScoresOn } from './pool';
+
+/** The audit trail's row, read in reviewLog.ts (the decision table imports it from here). */
+export type { DecisionRow } from './reviewLog';
 
 type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 type Runner = Db | Tx;
@@ -24,7 +27,7 @@ export type Verdict = 'accept' | 'reject';
 const STATUS_OF: Record<Verdict, PersonaStatus> = { accept: 'accepted', reject: 'rejected' };
 
 /** SQL condition: decision row `d` is an accept/reject that no undo row points at. */
-const EFFECTIVE = sql`d.decision IN ('accept', 'reject') AND NOT EXISTS (SELECT 1 FROM review_decisions u WHERE u.undoes_id = d.id)`;
+export const EFFECTIVE = sql`d.decision IN ('accept', 'reject') AND NOT EXISTS (SELECT 1 FROM review_decisions u WHERE u.undoes_id = d.id)`;
 
 export function listReasonCodes({ db }: { db: Db }) {
   return db.select().from(reasonCodes).orderBy(reasonCodes.position).all();
@@ -185,149 +188,4 @@ export function undoReviewDecision({ db, reviewer, decisionId }: { db: Db; revie
     },
     { behavior: 'immediate' },
   );
-}
-
-export interface DecisionRow {
-  id: number;
-  personaId: number;
-  personaName: string | null;
-  personaExcerpt: string;
-  personaStatus: PersonaStatus;
-  reviewer: string;
-  decision: 'accept' | 'reject' | 'undo';
-  reasonCode: string | null;
-  reasonLabel: string | null;
-  note: string | null;
-  undoesId: number | null;
-  undoneById: number | null;
-  statusBefore: PersonaStatus | null;
-  statusAfter: PersonaStatus | null;
-  batchId: string | null;
-  settlement: boolean;
-  createdAt: string;
-}
-
-/** The audit trail: decisions newest first, for one reviewer, one persona, or everyone. */
-export function listDecisions({
-  db,
-  reviewer,
-  personaId,
-  limit = 200,
-  offset = 0,
-}: {
-  db: Db;
-  reviewer?: string;
-  personaId?: number;
-  limit?: number;
-  offset?: number;
-}): DecisionRow[] {
-  const where = [sql`1 = 1`];
-  if (reviewer !== undefined) where.push(sql`d.reviewer = ${reviewer}`);
-  if (personaId !== undefined) where.push(sql`d.persona_id = ${personaId}`);
-  return db
-    .all<Omit<DecisionRow, 'settlement'> & { settlement: number }>(sql`
-      SELECT d.id AS id, d.persona_id AS personaId, p.name AS personaName, substr(p.narrative, 1, 120) AS personaExcerpt,
-        p.status AS personaStatus, d.reviewer AS reviewer, d.decision AS decision, d.reason_code AS reasonCode,
-        rc.label AS reasonLabel, d.note AS note, d.undoes_id AS undoesId,
-        (SELECT u.id FROM review_decisions u WHERE u.undoes_id = d.id LIMIT 1) AS undoneById,
-        d.status_before AS statusBefore,
-        d.status_after AS statusAfter,
-        d.batch_id AS batchId, d.settlement AS settlement, d.created_at AS createdAt
-      FROM review_decisions d
-      JOIN personas p ON p.id = d.persona_id
-      LEFT JOIN reason_codes rc ON rc.code = d.reason_code
-      WHERE ${sql.join(where, sql` AND `)}
-      ORDER BY d.id DESC
-      LIMIT ${limit} OFFSET ${offset}`)
-    .map((r) => ({ ...r, settlement: r.settlement === 1 }));
-}
-
-/** Reviewers with their decision counts and first and last decision times. */
-export function listReviewers({ db }: { db: Db }) {
-  return db.all<{ reviewer: string; decisions: number; accepts: number; rejects: number; undos: number; first: string; last: string }>(sql`
-    SELECT reviewer, count(*) AS decisions, sum(decision = 'accept') AS accepts, sum(decision = 'reject') AS rejects,
-      sum(decision = 'undo') AS undos, min(created_at) AS first, max(created_at) AS last
-    FROM review_decisions GROUP BY reviewer ORDER BY max(id) DESC`);
-}
-
-/**
- * Each reviewer's current rating of each persona: their latest accept/reject that is in effect, settlements
- * excluded (a settlement adjudicates a conflict; it is not an independent rating).
- */
-export function listCurrentRatings({ db }: { db: Db }) {
-  return db.all<{ personaId: number; reviewer: string; decision: Verdict; decisionId: number; reasonCode: string | null; note: string | null; createdAt: string }>(sql`
-    SELECT d.persona_id AS personaId, d.reviewer AS reviewer, d.decision AS decision, d.id AS decisionId,
-      d.reason_code AS reasonCode, d.note AS note, d.created_at AS createdAt
-    FROM review_decisions d
-    WHERE ${EFFECTIVE} AND d.settlement = 0
-      AND d.id = (SELECT max(d2.id) FROM review_decisions d2 WHERE d2.persona_id = d.persona_id AND d2.reviewer = d.reviewer
-        AND d2.decision IN ('accept', 'reject') AND d2.settlement = 0
-        AND NOT EXISTS (SELECT 1 FROM review_decisions u WHERE u.undoes_id = d2.id))
-    ORDER BY d.persona_id, d.reviewer`);
-}
-
-/** The latest settlement in effect per persona (id and decision), for personas that have one. */
-export function listLatestSettlements({ db }: { db: Db }) {
-  return db.all<{ personaId: number; decisionId: number; reviewer: string; decision: Verdict; createdAt: string }>(sql`
-    SELECT d.persona_id AS personaId, max(d.id) AS decisionId, d.reviewer AS reviewer, d.decision AS decision, d.created_at AS createdAt
-    FROM review_decisions d WHERE ${EFFECTIVE} AND d.settlement = 1 GROUP BY d.persona_id`);
-}
-
-/** A persona's latest decision row (any kind), or null. */
-export function getLatestDecision({ db, personaId }: { db: Db; personaId: number }): ReviewDecision | null {
-  return db.select().from(reviewDecisions).where(eq(reviewDecisions.personaId, personaId)).orderBy(desc(reviewDecisions.id)).limit(1).get() ?? null;
-}
-
-/**
- * The review queues. 'pool': personas that can enter the alignment pool (trait scores, not rejected, not a group
- * revision: the condition of listPoolPersonas in pool.ts); 'drafts': personas without trait scores; 'all': every
- * persona. A queue is further narrowed by a persona filter and the scope extras (pending, second opinion, cursor).
- */
-/** The review queues (lib/review/schema.ts REVIEW_QUEUES; a unit test keeps the two equal). */
-export type ReviewQueue = 'pool' | 'drafts' | 'all';
-
-const MEASURED = sql`EXISTS (SELECT 1 FROM trait_scores t WHERE t.persona_id = p.id)`;
-const QUEUE_WHERE: Record<ReviewQueue, SQL> = {
-  pool: sql`${MEASURED} AND p.status <> 'rejected' AND json_extract(p.metadata, '$.groupRevision') IS NULL`,
-  drafts: sql`NOT ${MEASURED}`,
-  all: sql`1 = 1`,
-};
-
-/** Review risk, the order of listPersonas' 'risk' sort: flagged first, then the lowest critic score, then id. */
-const RISK_ORDER = sql`CASE WHEN p.status = 'flagged' OR json_array_length(p.flags) > 0 THEN 0 ELSE 1 END,
-  coalesce(p.min_critic_score, 1e9), p.id`;
-
-interface QueueArgs {
-  db: Db;
-  queue: ReviewQueue;
-  filter: PersonaQueryFilter;
-  extras: FilterExtras;
-  runId: number | null;
-}
-
-/**
- * The WHERE clause of a queue. Filters on the current run's weights or selection are resolved first (listPersonaIds
- * holds the run's tables) and passed as one JSON array of ids.
- */
-function queueWhere({ db, queue, filter, extras, runId }: QueueArgs): SQL {
-  const { weightMin, weightMax, selected, ...rest } = filter;
-  const parts = [filterWhere(rest, extras), QUEUE_WHERE[queue]];
-  if (weightMin !== undefined || weightMax !== undefined || selected !== undefined) {
-    const ids = listPersonaIds({ db, filter: { weightMin, weightMax, selected }, runId });
-    parts.push(sql`p.id IN (SELECT value FROM json_each(${JSON.stringify(ids)}))`);
-  }
-  return sql.join(parts, sql` AND `);
-}
-
-const QUEUE_FROM = sql`FROM personas p LEFT JOIN trait_scores ts ON ${preferredScoresOn('p', 'ts')}`;
-
-/** The ids of the next `limit` personas of a queue, riskiest first (after extras.riskAfter when given). */
-export function listQueueIds(args: QueueArgs & { limit: number }): number[] {
-  return args.db.all<{ id: number }>(sql`SELECT p.id AS id ${QUEUE_FROM} WHERE ${queueWhere(args)} ORDER BY ${RISK_ORDER} LIMIT ${args.limit}`).map((r) => r.id);
-}
-
-/** How many personas a queue holds (ignoring extras.riskAfter: what is left to decide). */
-export function countQueue(args: QueueArgs): number {
-  const extras = { ...args.extras, riskAfter: undefined };
-  return args.db.get<{ n: number }>(sql`SELECT count(*) AS n ${QUEUE_FROM} WHERE ${queueWhere({ ...args, extras })}`)?.n ?? 0;
 }

@@ -19,7 +19,7 @@ import {
   type PersonaListRow,
 } from '../../db/queries/personas';
 import { personaDemographics } from './extractDemographics';
-import { listDecisions } from '../../db/queries/review';
+import { listDecisions } from '../../db/queries/reviewLog';
 import { getRunHeader, listFinishedRunHeaders } from '../../db/queries/runs';
 import { AppError } from '../http/errors';
 import { referencePercentiles } from './profile';

@@ -5,7 +5,7 @@
  */
 import { getDb, type Db } from '../../db/client';
 import { getPersonaSummaries } from '../../db/queries/personas';
-import { listCurrentRatings, listLatestSettlements } from '../../db/queries/review';
+import { listCurrentRatings, listLatestSettlements } from '../../db/queries/reviewLog';
 import { cohenKappa, fleissKappa } from '../stats/kappa';
 
 const CATEGORIES = ['accept', 'reject'] as const;

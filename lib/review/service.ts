@@ -5,16 +5,9 @@
 import { randomUUID } from 'node:crypto';
 import { getDb, type Db } from '../../db/client';
 import { countPersonas, getCurrentRun, getPersonaById, listPersonaIds, listPersonas, riskKey, type RiskKey } from '../../db/queries/personas';
-import {
-  countQueue,
-  listDecisions,
-  listQueueIds,
-  listReasonCodes,
-  listReviewers,
-  saveBulkDecisions,
-  saveReviewDecision,
-  undoReviewDecision,
-} from '../../db/queries/review';
+import { listReasonCodes, saveBulkDecisions, saveReviewDecision, undoReviewDecision } from '../../db/queries/review';
+import { listDecisions, listReviewers } from '../../db/queries/reviewLog';
+import { countQueue, listQueueIds } from '../../db/queries/reviewQueue';
 import { AppError } from '../http/errors';
 import type { PersonaFilter } from '../personas/schema';
 import { withRunWeights } from '../personas/service';

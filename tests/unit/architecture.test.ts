@@ -18,7 +18,7 @@ import path from 'node:path';
 import ts from 'typescript';
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import type { PersonaQueryFilter, PersonaQuerySort } from '@/db/queries/personas';
-import type { ReviewQueue } from '@/db/queries/review';
+import type { ReviewQueue } from '@/db/queries/reviewQueue';
 import type { SeedWorkspace } from '@/db/queries/seed';
 import type { DemoWorkspace } from '@/lib/demo/workspace';
 import type { PersonaFilter, PersonaSort } from '@/lib/personas/schema';
