@@ -1,6 +1,7 @@
 /** `populace backup --out FILE`: an online, verified copy of the database (safe while the server runs). */
 import { existsSync } from 'node:fs';
-import { BackupError, backupDatabase, type TableCounts } from '../../../db/backup';
+import { backupDatabase } from '../../../db/backup';
+import { BackupError, type TableCounts } from '../../../db/backupCheck';
 import { databasePath } from '../../../db/client';
 import { CliError, parseOptions, type OptionSpec } from '../args';
 

@@ -1,6 +1,7 @@
 /** `populace restore --from FILE --yes`: replace the database with a verified backup (the server must be stopped). */
-import { BackupError, codeMigrationLevel, inspectBackup, restoreDatabase } from '../../../db/backup';
+import { BackupError, codeMigrationLevel, inspectBackup } from '../../../db/backupCheck';
 import { databasePath } from '../../../db/client';
+import { restoreDatabase } from '../../../db/restore';
 import { CliError, parseOptions, type OptionSpec } from '../args';
 import { formatCounts } from './backup';
 
