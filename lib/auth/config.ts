@@ -5,6 +5,7 @@
  * it listens on an address that is not loopback (127.x, ::1, localhost); POPULACE_AUTH=required can also be set by
  * hand. Nothing else switches sign-in on or off.
  */
+import { env } from '../env';
 
 export const userRoles = ['viewer', 'reviewer', 'admin'] as const;
 export type Role = (typeof userRoles)[number];
@@ -23,7 +24,7 @@ export const SESSION_TTL_MS = 12 * 60 * 60 * 1000;
 
 /** True when every page and API route needs a signed-in user (POPULACE_AUTH=required). */
 export function authRequired(): boolean {
-  return (process.env.POPULACE_AUTH ?? '').trim().toLowerCase() === 'required';
+  return env('POPULACE_AUTH') === 'required';
 }
 
 /** True for loopback addresses and names: 127.0.0.0/8, ::1 (with or without brackets), localhost. */

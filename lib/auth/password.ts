@@ -1,5 +1,6 @@
 /** Password hashing with bcryptjs: cost 10, lowered only under tests through POPULACE_BCRYPT_COST. */
 import bcrypt from 'bcryptjs';
+import { env } from '../env';
 import { AppError } from '../errors';
 
 export const MIN_PASSWORD_LENGTH = 10;
@@ -11,12 +12,7 @@ const PRODUCTION_COST = 10;
 
 /** The bcrypt cost: 10, or POPULACE_BCRYPT_COST (4-10) when NODE_ENV is 'test'. */
 export function bcryptCost(): number {
-  const raw = process.env.POPULACE_BCRYPT_COST;
-  if (process.env.NODE_ENV === 'test' && raw) {
-    const n = Number(raw);
-    if (Number.isInteger(n) && n >= 4 && n <= PRODUCTION_COST) return n;
-  }
-  return PRODUCTION_COST;
+  return env('NODE_ENV') === 'test' ? env('POPULACE_BCRYPT_COST') : PRODUCTION_COST;
 }
 
 /** Throws a 400 AppError when a password is shorter than 10 characters or longer than 72 bytes (UTF-8). */

@@ -2,7 +2,7 @@
  * Bounds on every size a user can ask for (a run's set size, an export's size, a group's retrieval count), so no
  * request can make the server compute or store a set far larger than the pool it comes from.
  *
- * - One configurable ceiling for all of them: POPULACE_MAX_SET_SIZE (default 100,000), read here and nowhere else.
+ * - One configurable ceiling for all of them: POPULACE_MAX_SET_SIZE (default 100,000; lib/env.ts).
  * - Per pool: a set drawn with repeats holds at most REPEAT_FACTOR (10) times the pool size; a set of distinct
  *   personas at most the pool size.
  * - Retrieval returns at most MAX_RETRIEVE_COUNT (5,000) hits, and never more than the ceiling.
@@ -11,9 +11,9 @@
  * `{ field, value, limit }`).
  */
 import { AppError } from '../http/errors';
+import { env, type EnvSource } from '../env';
 
 export const MAX_SET_SIZE_ENV = 'POPULACE_MAX_SET_SIZE';
-export const DEFAULT_MAX_SET_SIZE = 100_000;
 /** A draw with repeats may hold each persona several times, but at most this many times the pool size in all. */
 export const REPEAT_FACTOR = 10;
 /** The most hits one retrieval answers (each carries an excerpt; the group set is built from them). */
@@ -22,14 +22,8 @@ export const MAX_RETRIEVE_COUNT = 5_000;
 const fmt = new Intl.NumberFormat('en-US');
 
 /** The configured ceiling of every set size (POPULACE_MAX_SET_SIZE, a whole number >= 1; default 100,000). */
-export function maxSetSize(source: Record<string, string | undefined> = process.env): number {
-  const raw = source[MAX_SET_SIZE_ENV]?.trim();
-  if (!raw) return DEFAULT_MAX_SET_SIZE;
-  const n = Number(raw.replace(/[_,]/g, ''));
-  if (!Number.isSafeInteger(n) || n < 1) {
-    throw new AppError('bad_config', `${MAX_SET_SIZE_ENV} must be a whole number of at least 1, got "${raw}".`, 500);
-  }
-  return n;
+export function maxSetSize(source?: EnvSource): number {
+  return env(MAX_SET_SIZE_ENV, source);
 }
 
 /** The 422 answer for a size over its limit. */

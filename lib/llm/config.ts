@@ -12,7 +12,10 @@
  * Keys per endpoint: LLM_API_KEYS (or LLM_<ROLE>_API_KEYS beside a per-role list) is a comma-separated list with one
  * entry per endpoint, in the same order; an empty entry uses LLM_<ROLE>_API_KEY or LLM_API_KEY. Errors name the
  * variable and the endpoint's position, never a URL or a key.
+ *
+ * The variables are declared in lib/env.ts (the roles' own as the pattern LLM_<ROLE>_<SETTING>) and read through it.
  */
+import { env, llmRoleEnv, type EnvSource, type LlmRoleSetting } from '../env';
 import { AppError } from '../http/errors';
 import { endpointView, type EndpointView } from './endpointView';
 
@@ -50,17 +53,20 @@ export class LlmConfigError extends AppError {
 /** The largest per-endpoint concurrency accepted after `|`. */
 export const MAX_ENDPOINT_CONCURRENCY = 1024;
 
-type Source = Record<string, string | undefined>;
+type Source = EnvSource | undefined;
 
-function env(name: string, source: Source): string | undefined {
-  const v = source[name];
-  return v && v.trim() !== '' ? v.trim() : undefined;
+/** A role's own setting (LLM_<ROLE>_<SETTING>), or the shared one (LLM_<SETTING>) with `role` null. */
+function setting(role: LlmRole | null, name: LlmRoleSetting, source: Source): string | undefined {
+  return role ? llmRoleEnv(role, name, source) : env(`LLM_${name}`, source);
 }
 
-/** The value of `name` or of its plural `${name}S`; both set is an error. */
-function oneOf(name: string, source: Source): { variable: string; value: string } | undefined {
-  const single = env(name, source);
-  const plural = env(`${name}S`, source);
+const variableName = (role: LlmRole | null, name: LlmRoleSetting) => (role ? `LLM_${role.toUpperCase()}_${name}` : `LLM_${name}`);
+
+/** The role's (or the shared) BASE_URL or its plural BASE_URLS; both set is an error. */
+function endpointList(role: LlmRole | null, source: Source): { variable: string; value: string } | undefined {
+  const single = setting(role, 'BASE_URL', source);
+  const plural = setting(role, 'BASE_URLS', source);
+  const name = variableName(role, 'BASE_URL');
   if (single !== undefined && plural !== undefined) throw new LlmConfigError(`Set ${name} or ${name}S, not both.`);
   if (single !== undefined) return { variable: name, value: single };
   if (plural !== undefined) return { variable: `${name}S`, value: plural };
@@ -107,19 +113,19 @@ export function parseEndpointList(variable: string, value: string): Array<{ url:
 }
 
 /** The configuration of one role, or null when no model is configured for it. Throws LlmConfigError when invalid. */
-export function llmRoleConfig(role: LlmRole, source: Source = process.env): LlmRoleConfig | null {
+export function llmRoleConfig(role: LlmRole, source?: Source): LlmRoleConfig | null {
   const R = role.toUpperCase();
-  const model = env(`LLM_${R}_MODEL`, source) ?? (role === 'embedder' ? undefined : env('LLM_MODEL', source));
-  const own = oneOf(`LLM_${R}_BASE_URL`, source);
-  const list = own ?? oneOf('LLM_BASE_URL', source);
+  const model = setting(role, 'MODEL', source) ?? (role === 'embedder' ? undefined : setting(null, 'MODEL', source));
+  const own = endpointList(role, source);
+  const list = own ?? endpointList(null, source);
   if (!list || !model) return null;
-  const apiKey = env(`LLM_${R}_API_KEY`, source) ?? env('LLM_API_KEY', source) ?? '';
+  const apiKey = setting(role, 'API_KEY', source) ?? setting(null, 'API_KEY', source) ?? '';
   const keysVariable = own ? `LLM_${R}_API_KEYS` : 'LLM_API_KEYS';
-  if (!own && env(`LLM_${R}_API_KEYS`, source) !== undefined) {
+  if (!own && setting(role, 'API_KEYS', source) !== undefined) {
     throw new LlmConfigError(`LLM_${R}_API_KEYS is set but LLM_${R}_BASE_URL is not: per-role keys go with a per-role list of endpoints.`);
   }
   const endpoints = parseEndpointList(list.variable, list.value);
-  const keysValue = source[keysVariable]?.trim();
+  const keysValue = setting(own ? role : null, 'API_KEYS', source);
   let keys: string[] = [];
   if (keysValue) {
     keys = keysValue.split(',').map((k) => k.trim());
@@ -155,7 +161,7 @@ export interface LlmRoleStatus {
  * A summary for the UI: which roles are configured and the state of each endpoint (never a key). URLs and the
  * endpoints' last errors (which may name a host) only with `details` (admins).
  */
-export function llmStatus({ source = process.env, details = false }: { source?: Source; details?: boolean } = {}) {
+export function llmStatus({ source, details = false }: { source?: Source; details?: boolean } = {}) {
   const roles: LlmRoleStatus[] = LLM_ROLES.map((role) => {
     let c: LlmRoleConfig | null = null;
     let error: string | null = null;

@@ -1,4 +1,5 @@
 /** One LLM server (endpoint): its load, its pause after HTTP 429, its circuit breaker, and the outcome of a call on it. */
+import { env } from '../env';
 import { llmLimiter } from './limiter';
 
 export type EndpointState = 'ok' | 'resting' | 'rate-limited' | 'probing';
@@ -19,17 +20,11 @@ export interface Lease {
   done(outcome: EndpointOutcome): void;
 }
 
-const envNumber = (name: string, fallback: number) => {
-  const raw = process.env[name];
-  const v = Number(raw);
-  return raw !== undefined && raw.trim() !== '' && Number.isFinite(v) && v >= 0 ? v : fallback;
-};
-
 export function breakerSettings() {
   return {
-    failuresToRest: Math.max(1, Math.round(envNumber('LLM_ENDPOINT_FAILURES', 3))),
-    restMs: envNumber('LLM_ENDPOINT_REST_MS', 2000),
-    maxRestMs: envNumber('LLM_ENDPOINT_MAX_REST_MS', 300_000),
+    failuresToRest: env('LLM_ENDPOINT_FAILURES'),
+    restMs: env('LLM_ENDPOINT_REST_MS'),
+    maxRestMs: env('LLM_ENDPOINT_MAX_REST_MS'),
   };
 }
 

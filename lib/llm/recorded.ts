@@ -6,9 +6,10 @@
 import { createHash } from 'node:crypto';
 import { getDb } from '../../db/client';
 import { getLlmCallByHash } from '../../db/queries/llmCalls';
+import { env } from '../env';
 import type { Attempt, LlmCallOptions, LlmResult } from './callTypes';
 import type { ModelRoute } from './models';
-import { callModel, envNumber } from './retry';
+import { callModel } from './retry';
 
 function sha256(value: unknown): string {
   return createHash('sha256').update(JSON.stringify(value)).digest('hex');
@@ -52,7 +53,7 @@ export async function recorded<T, M>(
       // a stored answer that no longer parses is called again
     }
   }
-  const timeoutMs = opts.timeoutMs ?? envNumber('LLM_TIMEOUT_MS', 120_000);
+  const timeoutMs = opts.timeoutMs ?? env('LLM_TIMEOUT_MS');
   // identical requests already in flight in this process share one call (single flight)
   let flight = inFlight.get(hash) as Flight<T> | undefined;
   const joined = flight !== undefined;

@@ -6,16 +6,12 @@
 import { APICallError, NoObjectGeneratedError } from 'ai';
 import type { Db } from '../../db/client';
 import { saveLlmCall, type LlmCallRecord } from '../../db/queries/llmCalls';
+import { env } from '../env';
 import { LlmCallError, type Attempt, type LlmCallOptions, type LlmResult } from './callTypes';
 import type { Endpoint, EndpointOutcome, Lease } from './endpoint';
 import { endpointScheduler } from './endpoints';
 import { llmLimiter } from './limiter';
 import type { ModelRoute } from './models';
-
-export const envNumber = (name: string, fallback: number) => {
-  const v = Number(process.env[name]);
-  return Number.isFinite(v) && process.env[name] !== '' && process.env[name] !== undefined ? v : fallback;
-};
 
 const sleep = (ms: number, signal?: AbortSignal) =>
   new Promise<void>((resolve, reject) => {
@@ -84,13 +80,13 @@ export async function callModel<T, M>(
   db: Db,
 ): Promise<LlmResult<T>> {
   const attempt = opts.attempt;
-  if (process.env.LLM_REPLAY === '1') {
+  if (env('LLM_REPLAY')) {
     throw new LlmCallError(`replay: no stored answer for this ${opts.role} request (${opts.promptVersion})`, 'replay-miss', null, null);
   }
 
-  const maxRetries = opts.maxRetries ?? envNumber('LLM_MAX_RETRIES', 4);
+  const maxRetries = opts.maxRetries ?? env('LLM_MAX_RETRIES');
   const malformedRetries = opts.malformedRetries ?? 2;
-  const backoffMs = opts.backoffMs ?? envNumber('LLM_BACKOFF_MS', 500);
+  const backoffMs = opts.backoffMs ?? env('LLM_BACKOFF_MS');
   const endpoints = opts.route.endpoints;
   const scheduler = endpointScheduler();
   /** Endpoints that failed this call: a retry prefers the others. */

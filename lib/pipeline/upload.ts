@@ -1,16 +1,15 @@
 /** Imports an uploaded file streamed as the raw request body (no buffering of the whole file), within limits. */
+import { env, type EnvSource } from '../env';
 import { AppError } from '../http/errors';
 import { importPersonas, importPosts } from './imports';
 import { importQuerySchema, type ImportReport } from './schema';
 import { startDemographicsAfterImport } from './service';
 
 /** Upload limits: POPULACE_MAX_UPLOAD_MB (default 256) and POPULACE_MAX_UPLOAD_ROWS (default 1,000,000 lines). */
-export function uploadLimits(env: Record<string, string | undefined> = process.env) {
-  const mb = Number(env.POPULACE_MAX_UPLOAD_MB ?? 256);
-  const rows = Number(env.POPULACE_MAX_UPLOAD_ROWS ?? 1_000_000);
+export function uploadLimits(source?: EnvSource) {
   return {
-    maxBytes: Number.isFinite(mb) && mb > 0 ? Math.floor(mb * 1024 * 1024) : 256 * 1024 * 1024,
-    maxRows: Number.isFinite(rows) && rows > 0 ? Math.floor(rows) : 1_000_000,
+    maxBytes: Math.floor(env('POPULACE_MAX_UPLOAD_MB', source) * 1024 * 1024),
+    maxRows: env('POPULACE_MAX_UPLOAD_ROWS', source),
   };
 }
 

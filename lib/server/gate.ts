@@ -18,6 +18,7 @@
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { SESSION_COOKIE, cookieValue, hostnameOf, isLoopbackHost } from '../auth/config';
+import { env } from '../env';
 
 /** Paths anyone may request, signed in or not (the sign-in page and its API, liveness, static build files). */
 const PUBLIC_EXACT = new Set(['/signin', '/api/auth/signin', '/api/auth/signout', '/api/auth/session', '/api/live', '/icon.svg', '/favicon.ico', '/robots.txt']);
@@ -48,10 +49,9 @@ const json = (status: number, code: string, message: string, headers: Record<str
 });
 
 /** The host names of POPULACE_HOSTS ("a.example.org, b.example.org"), lower case. */
-export function allowedHostsFromEnv(raw = process.env.POPULACE_HOSTS): string[] {
-  return (raw ?? '')
-    .split(',')
-    .map((h) => hostnameOf(h.trim().toLowerCase()))
+export function allowedHostsFromEnv(): string[] {
+  return env('POPULACE_HOSTS')
+    .map((h) => hostnameOf(h.toLowerCase()))
     .filter(Boolean);
 }
 

@@ -8,6 +8,7 @@
  */
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import { authRequired } from '../auth/config';
+import { env } from '../env';
 import { sessionForToken } from '../auth/session';
 import { allowedHostsFromEnv, applyGate, type GateOptions } from './gate';
 
@@ -20,7 +21,7 @@ export interface HttpServerOptions {
 }
 
 export function trustProxyFromEnv(): boolean {
-  return ['1', 'true', 'yes'].includes((process.env.POPULACE_TRUST_PROXY ?? '').trim().toLowerCase());
+  return env('POPULACE_TRUST_PROXY');
 }
 
 /**

@@ -24,6 +24,7 @@ import {
 import type { Matrix } from '../numeric/matrix';
 import { meanRatio, PAPER_METRICS, type PaperMetrics } from '../stats/metrics';
 import { LOCAL_ACTOR, mayDeleteOwned, requireMayDelete, type Actor } from '../audit/actor';
+import { env } from '../env';
 import { AppError } from '../http/errors';
 import { jobKind, startJob, JobCancelledError, type JobContext } from '../jobs';
 import { checkSetSize } from '../limits/sizes';
@@ -286,7 +287,7 @@ async function runAlignmentJob(ctx: JobContext<AlignmentJobParams>) {
   try {
     const progress = (f: number) => ctx.progress({ done: Math.round(100 * f), total: 100 });
     const out =
-      isInMemoryDatabase(ctx.db) || process.env.POPULACE_RUNS_IN_PROCESS === '1'
+      isInMemoryDatabase(ctx.db) || env('POPULACE_RUNS_IN_PROCESS')
         ? (() => {
             const r = executeRun(ctx.db, ctx.params.runId, ctx.params.request, { signal: ctx.signal, progress }, { personaIds: ctx.params.personaIds });
             return { runId: ctx.params.runId, selectionSize: r.selection.length, converged: r.diagnostics.converged };

@@ -3,7 +3,8 @@ import { parseOptions } from '../args';
 import { buildIsCurrent, ensureBuilt } from '../build';
 import { prepareWorkspace } from '../../workspace/prepare';
 import { databasePath } from '../../../db/client';
-import { authModeForListenHost } from '../../auth/config';
+import { authModeForListenHost, authRequired } from '../../auth/config';
+import { checkEnv, env } from '../../env';
 import { startHttpServer, trustProxyFromEnv } from '../../server/http';
 
 export const summary = 'prepare the database, build if needed, and serve the dashboard (npm start)';
@@ -19,12 +20,13 @@ export async function run(argv: string[]): Promise<number> {
     ],
     'serve',
   );
-  const port = String(opts.port ?? process.env.PORT ?? '3000');
-  const host = String(opts.host ?? process.env.HOST ?? '127.0.0.1');
+  checkEnv();
+  const port = opts.port !== undefined ? String(opts.port) : String(env('PORT'));
+  const host = String(opts.host ?? env('HOST'));
 
   // Sign-in is required whenever the dashboard is reachable from another machine; it can also be forced by hand.
   if (authModeForListenHost(host) === 'required') process.env.POPULACE_AUTH = 'required';
-  if (process.env.POPULACE_AUTH === 'required') {
+  if (authRequired()) {
     process.stdout.write(`Sign-in required (POPULACE_AUTH=required${authModeForListenHost(host) === 'required' ? `, listening on ${host}` : ''}). Add accounts with: npm run -s populace -- users add --username U --role reviewer\n`);
   }
   process.stdout.write(`Database: ${databasePath()}\n`);

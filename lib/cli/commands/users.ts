@@ -10,6 +10,7 @@
 import readline from 'node:readline';
 import { ZodError } from 'zod';
 import { CliError, parseOptions } from '../args';
+import { env } from '../../env';
 import { AppError } from '../../http/errors';
 import { MIN_PASSWORD_LENGTH } from '../../auth/password';
 import { addAccount, disableAccount, listAccounts, roleSchema, setAccountPassword } from '../../auth/service';
@@ -44,7 +45,7 @@ function promptHidden(question: string): Promise<string> {
 }
 
 async function readPassword(): Promise<string> {
-  let password = process.env.POPULACE_PASSWORD;
+  let password = env('POPULACE_PASSWORD');
   if (password === undefined) {
     if (!process.stdin.isTTY) throw new CliError('set POPULACE_PASSWORD or run in a terminal to be prompted for the password');
     password = await promptHidden('Password: ');
