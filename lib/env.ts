@@ -161,6 +161,12 @@ export const ENV = {
     expected: 'a whole number of milliseconds',
     description: 'The least time between two stored progress updates of a job.',
   }),
+  POPULACE_WORKERS: withDefault({
+    schema: whole(0),
+    default: '4',
+    expected: 'a whole number (0: no workers in this process)',
+    description: 'Job units the server\'s local workers run at once; 0: none, `populace worker` processes run them.',
+  }),
   // LLM servers (the roles' own variables: llmRoleEnv)
   LLM_BASE_URL: optional({
     schema: text,
@@ -269,6 +275,7 @@ export const readElsewhere: Partial<Record<EnvName, string>> = {
   POPULACE_DATA_DIR: 'db/client.ts',
   POPULACE_DB: 'db/client.ts',
   POPULACE_JOB_PROGRESS_MS: 'lib/jobs/runner.ts',
+  POPULACE_WORKERS: 'lib/jobs/runner.ts',
   NEXT_RUNTIME: 'instrumentation.ts',
   NEXT_DIST_DIR: 'next.config.ts',
 };
