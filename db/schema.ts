@@ -400,6 +400,45 @@ export const jobs = sqliteTable(
 );
 export type Job = typeof jobs.$inferSelect;
 
+export const jobUnitStatuses = ['pending', 'claimed', 'done', 'failed'] as const;
+export type JobUnitStatus = (typeof jobUnitStatuses)[number];
+
+/**
+ * The units of a job that workers share (lib/jobs/worker.ts): one author, post or persona each, planned when the job
+ * starts (a later stage when the one before it is settled). A worker claims a unit by setting its worker id and lease
+ * expiry, extends the lease while it works (heartbeat), and marks it done in the transaction that stores its work.
+ * Times are milliseconds since the epoch. `weight` is the unit's share of the job's progress (a persona's item
+ * answers, an author's four steps); `progress` how much of it an unfinished unit has done at its last heartbeat.
+ */
+export const jobUnits = sqliteTable(
+  'job_units',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    jobId: integer('job_id')
+      .notNull()
+      .references(() => jobs.id, { onDelete: 'cascade' }),
+    /** What the unit is, e.g. "author:123", "persona:45". */
+    key: text('key').notNull(),
+    /** The job's stage the unit belongs to (generation: posts, authors, duplicates). */
+    stage: text('stage').notNull(),
+    weight: integer('weight').notNull().default(1),
+    status: text('status', { enum: jobUnitStatuses }).notNull().default('pending'),
+    /** The worker holding (claimed) or having finished (done, failed) the unit. */
+    workerId: text('worker_id'),
+    leaseExpiresAt: integer('lease_expires_at'),
+    heartbeatAt: integer('heartbeat_at'),
+    /** Claims so far (a claim whose worker died counts). */
+    attempts: integer('attempts').notNull().default(0),
+    progress: integer('progress').notNull().default(0),
+    error: text('error'),
+    /** What the unit's work gave, for the job's result (a failure's details when failed). */
+    result: text('result', { mode: 'json' }).$type<JobResult>(),
+    finishedAt: integer('finished_at'),
+  },
+  (t) => [uniqueIndex('job_units_job_key').on(t.jobId, t.key), index('job_units_job_status').on(t.jobId, t.status)],
+);
+export type JobUnit = typeof jobUnits.$inferSelect;
+
 /** Alignment runs: config, seed, weights, selection, metrics and the OT trace. */
 export const alignmentRuns = sqliteTable('alignment_runs', {
   id: integer('id').primaryKey({ autoIncrement: true }),

@@ -89,3 +89,11 @@ export function setJobStatus({
   const cond = from ? and(eq(jobs.id, id), inArray(jobs.status, [...from])) : eq(jobs.id, id);
   return db.update(jobs).set(set).where(cond).run().changes > 0;
 }
+
+/** Makes a finished job queued again with no progress, error or result (a job of units planned afresh). */
+export function resetJobForRun({ db, id }: { db: Db; id: number }): void {
+  db.update(jobs)
+    .set({ status: 'queued', done: 0, total: 0, failures: 0, error: null, result: null, startedAt: null, finishedAt: null, updatedAt: now() })
+    .where(eq(jobs.id, id))
+    .run();
+}

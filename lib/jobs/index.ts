@@ -1,6 +1,7 @@
 /**
- * Persisted jobs with progress, cancel and resume. Domains declare their kinds with `jobKind`; the server hands the
- * table of every kind to `resumeJobs(table)` once at start (instrumentation.ts).
+ * Persisted jobs with progress, cancel and resume. Domains declare their kinds with `jobKind` (or `unitJobKind` for
+ * work planned as units that worker processes share); the server hands the table of every kind to `resumeJobs(table)`
+ * and `startLocalWorkers(table)` once at start (instrumentation.ts).
  */
 export {
   cancelJob,
@@ -11,10 +12,15 @@ export {
   jobKind,
   jobTableOf,
   listJobs,
+  localWorkerCount,
   resumeJobs,
   runJob,
   setProgressThrottle,
   startJob,
+  startLocalWorkers,
+  stopLocalWorkers,
+  unitJobKind,
+  UNIT_ATTEMPTS,
   waitForJob,
   type JobContext,
   type JobHandler,
@@ -24,3 +30,15 @@ export {
   type JobTable,
   type JobView,
 } from './runner';
+export {
+  unitTableOf,
+  UnitFailure,
+  type PlanContext,
+  type ResultContext,
+  type StagePlan,
+  type UnitContext,
+  type UnitOutcome,
+  type UnitPlan,
+} from './units';
+export { runUnitsInline } from './inline';
+export { Worker, type WorkerEvent, type WorkerOptions, type WorkerStats } from './worker';

@@ -7,16 +7,19 @@
  * The critic role reads (it reads and judges text: post labels, persona scores), at temperature 0, and only when an
  * LLM server is configured for it (the routes, the CLI and the imports check `isRoleAvailable`).
  *
- * Personas are read in batches of `batchSize`, `concurrency` calls at once, and each batch is stored in one
- * transaction. Idempotent: a persona already read with the same prompt version (and the same narrative) is skipped,
- * so a resumed job continues where it stopped, and every call is cached. A malformed reply (a field the product's
- * vocabularies cannot hold, a reply that is not JSON) leaves the persona's stored values as they were and is
- * reported with the persona id and the field. Progress unit: one persona.
+ * A job of units (lib/jobs/units.ts): one unit per persona, planned when the job starts, run by any worker; each
+ * persona's reading is stored in the transaction that marks its unit done (`batchSize` no longer groups writes; a
+ * job-scoped worker runs `concurrency` personas at once). Idempotent: a persona already read with the same prompt
+ * version (and the same narrative) is skipped, so a job run again continues where it stopped, and every call is
+ * cached. A malformed reply (a field the product's vocabularies cannot hold, a reply that is not JSON) fails the
+ * persona's unit at once (the same reply would come again), leaves its stored values as they were and is reported
+ * with the persona id and the field. Progress unit: one persona.
  */
 import { createHash } from 'node:crypto';
 import { listDemographicsCandidateIds, listPersonasForDemographics, updatePersonaDemographics } from '../../db/queries/personas';
 import type { Db } from '../../db/client';
-import { forEachConcurrent, type JobContext } from '../jobs';
+import type { JobUnit } from '../../db/schema';
+import { runUnitsInline, UnitFailure, type JobContext, type UnitContext, type UnitOutcome, type UnitPlan } from '../jobs';
 import { callLlmObject, LlmCallError } from '../llm';
 import { DEMOGRAPHIC_FIELDS, personaDemographics, type DemographicField, type PersonaDemographics } from '../personas/extractDemographics';
 import {
@@ -123,68 +126,70 @@ export interface DemographicsFailure {
 
 const MAX_LISTED_FAILURES = 200;
 
-export async function runDemographicsExtraction(ctx: JobContext<Record<string, unknown>>): Promise<Record<string, unknown>> {
-  const p: DemographicsParams = demographicsParamsSchema.parse(ctx.params);
-  const { db, signal } = ctx;
-  const ids = listDemographicsCandidateIds({ db, sourceId: p.sourceId, personaIds: p.personaIds });
-  const total = ids.length;
-  let done = 0;
-  let failures = 0;
-  let extracted = 0;
-  let already = 0;
-  let model: string | null = null;
-  const changed = Object.fromEntries(DEMOGRAPHIC_FIELDS.map((f) => [f, 0])) as Record<DemographicField, number>;
-  const failed: DemographicsFailure[] = [];
-  const failureLog: string[] = [];
-  const report = () => ctx.progress({ done, total, failures });
-  report();
+const personaOf = (key: string) => Number(key.slice('persona:'.length));
 
-  for (let i = 0; i < ids.length && !signal.aborted; i += p.batchSize) {
-    const slice = ids.slice(i, i + p.batchSize);
-    const rows = listPersonasForDemographics({ db, ids: slice });
-    const todo = rows.filter((r) => !readByLlm(r.demographicsOrigin, r.narrative));
-    already += rows.length - todo.length;
-    // personas deleted since the list was taken count as done
-    done += slice.length - todo.length;
-    report();
-    const read: DemographicsRow[] = [];
-    await forEachConcurrent(
-      todo,
-      p.concurrency,
-      async (persona) => {
-        try {
-          const r = await readDemographicsWithLlm({ persona, db, signal });
-          read.push(r.row);
-          for (const f of r.changed) changed[f]++;
-          model = r.row.demographicsOrigin.llm?.model ?? model;
-          done++;
-        } catch (e) {
-          if (signal.aborted) return;
-          failures++;
-          const issues: ReplyIssue[] =
-            e instanceof DemographicsReplyError ? e.issues : [{ field: null, reason: (e as Error)?.message ?? String(e) }];
-          for (const issue of issues) if (failed.length < MAX_LISTED_FAILURES) failed.push({ personaId: persona.id, ...issue });
-          if (failureLog.length < 50) failureLog.push(`persona ${persona.id}: ${e instanceof Error ? e.message : String(e)}`);
-        }
-        report();
-      },
-      signal,
-    );
-    // one transaction per batch; a cancelled batch stores what was read before the cancel
-    if (read.length) {
-      updatePersonaDemographics({ db, rows: read });
-      extracted += read.length;
-    }
+/** One persona read by the LLM; its values are stored in the unit's transaction. */
+async function readPersona(ctx: UnitContext<DemographicsParams>): Promise<UnitOutcome> {
+  const { db, signal } = ctx;
+  const id = personaOf(ctx.key);
+  const [persona] = listPersonasForDemographics({ db, ids: [id] });
+  // deleted since the job was planned: nothing to read
+  if (!persona) return { result: { gone: true } };
+  if (readByLlm(persona.demographicsOrigin, persona.narrative)) return { result: { already: true } };
+  let r: Awaited<ReturnType<typeof readDemographicsWithLlm>>;
+  try {
+    r = await readDemographicsWithLlm({ persona, db, signal });
+  } catch (e) {
+    if (signal.aborted) throw e;
+    if (e instanceof DemographicsReplyError) throw new UnitFailure(`persona ${id}: ${e.message}`, { personaId: id, issues: e.issues }, false);
+    const reason = e instanceof Error ? e.message : String(e);
+    throw new UnitFailure(`persona ${id}: ${reason}`, { personaId: id, issues: [{ field: null, reason }] });
+  }
+  return {
+    write: () => updatePersonaDemographics({ db, rows: [r.row] }),
+    result: { read: true, changed: r.changed, model: r.row.demographicsOrigin.llm?.model ?? null },
+  };
+}
+
+/** The job's result from its units. */
+function demographicsResult({ units }: { units: JobUnit[] }): Record<string, unknown> {
+  const done = units.filter((u) => u.status === 'done');
+  const read = done.filter((u) => u.result?.read === true);
+  const changed = Object.fromEntries(DEMOGRAPHIC_FIELDS.map((f) => [f, 0])) as Record<DemographicField, number>;
+  let model: string | null = null;
+  for (const u of read) {
+    for (const f of (u.result?.changed ?? []) as DemographicField[]) if (f in changed) changed[f]++;
+    if (typeof u.result?.model === 'string') model = u.result.model;
+  }
+  const failedUnits = units.filter((u) => u.status === 'failed');
+  const failed: DemographicsFailure[] = [];
+  for (const u of failedUnits) {
+    const issues = (u.result?.issues ?? [{ field: null, reason: u.error ?? 'failed' }]) as ReplyIssue[];
+    for (const issue of issues) if (failed.length < MAX_LISTED_FAILURES) failed.push({ personaId: personaOf(u.key), field: issue.field, reason: issue.reason });
   }
   return {
     promptVersion: DEMOGRAPHICS_PROMPT_VERSION,
     model,
-    personas: total,
-    extracted,
-    already,
+    personas: units.length,
+    extracted: read.length,
+    already: done.filter((u) => u.result?.already === true).length,
     changed,
-    failures,
+    failures: failedUnits.length,
     failed,
-    failureLog,
+    failureLog: failedUnits.slice(0, 50).map((u) => u.error ?? `persona ${personaOf(u.key)}: failed`),
   };
+}
+
+/** The demographics job as units: one per persona whose values were not all given by its source. */
+export const demographicsUnits: UnitPlan<DemographicsParams> = {
+  parse: (params) => demographicsParamsSchema.parse(params),
+  plan: ({ db, params: p }, after) =>
+    after === null ? { stage: 'personas', units: listDemographicsCandidateIds({ db, sourceId: p.sourceId, personaIds: p.personaIds }).map((id) => ({ key: `persona:${id}` })) } : null,
+  run: readPersona,
+  result: demographicsResult,
+};
+
+/** Runs the reading inline inside another job in this process: the same units, not shared with workers. */
+export function runDemographicsExtraction(ctx: JobContext<Record<string, unknown>>): Promise<Record<string, unknown>> {
+  return runUnitsInline(demographicsUnits, ctx, demographicsParamsSchema.parse(ctx.params).concurrency);
 }
