@@ -104,6 +104,11 @@ export class Worker {
     this.heartbeatMs = opts.heartbeatMs ?? Math.min(this.leaseMs / 3, 2000);
   }
 
+  /** Units in flight now. */
+  get busy(): number {
+    return this.inFlight.size;
+  }
+
   /** Units in flight now, by job. */
   inFlightOf(jobId: number): number {
     let n = 0;
