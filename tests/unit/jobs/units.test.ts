@@ -38,14 +38,15 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const marks = (jobId: number) => env.db.all<{ key: string; worker: string }>(sql`SELECT key, worker FROM test_marks WHERE job_id = ${jobId} ORDER BY key`);
 const mark = (jobId: number, key: string, worker: string) => env.db.run(sql`INSERT INTO test_marks VALUES (${jobId}, ${key}, ${worker})`);
 
-interface TestParams {
+type TestParams = {
   n: number;
   ms?: number;
   /** Keys that fail every attempt, and keys that fail at once for good. */
   flaky?: string[];
   broken?: string[];
   stages?: number;
-}
+  concurrency?: number;
+};
 
 let runs: string[] = [];
 const plan: UnitPlan<TestParams> = {
@@ -222,7 +223,7 @@ describe('workers in this process', () => {
 
   it('cancel: workers abandon the job (units given back), it is cancelled with its result; run again, it finishes', async () => {
     process.env.POPULACE_WORKERS = '';
-    const job = startJob(testJob, { n: 8, ms: 80, concurrency: 2 } as TestParams);
+    const job = startJob(testJob, { n: 8, ms: 80, concurrency: 2 });
     await sleep(200);
     const mid = cancelJob(job.id);
     expect(mid.status).toBe('cancelling');
