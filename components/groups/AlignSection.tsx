@@ -2,6 +2,7 @@
 /** The group page's alignment controls: seed, set size, "Align group" (a job), and the last action's error. */
 import { ReadOnlyNote } from '@/components/Access';
 import { JobProgress } from '@/components/jobs/JobProgress';
+import { DEFAULT_ESTIMATOR, DEFAULT_SELECTION, STUDIO_KDE_BANDWIDTH } from '@/lib/core/defaults';
 import type { GroupDetailState } from './useGroupDetail';
 
 export function AlignSection({ state, mayChange }: { state: GroupDetailState; mayChange: boolean }) {
@@ -14,7 +15,8 @@ export function AlignSection({ state, mayChange }: { state: GroupDetailState; ma
       <ReadOnlyNote what="revising or aligning a group" />
       <p className="text-xs text-slate-600">
         The measured, non-rejected hits (with this group’s measured revisions in place of their originals) are aligned to the group’s
-        target by the same engine as the studio: importance weights (bandwidth 0.5), entropic OT, systematic selection of k personas.
+        target by the same engine as the studio: weights by the {DEFAULT_ESTIMATOR} estimator (KDE bandwidth {String(STUDIO_KDE_BANDWIDTH)} when a
+        KDE estimator is used), {DEFAULT_SELECTION} selection of k personas.
       </p>
       <div className="flex flex-wrap items-end gap-3 text-sm">
         <label className="block text-xs">

@@ -1,10 +1,12 @@
 'use client';
 /** Bars of each set's divergence from the group target, by metric (the latest alignment). */
 import { Bar, BarChart, CartesianGrid, Label, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
-import { METRIC_NAMES, type Metrics } from './groupMetrics';
+import { METRIC_NAMES, METRICS } from '@/lib/core/metrics';
+import type { Metrics } from './groupMetrics';
 
 export function GroupMetricsChart({ metrics }: { metrics: Metrics }) {
-  const rows = ['amw', 'sw', 'mmd', 'maecorr'].map((m) => ({
+  // FD is on another scale (squared points): it stays in the table
+  const rows = METRICS.filter((m) => m !== 'fd').map((m) => ({
     metric: METRIC_NAMES[m],
     raw: metrics.raw?.[m],
     randomSelect: metrics.randomSelect?.[m],

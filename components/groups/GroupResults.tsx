@@ -7,7 +7,8 @@ import Link from 'next/link';
 import { HelpTip } from '@/components/HelpTip';
 import type { GroupRun } from './GroupDetail';
 import { GroupMetricsChart } from './GroupMetricsChart';
-import { fmt, METRIC_NAMES, METRICS, SETS } from './groupMetrics';
+import { METRIC_NAMES, METRICS } from '@/lib/core/metrics';
+import { fmt, SETS } from './groupMetrics';
 
 export function GroupResults({ groupId: id, run }: { groupId: number; run: GroupRun | null }) {
   const diag = (run?.diagnostics ?? {}) as { ess?: number; khat?: number; designEffect?: number; maxWeightShare?: number; warnings?: string[] };

@@ -4,7 +4,8 @@ import Link from 'next/link';
 import { HelpTip } from '@/components/HelpTip';
 import { StatusBadge } from '@/components/personas/StatusBadge';
 import type { RevisionView } from '@/lib/groups/service';
-import { fmt, TRAITS } from './groupMetrics';
+import { TRAITS } from '@/lib/core/traits';
+import { fmt } from './groupMetrics';
 
 function DiffText({ parts }: { parts: RevisionView['diff'] }) {
   return (

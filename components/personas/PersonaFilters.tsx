@@ -4,7 +4,8 @@ import { PERSONA_STATUSES, type PersonaListQuery } from '@/lib/personas/schema';
 import { DemographicsCoverage } from './DemographicsCoverage';
 import { CheckGroup, RangeInputs } from './FilterInputs';
 import type { Facets } from './PersonaBrowser';
-import { TRAIT_NAMES, TRAITS, type Filter } from './personaColumns';
+import { TRAIT_NAMES, TRAITS } from '@/lib/core/traits';
+import type { Filter } from './personaColumns';
 import type { PersonaBrowserState } from './usePersonaBrowser';
 
 export function PersonaFilters({ facets, state }: { facets: Facets; state: PersonaBrowserState }) {
@@ -36,7 +37,7 @@ export function PersonaFilters({ facets, state }: { facets: Facets; state: Perso
         <legend className="mb-1 text-xs font-semibold uppercase tracking-wide text-slate-600">Scores</legend>
         <RangeInputs label="Critic" minKey="criticMin" maxKey="criticMax" filter={filter} set={setFilter} min={0} max={10} step={0.5} title="Lowest critic score of the persona, 1-10 (higher is better); unscored personas are left out when set" />
         {TRAITS.map((t) => (
-          <RangeInputs key={t} label={`${t} ${TRAIT_NAMES[t]!.slice(0, 5)}.`} minKey={`${t}min` as keyof Filter} maxKey={`${t}max` as keyof Filter} filter={filter} set={setFilter} min={1} max={5} step={0.1} title={`${TRAIT_NAMES[t]} on the common 1-5 scale`} />
+          <RangeInputs key={t} label={`${t} ${TRAIT_NAMES[t].slice(0, 5)}.`} minKey={`${t}min` as keyof Filter} maxKey={`${t}max` as keyof Filter} filter={filter} set={setFilter} min={1} max={5} step={0.1} title={`${TRAIT_NAMES[t]} on the common 1-5 scale`} />
         ))}
       </fieldset>
       <CheckGroup legend="Age band" name="ageBand" options={facets.ageBands.map((a) => ({ value: a.value, label: a.value, n: countOf(counts.ageBands, a.value) }))} selected={filter.ageBand} onChange={(v) => setFilter({ ...filter, ageBand: v })} />

@@ -4,7 +4,7 @@ import Link from 'next/link';
 import type { PersonaListRow } from '@/db/queries/personas';
 import { StatusBadge } from './StatusBadge';
 import { fmt2, fmtWeight } from './format';
-import { TRAITS } from './personaColumns';
+import { TRAITS } from '@/lib/core/traits';
 
 export function PersonaRowCells({ r }: { r: PersonaListRow }) {
   return (

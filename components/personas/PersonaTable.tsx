@@ -5,7 +5,7 @@ import { useRouter } from 'next/navigation';
 import { useEffect, useRef } from 'react';
 import type { PersonaListQuery } from '@/lib/personas/schema';
 import { PersonaRowCells } from './PersonaRowCells';
-import { TRAIT_NAMES, TRAITS } from './personaColumns';
+import { TRAIT_NAMES, TRAITS } from '@/lib/core/traits';
 import type { PersonaBrowserState } from './usePersonaBrowser';
 
 const ROW_HEIGHT = 60;

@@ -1,9 +1,10 @@
 import { fmt2, fmtInt } from './format';
 import { Empty, Section } from './PersonaSection';
+import { TRAIT_NAMES, TRAIT_NOTES, TRAITS, type Trait } from '@/lib/core/traits';
 import type { PersonaDetail } from '@/lib/personas/service';
 
-const TRAITS = ['E', 'A', 'C', 'N', 'O'] as const;
-const TRAIT_NAMES: Record<string, string> = { E: 'Extraversion', A: 'Agreeableness', C: 'Conscientiousness', N: 'Neuroticism (high = less stable)', O: 'Openness' };
+/** "Neuroticism (high = less stable)": the name with what a high score means where that is not obvious. */
+const nameWithNote = (t: Trait) => (TRAIT_NOTES[t] ? `${TRAIT_NAMES[t]} (${TRAIT_NOTES[t]})` : TRAIT_NAMES[t]);
 
 /** A persona's trait scores with their percentiles in the reference, and its scores from other instruments. */
 export function TraitProfile({ detail: d }: { detail: PersonaDetail }) {
@@ -37,7 +38,7 @@ export function TraitProfile({ detail: d }: { detail: PersonaDetail }) {
                 return (
                   <tr key={t} className="border-t border-slate-100" data-testid={`profile-${t}`}>
                     <td className="px-3 py-1.5">
-                      {t} · {TRAIT_NAMES[t]}
+                      {t} · {nameWithNote(t)}
                     </td>
                     <td className="px-3 py-1.5 text-right tabular-nums">{fmt2(score)}</td>
                     <td className="px-3 py-1.5 text-right tabular-nums" data-testid={`percentile-${t}`}>

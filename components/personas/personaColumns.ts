@@ -1,7 +1,4 @@
-/** The persona browser's trait columns and the filter it keeps in the address. */
+/** The filter the persona browser keeps in the address (its trait columns: TRAITS of lib/core/traits.ts). */
 import type { PersonaListQuery } from '@/lib/personas/schema';
-
-export const TRAITS = ['E', 'A', 'C', 'N', 'O'] as const;
-export const TRAIT_NAMES: Record<string, string> = { E: 'Extraversion', A: 'Agreeableness', C: 'Conscientiousness', N: 'Neuroticism', O: 'Openness' };
 
 export type Filter = Partial<PersonaListQuery>;

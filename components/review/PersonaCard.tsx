@@ -1,12 +1,11 @@
 'use client';
 
 import Link from 'next/link';
+import { TRAIT_NAMES, TRAITS } from '@/lib/core/traits';
 import { StatusBadge } from '../personas/StatusBadge';
 import { fmt2 } from '../personas/format';
 import type { QueueItem, SessionDecision } from './useReviewQueue';
 
-const TRAITS = ['E', 'A', 'C', 'N', 'O'] as const;
-const TRAIT_NAMES: Record<string, string> = { E: 'Extraversion', A: 'Agreeableness', C: 'Conscientiousness', N: 'Neuroticism', O: 'Openness' };
 
 /** The persona under review: narrative, flags (with the twin of a duplicate), demographics, critic scores, traits. */
 export function PersonaCard({ persona, decision }: { persona: QueueItem; decision: SessionDecision | null }) {

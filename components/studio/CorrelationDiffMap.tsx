@@ -1,12 +1,12 @@
 'use client';
 
 import { memo } from 'react';
+import { TRAITS } from '@/lib/core/traits';
 import type { LiveResult } from '@/lib/studio/live-types';
 import { ChartCard } from './ChartCard';
 
 /** Target correlation minus set correlation, as a colour grid. */
 export const CorrelationDiffMap = memo(function CorrelationDiffMap({ correlationDiff }: { correlationDiff: LiveResult['correlationDiff'] }) {
-  const codes = ['E', 'A', 'C', 'N', 'O'];
   const color = (v: number) => {
     const a = Math.min(1, Math.abs(v) / 0.3);
     return v >= 0 ? `rgba(15,118,110,${a})` : `rgba(194,65,12,${a})`;
@@ -18,7 +18,7 @@ export const CorrelationDiffMap = memo(function CorrelationDiffMap({ correlation
         <thead>
           <tr>
             <th />
-            {codes.map((c) => (
+            {TRAITS.map((c) => (
               <th key={c} className="w-10 font-normal text-slate-600">
                 {c}
               </th>
@@ -27,14 +27,14 @@ export const CorrelationDiffMap = memo(function CorrelationDiffMap({ correlation
         </thead>
         <tbody>
           {m.map((row, i) => (
-            <tr key={codes[i]}>
-              <th className="pr-1 font-normal text-slate-600">{codes[i]}</th>
+            <tr key={TRAITS[i]}>
+              <th className="pr-1 font-normal text-slate-600">{TRAITS[i]}</th>
               {row.map((v, j) => (
                 <td
                   key={j}
                   className="h-8 w-10 border border-white text-center tabular-nums"
                   style={{ background: i === j ? '#f1f5f9' : color(v), color: Math.abs(v) > 0.18 && i !== j ? 'white' : '#0f172a' }}
-                  title={`${codes[i]}-${codes[j]}: ${v.toFixed(3)}`}
+                  title={`${TRAITS[i]}-${TRAITS[j]}: ${v.toFixed(3)}`}
                 >
                   {i === j ? '' : (Math.abs(v) < 0.005 ? 0 : v).toFixed(2)}
                 </td>

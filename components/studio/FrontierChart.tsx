@@ -1,6 +1,7 @@
 'use client';
 
 import { CartesianGrid, Label, Legend, ReferenceLine, ResponsiveContainer, Scatter, ScatterChart, Tooltip, XAxis, YAxis } from 'recharts';
+import { METRICS } from '@/lib/core/metrics';
 import type { StoredFrontier } from '@/lib/studio/runs';
 
 interface Point {
@@ -62,8 +63,7 @@ export function FrontierChart({ frontier, testId = 'frontier-chart' }: { frontie
   const lo = Math.max(1, Math.min(...xs) * 0.8);
   const hi = Math.max(...xs) * 1.25;
   const ticks = LOG_TICKS.filter((t) => t >= lo && t <= hi);
-  const metricNames = ['amw', 'fd', 'sw', 'mmd', 'maecorr'] as const;
-  const weightedRatio = metricNames.reduce((t, m) => t + (frontier.raw[m] > 0 ? frontier.weighted[m] / frontier.raw[m] : 1), 0) / metricNames.length;
+  const weightedRatio = METRICS.reduce((t, m) => t + (frontier.raw[m] > 0 ? frontier.weighted[m] / frontier.raw[m] : 1), 0) / METRICS.length;
   const ys = [...distinct, ...systematic, ...run].map((p) => p.y);
   // Ticks every 0.2 up to the first step above the highest point (at least 1.2, so Raw's line has room above it).
   const yMax = Math.max(1.2, Math.ceil((Math.max(...ys) + 0.05) * 5) / 5);

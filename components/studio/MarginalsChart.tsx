@@ -3,7 +3,8 @@
 import { memo, useMemo } from 'react';
 import type { LiveResult } from '@/lib/studio/live-types';
 import { ChartCard } from './ChartCard';
-import { COLORS, fixed1, pathOf, TRAIT_CODES, TRAIT_LABELS } from './chartStyle';
+import { TRAITS } from '@/lib/core/traits';
+import { COLORS, fixed1, pathOf, TRAIT_LABELS } from './chartStyle';
 import { LegendRow, PlotFrame, niceTicks, useWidth, type Axis } from './svgPlot';
 
 /** Width of one trait's segment on the shared x axis of the marginals chart (scores 1-5 plus a gap). */
@@ -32,7 +33,7 @@ export const MarginalsChart = memo(function MarginalsChart({ marginals }: { marg
   const y: Axis = { domain: [0, yMax.end], ticks: yMax.ticks, format: fixed1, label: 'density (per score point)' };
   // Full trait names when a segment has room for them, else the codes.
   const innerW = width - MARGINAL_MARGIN.left - MARGINAL_MARGIN.right;
-  const names = (innerW / 24) * 4 >= 96 ? TRAIT_LABELS : TRAIT_CODES;
+  const names = (innerW / 24) * 4 >= 96 ? TRAIT_LABELS : TRAITS;
   const series: [string, number[][], string, number, string | undefined][] = [
     ['pool', pool, COLORS.pool, 1.5, undefined],
     ['target', target, COLORS.target, 2, undefined],

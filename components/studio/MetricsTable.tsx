@@ -1,6 +1,7 @@
 'use client';
 
 import { memo } from 'react';
+import { METRIC_NAMES, METRICS } from '@/lib/core/metrics';
 import type { FiveMetrics, LiveResult } from '@/lib/studio/live-types';
 import { HelpTip } from '@/components/HelpTip';
 
@@ -10,8 +11,6 @@ export interface RunMetrics {
   resample: FiveMetrics;
 }
 
-const COLS: (keyof FiveMetrics)[] = ['amw', 'fd', 'sw', 'mmd', 'maecorr'];
-const NAMES: Record<keyof FiveMetrics, string> = { amw: 'AMW', fd: 'FD', sw: 'SW', mmd: 'MMD', maecorr: 'MAEcorr' };
 
 function Row({ label, m, testId, note }: { label: string; m: FiveMetrics; testId: string; note?: string }) {
   return (
@@ -20,7 +19,7 @@ function Row({ label, m, testId, note }: { label: string; m: FiveMetrics; testId
         {label}
         {note ? <span className="block text-[10px] text-slate-500">{note}</span> : null}
       </td>
-      {COLS.map((c) => (
+      {METRICS.map((c) => (
         <td key={c} className="px-2 py-1 text-right tabular-nums" data-testid={`${testId}-${c}`}>
           {Number.isFinite(m[c]) ? m[c].toFixed(4) : '—'}
         </td>
@@ -61,9 +60,9 @@ export const MetricsTable = memo(function MetricsTable({
           <thead className="bg-slate-100 text-slate-700">
             <tr>
               <th className="px-2 py-1 text-left">Set</th>
-              {COLS.map((c) => (
+              {METRICS.map((c) => (
                 <th key={c} className="px-2 py-1 text-right">
-                  {NAMES[c]}
+                  {METRIC_NAMES[c]}
                   <HelpTip term={c} />
                 </th>
               ))}

@@ -3,12 +3,11 @@
  * table, and the diversity-fidelity frontier with a one-sentence reading. Renders on the server; the chart is a
  * client component.
  */
+import { METRIC_NAMES, METRICS } from '@/lib/core/metrics';
 import type { StoredCandidate, StoredEstimator, StoredFrontier } from '@/lib/studio/runs';
 import { FrontierChart } from './FrontierChart';
 import { ESTIMATOR_OPTIONS } from './estimatorChoices';
 
-const METRICS = ['amw', 'fd', 'sw', 'mmd', 'maecorr'] as const;
-const METRIC_NAME = { amw: 'AMW', fd: 'FD', sw: 'SW', mmd: 'MMD', maecorr: 'MAEcorr' } as const;
 const fmt = (n: number) => n.toLocaleString('en-US', { maximumFractionDigits: 0 });
 const num = (v: number | undefined, digits: number) => (typeof v === 'number' && Number.isFinite(v) ? v.toFixed(digits) : '—');
 
@@ -65,7 +64,7 @@ export function CandidateTable({ estimator, testId = 'candidate-table' }: { esti
               <th className="px-1 py-1 text-left">Estimator</th>
               {METRICS.map((m) => (
                 <th key={m} className="px-1 py-1 text-right">
-                  {METRIC_NAME[m]}
+                  {METRIC_NAMES[m]}
                 </th>
               ))}
               <th className="px-1 py-1 text-right">Mean ratio to Raw (score)</th>

@@ -2,6 +2,7 @@
 /** The form of a full run: name, seed, set size, selection and estimator, what the estimator will do, and why a k is refused. */
 import { useState } from 'react';
 import type { EstimatorChoice } from '@/lib/align/alignPool';
+import { DEFAULT_SET_SIZE } from '@/lib/core/defaults';
 import { ReadOnlyNote, useMayChange } from '../Access';
 import { ESTIMATOR_OPTIONS, estimatorPlan } from './estimatorChoices';
 import type { RunOptions } from './RunsPanel';
@@ -70,7 +71,7 @@ export function RunForm({
           <input type="number" className="w-20 rounded border border-slate-300 px-1 py-0.5" value={seed} onChange={(e) => setSeed(Number(e.target.value))} />
         </label>
         <label className="flex flex-col">
-          Set size k (blank = 1,000 or the pool size)
+          Set size k (blank = {fmt(DEFAULT_SET_SIZE)} or the pool size)
           <input type="number" min={1} className="w-28 rounded border border-slate-300 px-1 py-0.5" value={size} onChange={(e) => setSize(e.target.value)} />
         </label>
         <label className="flex flex-col">

@@ -3,7 +3,8 @@
 import { memo } from 'react';
 import type { ScatterPoints } from '@/lib/studio/live-types';
 import { ChartCard } from './ChartCard';
-import { TRAIT_CODES, TRAIT_LABELS } from './chartStyle';
+import { TRAITS } from '@/lib/core/traits';
+import { TRAIT_LABELS } from './chartStyle';
 import { LegendRow, PlotFrame, useWidth } from './svgPlot';
 
 const SCATTER_MARGIN = { top: 8, right: 12, bottom: 32, left: 44 };
@@ -55,7 +56,7 @@ export const TraitScatter = memo(function TraitScatter({
               }}
               data-testid={`scatter-axis-${axis}`}
             >
-              {TRAIT_CODES.map((c, i) => (
+              {TRAITS.map((c, i) => (
                 <option key={c} value={i}>
                   {TRAIT_LABELS[i]}
                 </option>

@@ -1,15 +1,8 @@
 'use client';
 
 import { memo } from 'react';
+import { TRAIT_NAMES, traitLabel, TRAITS } from '@/lib/core/traits';
 import type { TraitEdits } from '@/lib/targets/schema';
-
-const TRAITS = [
-  ['E', 'Extraversion'],
-  ['A', 'Agreeableness'],
-  ['C', 'Conscientiousness'],
-  ['N', 'Neuroticism'],
-  ['O', 'Openness'],
-] as const;
 
 export const NEUTRAL_EDITS: TraitEdits = {
   E: { shift: 0, spread: 1 },
@@ -30,7 +23,7 @@ function TraitSlidersView({ edits, onChange }: { edits: TraitEdits; onChange: (n
     const value = field === 'shift' ? clamp(raw, -1, 1) : clamp(raw, 0.5, 1.5);
     onChange({ ...edits, [t]: { ...edits[t], [field]: Math.round(value * 100) / 100 } });
   };
-  const changed = TRAITS.some(([t]) => edits[t].shift !== 0 || edits[t].spread !== 1);
+  const changed = TRAITS.some((t) => edits[t].shift !== 0 || edits[t].spread !== 1);
   return (
     <fieldset className="space-y-3" aria-describedby="slider-help">
       <legend className="flex w-full items-center justify-between font-medium">
@@ -49,18 +42,18 @@ function TraitSlidersView({ edits, onChange }: { edits: TraitEdits; onChange: (n
         Shift moves the trait mean (points on the 1-5 scale); spread multiplies its standard deviation. Both apply to
         every respondent of the reference, so the shape and trait correlations are kept (scores are clamped to 1-5).
       </p>
-      {TRAITS.map(([t, name]) => (
+      {TRAITS.map((t) => (
         <div key={t} className="rounded border border-slate-200 bg-white p-2" data-testid={`trait-${t}`}>
           <div className="flex items-center justify-between text-sm">
             <span className="font-medium">
-              {name} ({t})
+              {traitLabel(t)}
             </span>
             <button
               type="button"
               className="text-xs text-teal-700 underline disabled:text-slate-300 disabled:no-underline"
               onClick={() => onChange({ ...edits, [t]: { shift: 0, spread: 1 } })}
               disabled={edits[t].shift === 0 && edits[t].spread === 1}
-              aria-label={`Reset ${name}`}
+              aria-label={`Reset ${TRAIT_NAMES[t]}`}
             >
               reset
             </button>
@@ -80,7 +73,7 @@ function TraitSlidersView({ edits, onChange }: { edits: TraitEdits; onChange: (n
             />
             <input
               type="number"
-              aria-label={`${name} mean shift (points)`}
+              aria-label={`${TRAIT_NAMES[t]} mean shift (points)`}
               className="w-full rounded border border-slate-300 px-1 py-0.5 text-right tabular-nums"
               min={-1}
               max={1}
@@ -103,7 +96,7 @@ function TraitSlidersView({ edits, onChange }: { edits: TraitEdits; onChange: (n
             />
             <input
               type="number"
-              aria-label={`${name} spread (SD multiplier)`}
+              aria-label={`${TRAIT_NAMES[t]} spread (SD multiplier)`}
               className="w-full rounded border border-slate-300 px-1 py-0.5 text-right tabular-nums"
               min={0.5}
               max={1.5}

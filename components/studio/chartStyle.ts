@@ -1,6 +1,8 @@
-/** What the studio's live charts share: trait labels and codes, the colours of the sets, number formats, SVG paths. */
-export const TRAIT_LABELS = ['Extraversion (E)', 'Agreeableness (A)', 'Conscientiousness (C)', 'Neuroticism (N)', 'Openness (O)'];
-export const TRAIT_CODES = ['E', 'A', 'C', 'N', 'O'];
+/** What the studio's live charts share: trait labels, the colours of the sets, number formats, SVG paths. */
+import { traitLabel, TRAITS } from '@/lib/core/traits';
+
+/** "Extraversion (E)", ..., in trait order. */
+export const TRAIT_LABELS = TRAITS.map(traitLabel);
 export const COLORS = { pool: '#94a3b8', target: '#0f766e', weighted: '#c2410c', before: '#94a3b8', after: '#c2410c' };
 
 export const fixed1 = (v: number) => v.toFixed(1);

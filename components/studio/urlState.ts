@@ -17,10 +17,11 @@
  * default is used instead. Pure: used by the server page (first render) and the client (writing the address).
  */
 import type { EstimatorChoice } from '@/lib/align/alignPool';
+import { DEFAULT_ESTIMATOR, DEFAULT_LIVE_METHOD, DEFAULT_SELECTION, STUDIO_KDE_BANDWIDTH } from '@/lib/core/defaults';
+import { TRAITS, type Trait } from '@/lib/core/traits';
 import type { KdeBandwidth, LiveMethod } from '@/lib/studio/live-types';
 import type { NormsPreset, ReferenceFilters, TraitEdits } from '@/lib/targets/schema';
 
-export const TRAIT_KEYS = ['E', 'A', 'C', 'N', 'O'] as const;
 export const ESTIMATOR_VALUES: readonly EstimatorChoice[] = ['auto', 'calibration', 'raking', 'logistic', 'kde', 'paper'];
 export const SELECTION_VALUES = ['systematic', 'multinomial', 'pivotal', 'topFraction'] as const;
 export const BANDWIDTH_VALUES: readonly KdeBandwidth[] = [0.5, 0.35, 0.2, 0.75, 'scott', 'silverman'];
@@ -59,10 +60,10 @@ export function defaultStudioState(): StudioUrlState {
     filters: { countries: [], genders: [] },
     preset: { kind: 'none' },
     edits: { E: neutral(), A: neutral(), C: neutral(), N: neutral(), O: neutral() },
-    method: 'calibration',
-    bandwidth: 0.5,
-    estimator: 'auto',
-    selection: 'systematic',
+    method: DEFAULT_LIVE_METHOD,
+    bandwidth: STUDIO_KDE_BANDWIDTH,
+    estimator: DEFAULT_ESTIMATOR,
+    selection: DEFAULT_SELECTION,
     scatterTraits: [0, 3],
   };
 }
@@ -178,26 +179,26 @@ export function parseStudioUrl(params: Params, options: UrlOptions): { state: St
       }
       case 'live':
         if (value === 'calibration' || value === 'kde') state.method = value;
-        else problem('live', raw, 'expected calibration or kde', 'calibration weights');
+        else problem('live', raw, 'expected calibration or kde', `${DEFAULT_LIVE_METHOD} weights`);
         break;
       case 'bandwidth': {
         const b = BANDWIDTH_VALUES.find((x) => String(x) === value);
-        if (b === undefined) problem('bandwidth', raw, `expected one of ${BANDWIDTH_VALUES.join(', ')}`, 'a bandwidth of 0.5 trait points');
+        if (b === undefined) problem('bandwidth', raw, `expected one of ${BANDWIDTH_VALUES.join(', ')}`, `a bandwidth of ${STUDIO_KDE_BANDWIDTH} trait points`);
         else state.bandwidth = b;
         break;
       }
       case 'estimator': {
         const e = ESTIMATOR_VALUES.find((x) => x === value);
-        if (!e) problem('estimator', raw, `expected one of ${ESTIMATOR_VALUES.join(', ')}`, 'auto');
+        if (!e) problem('estimator', raw, `expected one of ${ESTIMATOR_VALUES.join(', ')}`, DEFAULT_ESTIMATOR);
         else state.estimator = e;
         break;
       }
       case 'selection':
         if ((SELECTION_VALUES as readonly string[]).includes(value)) state.selection = value;
-        else problem('selection', raw, `expected one of ${SELECTION_VALUES.join(', ')}`, 'systematic draws');
+        else problem('selection', raw, `expected one of ${SELECTION_VALUES.join(', ')}`, `${DEFAULT_SELECTION} draws`);
         break;
       case 'scatter': {
-        const ks = value.split(',').map((c) => TRAIT_KEYS.indexOf(c.trim().toUpperCase() as (typeof TRAIT_KEYS)[number]));
+        const ks = value.split(',').map((c) => TRAITS.indexOf(c.trim().toUpperCase() as Trait));
         if (ks.length !== 2 || ks.some((k) => k < 0)) problem('scatter', raw, 'expected two trait codes such as E,N', 'E against N');
         else state.scatterTraits = [ks[0]!, ks[1]!];
         break;
@@ -225,14 +226,14 @@ export function studioUrlQuery(s: StudioUrlState, options: Pick<UrlOptions, 'reg
   if (s.filters.ageMin !== undefined || s.filters.ageMax !== undefined) parts.push(['age', `${s.filters.ageMin ?? ''}-${s.filters.ageMax ?? ''}`]);
   if (s.filters.genders.length) parts.push(['gender', s.filters.genders.join(',')]);
   if (s.preset.kind !== 'none') parts.push(['preset', presetText(s.preset)]);
-  for (const k of TRAIT_KEYS) {
+  for (const k of TRAITS) {
     const e = formatEdit(s.edits[k]);
     if (e) parts.push([k, e]);
   }
-  if (s.method !== 'calibration') parts.push(['live', s.method]);
-  if (s.bandwidth !== 0.5) parts.push(['bandwidth', String(s.bandwidth)]);
-  if (s.estimator !== 'auto') parts.push(['estimator', s.estimator]);
-  if (s.selection !== 'systematic') parts.push(['selection', s.selection]);
-  if (s.scatterTraits[0] !== 0 || s.scatterTraits[1] !== 3) parts.push(['scatter', `${TRAIT_KEYS[s.scatterTraits[0]]},${TRAIT_KEYS[s.scatterTraits[1]]}`]);
+  if (s.method !== DEFAULT_LIVE_METHOD) parts.push(['live', s.method]);
+  if (s.bandwidth !== STUDIO_KDE_BANDWIDTH) parts.push(['bandwidth', String(s.bandwidth)]);
+  if (s.estimator !== DEFAULT_ESTIMATOR) parts.push(['estimator', s.estimator]);
+  if (s.selection !== DEFAULT_SELECTION) parts.push(['selection', s.selection]);
+  if (s.scatterTraits[0] !== 0 || s.scatterTraits[1] !== 3) parts.push(['scatter', `${TRAITS[s.scatterTraits[0]]},${TRAITS[s.scatterTraits[1]]}`]);
   return parts.map(([k, v]) => `${k}=${enc(v)}`).join('&');
 }

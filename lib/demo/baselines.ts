@@ -1,5 +1,6 @@
 /** No-persona LLM baselines: 12 models on IPIP-50 and The Personality Illusion's BFI-44 scores. */
 import { scoreTraits, type InstrumentKey } from '../instruments/score';
+import { TRAITS } from '../instruments/traits';
 import { intField, numField, readCsv } from './files';
 import type { DemoBaseline } from './types';
 
@@ -10,8 +11,8 @@ export function loadBaselines(ipip: InstrumentKey): DemoBaseline[] {
   readCsv(sf).forEach((r, i) => {
     const answers = new Map<string, number>();
     for (let n = 1; n <= 50; n++) {
-      // ipip_n follows Goldberg's order E, A, C, N, O repeating.
-      const t = 'EACNO'[(n - 1) % 5]!;
+      // ipip_n follows Goldberg's order E, A, C, N, O repeating (Populace's trait order).
+      const t = TRAITS[(n - 1) % 5]!;
       const itemId = `${t}${Math.floor((n - 1) / 5) + 1}`;
       answers.set(itemId, intField(r, `ipip_${n}`, sf, i + 2));
     }

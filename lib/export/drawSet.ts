@@ -7,12 +7,12 @@ import { listExportPersonas } from '../../db/queries/exports';
 import { horvitzThompsonWeights, recalibrateSet } from '../align/recalibrateSet';
 import { selectPivotal } from '../align/selectPivotal';
 import { selectSystematic } from '../align/selectSystematic';
+import { DEFAULT_SELECTION } from '../core/defaults';
 import { AppError } from '../http/errors';
 import { MAX_SET_SIZE_ENV, maxSetSize, setSizeLimit, sizeLimitError } from '../limits/sizes';
 import { AlignInputError } from '../numeric/alignInputError';
 import type { Matrix } from '../numeric/matrix';
 import { createRng } from '../numeric/rng';
-import { STUDIO_DEFAULT_SELECTION } from '../studio/runs';
 import type { TargetSpec } from '../targets/schema';
 import { buildTarget } from '../targets/service';
 import type { ExportRequest, ExportSet, SetSelection } from './schema';
@@ -143,7 +143,7 @@ export function drawSet(request: ExportRequest, r: Resolved, spec: TargetSpec | 
   if (!fresh && r.selection) {
     for (const id of r.selection) counts.set(id, (counts.get(id) ?? 0) + 1);
     const k = r.selection.length;
-    const used = r.run!.config.request.config.selection ?? STUDIO_DEFAULT_SELECTION;
+    const used = r.run!.config.request.config.selection ?? DEFAULT_SELECTION;
     return {
       ...none,
       counts,

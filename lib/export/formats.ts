@@ -9,6 +9,7 @@
  */
 import { createHash } from 'node:crypto';
 import { parquetWriteBuffer } from 'hyparquet-writer';
+import { TRAITS } from '../core/traits';
 import { csvCell } from './csv';
 import { EXPORT_COLUMNS, type ExportFormat, type ExportRow } from './schema';
 import { toAgentPrompts, toHfDataset, toOasisReddit, toOasisTwitter, toTinyTroupe, type SimulatorMeta } from './simulators';
@@ -41,7 +42,7 @@ export function toCsv(rows: ExportRow[]): Uint8Array {
 }
 
 const INT_COLUMNS = new Set(['personaId', 'parentId', 'age', 'count']);
-const DOUBLE_COLUMNS = new Set(['E', 'A', 'C', 'N', 'O', 'weight']);
+const DOUBLE_COLUMNS = new Set<string>([...TRAITS, 'weight']);
 const parquetType = (c: string) => (INT_COLUMNS.has(c) ? ('INT32' as const) : DOUBLE_COLUMNS.has(c) ? ('DOUBLE' as const) : ('STRING' as const));
 
 /** The Parquet columns as Hugging Face dataset features (name and dtype). */

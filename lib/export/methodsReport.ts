@@ -6,6 +6,8 @@
 import { getDb, type Db } from '../../db/client';
 import { getReferenceWithSource, listExportPersonas, reviewSummaryFor } from '../../db/queries/exports';
 import { getRunById } from '../../db/queries/runs';
+import type { Metric } from '../core/metrics';
+import { TRAITS, type Trait } from '../core/traits';
 import { coverageOfRun, getGroup } from '../groups/service';
 import { AppError } from '../http/errors';
 import { weightedMoments } from '../stats/weightedMoments';
@@ -14,13 +16,9 @@ import { buildTarget } from '../targets/service';
 import { populaceVersion } from './manifest';
 import { personaSourcesWithCounts } from './prepare';
 
-export const REPORT_METRICS = ['amw', 'fd', 'sw', 'mmd', 'maecorr'] as const;
-export type ReportMetric = (typeof REPORT_METRICS)[number];
-export const REPORT_TRAITS = ['E', 'A', 'C', 'N', 'O'] as const;
-
 /** One trait's balance: target mean and SD, the pool's, the weighted pool's and the set's means, and their SMDs. */
 export interface BalanceRow {
-  trait: (typeof REPORT_TRAITS)[number];
+  trait: Trait;
   targetMean: number;
   targetSd: number;
   rawMean: number;
@@ -43,7 +41,7 @@ export interface MethodsReport {
   estimator: StoredEstimator | null;
   diagnostics: { ess: number | null; designEffect: number | null; maxWeightShare: number | null; khat: number | null; converged: boolean | null; warnings: string[] };
   /** Rows raw (whole pool), randomSelect, weighted (pool under the weights), resample (the set). */
-  metrics: Partial<Record<'raw' | 'randomSelect' | 'weighted' | 'resample', Partial<Record<ReportMetric, number>>>>;
+  metrics: Partial<Record<'raw' | 'randomSelect' | 'weighted' | 'resample', Partial<Record<Metric, number>>>>;
   balance: BalanceRow[];
   frontier: NonNullable<StoredRunDiagnostics['frontier']> | null;
   set: { draws: number; distinct: number; poolSize: number };
@@ -94,7 +92,7 @@ export function methodsReport(runId: number, db: Db = getDb()): MethodsReport {
   const weighted = weightedMoments(pool, rows.map((i) => run.weights![i]!));
   const setCounts = rows.map((i) => counts.get(ids[i]!) ?? 0);
   const set = setCounts.some((c) => c > 0) ? weightedMoments(pool, setCounts) : null;
-  const balance: BalanceRow[] = REPORT_TRAITS.map((trait, k) => {
+  const balance: BalanceRow[] = TRAITS.map((trait, k) => {
     const sd = t.sd[k]!;
     const smd = (m: number) => (sd > 0 ? (m - t.mean[k]!) / sd : 0);
     const setMean = set ? set.mean[k]! : NaN;

@@ -2,18 +2,17 @@
  * The methods report as one self-contained HTML page: inline CSS with print rules (the browser's "Print to PDF" gives
  * the appendix), charts as static SVG with titles, axis labels, units and legends, no script. Pure: text in, text out.
  */
-import type { MethodsReport, ReportMetric } from './methodsReport';
-import { REPORT_METRICS } from './methodsReport';
+import { METRIC_NAMES, METRICS, type Metric } from '../core/metrics';
+import { TRAIT_NAMES } from '../core/traits';
+import type { MethodsReport } from './methodsReport';
 
-const METRIC_NAMES: Record<ReportMetric, string> = { amw: 'AMW', fd: 'FD', sw: 'SW', mmd: 'MMD', maecorr: 'MAEcorr' };
-const METRIC_DEFINITIONS: Record<ReportMetric, string> = {
+const METRIC_DEFINITIONS: Record<Metric, string> = {
   amw: 'average over the five traits of the 1-D Wasserstein distance between the set and the target (trait points)',
   fd: 'Fréchet distance between Gaussians with the two samples\' means and covariances (squared trait points)',
   sw: 'sliced Wasserstein distance: mean 1-D Wasserstein distance over random projections (trait points)',
   mmd: 'maximum mean discrepancy with a Gaussian kernel (median-heuristic bandwidth; unitless)',
   maecorr: 'mean absolute difference between the two samples\' trait correlation matrices (off-diagonal; unitless)',
 };
-const TRAIT_NAMES = { E: 'Extraversion', A: 'Agreeableness', C: 'Conscientiousness', N: 'Neuroticism', O: 'Openness' } as const;
 const SERIES = { randomSelect: '#94a3b8', weighted: '#0f766e', resample: '#b45309' } as const;
 
 /** HTML-escapes text (also for attribute values). */
@@ -29,16 +28,16 @@ function ratioChart(r: MethodsReport): string {
   const raw = r.metrics.raw ?? {};
   const series = (['randomSelect', 'weighted', 'resample'] as const).filter((s) => r.metrics[s]);
   const label = { randomSelect: 'RandomSelect (k random)', weighted: 'Weighted pool', resample: 'The set (k)' };
-  const ratios = REPORT_METRICS.map((m) => series.map((s) => ((raw[m] ?? 0) > 0 ? (r.metrics[s]![m] ?? NaN) / raw[m]! : NaN)));
+  const ratios = METRICS.map((m) => series.map((s) => ((raw[m] ?? 0) > 0 ? (r.metrics[s]![m] ?? NaN) / raw[m]! : NaN)));
   const max = Math.max(1.2, ...ratios.flat().filter(Number.isFinite));
-  const W = 640, left = 90, right = 20, top = 40, band = 20 * series.length + 12, H = top + band * REPORT_METRICS.length + 60;
+  const W = 640, left = 90, right = 20, top = 40, band = 20 * series.length + 12, H = top + band * METRICS.length + 60;
   const x = (v: number) => left + (v / max) * (W - left - right);
   const ticks = Array.from({ length: 6 }, (_, i) => (max * i) / 5);
   const parts = [`<svg viewBox="0 0 ${W} ${H}" width="${W}" role="img" aria-labelledby="ratio-title"><title id="ratio-title">Divergence from the target, as a ratio to the unweighted pool</title>`];
   parts.push(`<text x="${W / 2}" y="18" text-anchor="middle" class="ct">Divergence from the target (ratio to Raw; lower is closer)</text>`);
-  for (const t of ticks) parts.push(`<line x1="${x(t)}" x2="${x(t)}" y1="${top - 6}" y2="${top + band * REPORT_METRICS.length}" class="grid"/><text x="${x(t)}" y="${top + band * REPORT_METRICS.length + 14}" text-anchor="middle" class="tk">${t.toFixed(2)}</text>`);
-  parts.push(`<line x1="${x(1)}" x2="${x(1)}" y1="${top - 6}" y2="${top + band * REPORT_METRICS.length}" class="ref"/>`);
-  REPORT_METRICS.forEach((m, i) => {
+  for (const t of ticks) parts.push(`<line x1="${x(t)}" x2="${x(t)}" y1="${top - 6}" y2="${top + band * METRICS.length}" class="grid"/><text x="${x(t)}" y="${top + band * METRICS.length + 14}" text-anchor="middle" class="tk">${t.toFixed(2)}</text>`);
+  parts.push(`<line x1="${x(1)}" x2="${x(1)}" y1="${top - 6}" y2="${top + band * METRICS.length}" class="ref"/>`);
+  METRICS.forEach((m, i) => {
     const y0 = top + i * band;
     parts.push(`<text x="${left - 8}" y="${y0 + band / 2}" text-anchor="end" class="tk">${METRIC_NAMES[m]}</text>`);
     series.forEach((s, j) => {
@@ -47,7 +46,7 @@ function ratioChart(r: MethodsReport): string {
       parts.push(`<rect x="${left}" y="${y0 + 4 + j * 20}" width="${Math.max(0, x(v) - left)}" height="16" fill="${SERIES[s]}"><title>${esc(label[s])} ${METRIC_NAMES[m]}: ${v.toFixed(3)} x Raw</title></rect>`);
     });
   });
-  parts.push(`<text x="${(left + W - right) / 2}" y="${top + band * REPORT_METRICS.length + 32}" text-anchor="middle" class="al">Ratio to the unweighted pool's divergence (Raw = 1, dashed line; unitless)</text>`);
+  parts.push(`<text x="${(left + W - right) / 2}" y="${top + band * METRICS.length + 32}" text-anchor="middle" class="al">Ratio to the unweighted pool's divergence (Raw = 1, dashed line; unitless)</text>`);
   series.forEach((s, j) => {
     const lx = left + j * 180;
     parts.push(`<rect x="${lx}" y="${H - 16}" width="12" height="12" fill="${SERIES[s]}"/><text x="${lx + 16}" y="${H - 6}" class="tk">${esc(label[s])}</text>`);
@@ -151,7 +150,7 @@ export function methodsReportHtml(r: MethodsReport): string {
   const title = r.group ? `Methods report: group "${r.group.name}" (run ${r.run.id})` : `Methods report: run ${r.run.id} "${r.run.name}"`;
   const metricRows = (['raw', 'randomSelect', 'weighted', 'resample'] as const)
     .filter((k) => r.metrics[k])
-    .map((k) => [{ raw: 'Raw (whole pool, unweighted)', randomSelect: 'RandomSelect (k random personas)', weighted: 'Weighted pool', resample: 'The set (k)' }[k], ...REPORT_METRICS.map((m) => fmt(r.metrics[k]![m]))]);
+    .map((k) => [{ raw: 'Raw (whole pool, unweighted)', randomSelect: 'RandomSelect (k random personas)', weighted: 'Weighted pool', resample: 'The set (k)' }[k], ...METRICS.map((m) => fmt(r.metrics[k]![m]))]);
   const est = r.estimator;
   const candidates = est?.candidates?.length
     ? table(['Candidate', 'Score (mean ratio to Raw, held out)', 'ESS', 'Distinct', 'Converged', 'Error'], est.candidates.map((c) => [c.label, fmt(c.score, 3), fmt(c.ess, 1), c.distinct, c.converged ? 'yes' : 'no', c.error ?? '']))
@@ -183,8 +182,8 @@ export function methodsReportHtml(r: MethodsReport): string {
     ]),
     r.diagnostics.warnings.length ? `<ul>${r.diagnostics.warnings.map((w) => `<li>${esc(w)}</li>`).join('')}</ul>` : '',
     '<h2>Divergence from the target, before and after</h2>',
-    table(['Set', ...REPORT_METRICS.map((m) => METRIC_NAMES[m])], metricRows),
-    `<ul class="note">${REPORT_METRICS.map((m) => `<li><b>${METRIC_NAMES[m]}</b>: ${esc(METRIC_DEFINITIONS[m])}. Lower is closer.</li>`).join('')}</ul>`,
+    table(['Set', ...METRICS.map((m) => METRIC_NAMES[m])], metricRows),
+    `<ul class="note">${METRICS.map((m) => `<li><b>${METRIC_NAMES[m]}</b>: ${esc(METRIC_DEFINITIONS[m])}. Lower is closer.</li>`).join('')}</ul>`,
     ratioChart(r),
     '<h2>Balance table</h2>',
     table(

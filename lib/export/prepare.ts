@@ -4,6 +4,7 @@
  */
 import { getDb, type Db } from '../../db/client';
 import { getReferenceWithSource, listSourcesByIds, reviewSummaryFor } from '../../db/queries/exports';
+import { TRAITS } from '../core/traits';
 import { coverageOfRun } from '../groups/service';
 import { AppError } from '../http/errors';
 import { checkSetSize } from '../limits/sizes';
@@ -26,19 +27,22 @@ function traitNormsOf(spec: TargetSpec, db: Db): NonNullable<ExportManifest['tra
   return { population: `the target (${describeFilters(spec)}, ${t.n.toLocaleString('en-US')} respondents)`, mean: Array.from(m.mean), sd: Array.from(m.sd) };
 }
 
+/** The trait columns as the snippets name them: "E", "A", "C", "N", "O". */
+const quotedTraits = TRAITS.map((t) => `"${t}"`).join(', ');
+
 /** How to load a set with its weights (Python and R), stored in every manifest and shown in the README. */
 export function usageSnippets(id: number | string): NonNullable<ExportManifest['usage']> {
   return {
     python: [
       'import pandas as pd',
       `df = pd.read_parquet("${exportFilename(id, 'parquet')}")  # pyarrow`,
-      'weighted_means = df[["E", "A", "C", "N", "O"]].mul(df.weight, axis=0).sum() / df.weight.sum()',
+      `weighted_means = df[[${quotedTraits}]].mul(df.weight, axis=0).sum() / df.weight.sum()`,
       'population = df.loc[df.index.repeat(df["count"])].reset_index(drop=True)  # one row per draw',
     ].join('\n'),
     r: [
       'library(arrow)',
       `df <- read_parquet("${exportFilename(id, 'parquet')}")`,
-      'weighted_means <- sapply(df[c("E", "A", "C", "N", "O")], weighted.mean, w = df$weight)',
+      `weighted_means <- sapply(df[c(${quotedTraits})], weighted.mean, w = df$weight)`,
       'population <- df[rep(seq_len(nrow(df)), df$count), ]  # one row per draw',
     ].join('\n'),
     weights:

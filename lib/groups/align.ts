@@ -6,8 +6,8 @@
 import { getDb, type Db } from '../../db/client';
 import { LOCAL_ACTOR, type Actor } from '../audit/actor';
 import { AppError } from '../http/errors';
-import { STUDIO_DEFAULT_BANDWIDTH } from '../studio/live';
-import { startAlignmentRun, STUDIO_DEFAULT_SELECTION } from '../studio/runs';
+import { DEFAULT_SELECTION, STUDIO_KDE_BANDWIDTH } from '../core/defaults';
+import { startAlignmentRun } from '../studio/runs';
 import { buildGroupSet, getGroup } from './service';
 import { groupAlignRequestSchema } from './schema';
 
@@ -32,7 +32,7 @@ export async function startGroupAlignment(groupId: number, input: unknown, db: D
       seed: request.seed,
       size,
       spec: group.definition.reference,
-      config: { selection: request.selection ?? STUDIO_DEFAULT_SELECTION, bandwidth: request.bandwidth ?? STUDIO_DEFAULT_BANDWIDTH, estimator: request.estimator },
+      config: { selection: request.selection ?? DEFAULT_SELECTION, bandwidth: request.bandwidth ?? STUDIO_KDE_BANDWIDTH, estimator: request.estimator },
     },
     db,
     {

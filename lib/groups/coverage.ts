@@ -9,10 +9,11 @@
  * Alignment only moves mass between the personas it has, so empty regions are where new personas are needed.
  */
 import { coverage, coverageIndex } from '../align/coverage';
+import { TRAIT_NAMES, TRAITS, type Trait } from '../core/traits';
 import { traitMoments } from '../targets/transform';
 
-const CODES = ['E', 'A', 'C', 'N', 'O'] as const;
-const NAMES: Record<string, string> = { E: 'extraversion', A: 'agreeableness', C: 'conscientiousness', N: 'neuroticism', O: 'openness' };
+/** "extraversion", as the sentences name a trait. */
+const lowerName = (t: Trait) => TRAIT_NAMES[t].toLowerCase();
 
 export const LOW_ESS_SHARE = 0.1;
 export const KHAT_LIMIT = 0.7;
@@ -33,7 +34,7 @@ export interface CoverageGapView {
 
 /** Uncovered target mass on one side of one trait (z below -0.5 or above 0.5 reference SDs). */
 export interface CoverageDirectionView {
-  trait: string;
+  trait: Trait;
   side: 'low' | 'high';
   /** Share of the whole target that is on this side and uncovered. */
   share: number;
@@ -65,11 +66,11 @@ function describePattern(pattern: Int8Array, ranges: Float64Array): { label: str
   const words: string[] = [];
   pattern.forEach((p, k) => {
     if (p < 0) {
-      label.push(`low ${CODES[k]} (≤ ${ranges[2 * k + 1]!.toFixed(1)})`);
-      words.push(`low ${NAMES[CODES[k]!]}`);
+      label.push(`low ${TRAITS[k]} (≤ ${ranges[2 * k + 1]!.toFixed(1)})`);
+      words.push(`low ${lowerName(TRAITS[k]!)}`);
     } else if (p > 0) {
-      label.push(`high ${CODES[k]} (≥ ${ranges[2 * k]!.toFixed(1)})`);
-      words.push(`high ${NAMES[CODES[k]!]}`);
+      label.push(`high ${TRAITS[k]} (≥ ${ranges[2 * k]!.toFixed(1)})`);
+      words.push(`high ${lowerName(TRAITS[k]!)}`);
     }
   });
   return label.length
@@ -114,7 +115,7 @@ export function groupCoverage(input: {
       const sub = new Float64Array(rows.length * 5);
       rows.forEach((j, r) => sub.set(input.target.subarray(j * 5, j * 5 + 5), r * 5));
       const within = coverage({ index, target: { data: sub, rows: rows.length, cols: 5 }, maxGaps: 0 }).uncoveredShare;
-      directions.push({ trait: CODES[k]!, side, share: (within * rows.length) / input.targetN, uncoveredWithin: within, cut });
+      directions.push({ trait: TRAITS[k]!, side, share: (within * rows.length) / input.targetN, uncoveredWithin: within, cut });
     }
   }
   // the sides where the pool is most absent (largest uncovered fraction), when they matter (>= 2% of the target)
@@ -135,7 +136,7 @@ export function groupCoverage(input: {
   if (cov.uncoveredShare > UNCOVERED_LIMIT) {
     const named = topDirections.length
       ? ` Missing: ${topDirections
-          .map((d) => `personas with ${d.side} ${NAMES[d.trait]} (${d.trait} ${d.side === 'low' ? '≤' : '≥'} ${d.cut.toFixed(1)}: ${(100 * d.uncoveredWithin).toFixed(0)}% of that part of the target has no persona nearby)`)
+          .map((d) => `personas with ${d.side} ${lowerName(d.trait)} (${d.trait} ${d.side === 'low' ? '≤' : '≥'} ${d.cut.toFixed(1)}: ${(100 * d.uncoveredWithin).toFixed(0)}% of that part of the target has no persona nearby)`)
           .join('; ')}.`
       : gaps.length
         ? ` Missing: ${gaps.map((g) => `${g.missing} (${(100 * g.share).toFixed(1)}% of the target, ${g.label})`).join('; ')}.`

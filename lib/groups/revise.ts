@@ -19,10 +19,10 @@ import { getDb } from '../../db/client';
 import { GROUP_REVISION_PROMPT_VERSION, GROUP_REVISION_SCHEMA_NAME, groupRevisionMessages } from './prompts';
 import { getGroup } from './service';
 import { countryName } from '../targets/countries';
+import { TRAITS, type TraitVector } from '../core/traits';
 import { reviseRequestSchema, revisionOutputSchema, TRAIT_DRIFT_LIMIT } from './schema';
 
 export const REVISE_JOB_KIND = 'groups.revise';
-const TRAITS = ['E', 'A', 'C', 'N', 'O'] as const;
 
 interface ReviseParams extends Record<string, unknown> {
   groupId: number;
@@ -42,7 +42,7 @@ interface GroupRevisionMeta {
 }
 
 /** Per-trait |revision - parent| and its maximum. */
-export function traitDrift(parent: Record<(typeof TRAITS)[number], number>, revision: Record<(typeof TRAITS)[number], number>) {
+export function traitDrift(parent: TraitVector, revision: TraitVector) {
   const drift = Object.fromEntries(TRAITS.map((t) => [t, Math.abs(revision[t] - parent[t])])) as Record<string, number>;
   return { drift, maxDrift: Math.max(...Object.values(drift)) };
 }

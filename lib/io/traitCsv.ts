@@ -4,9 +4,8 @@
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { TRAITS } from '../core/traits';
 import type { Matrix } from '../numeric/matrix';
-
-export const TRAIT_COLUMNS = ['E', 'A', 'C', 'N', 'O'] as const;
 
 /** A problem in an input file, with where it is. */
 export class TraitCsvError extends Error {
@@ -70,7 +69,7 @@ export function readTraitCsv(file: string, range: readonly [number, number] = [1
   if (headerIdx < 0) throw new TraitCsvError(file, null, null, 'the file is empty; expected a header id,E,A,C,N,O and one row per person');
   const header = splitCsvLine(lines[headerIdx]!);
   const pos = new Map(header.map((h, i) => [h, i]));
-  for (const col of ['id', ...TRAIT_COLUMNS]) {
+  for (const col of ['id', ...TRAITS]) {
     if (!pos.has(col)) throw new TraitCsvError(file, headerIdx + 1, col, `the header has no "${col}" column; expected id,E,A,C,N,O`);
   }
   const ids: string[] = [];
@@ -85,7 +84,7 @@ export function readTraitCsv(file: string, range: readonly [number, number] = [1
     if (id === '') throw new TraitCsvError(file, lineNo, 'id', 'the id is empty');
     if (seen.has(id)) throw new TraitCsvError(file, lineNo, 'id', `duplicate id "${id}" (first on line ${seen.get(id)})`);
     seen.set(id, lineNo);
-    for (const col of TRAIT_COLUMNS) {
+    for (const col of TRAITS) {
       const cell = cells[pos.get(col)!];
       if (cell === undefined || cell === '') throw new TraitCsvError(file, lineNo, col, 'the value is missing');
       const v = Number(cell);
@@ -139,7 +138,7 @@ export function writeCsv(file: string, header: string[], rows: (string | number)
 export function writeTraitCsv(file: string, ids: string[], traits: Matrix): void {
   writeCsv(
     file,
-    ['id', ...TRAIT_COLUMNS],
+    ['id', ...TRAITS],
     ids.map((id, i) => [id, ...Array.from(traits.data.subarray(i * 5, i * 5 + 5), (v) => Number(v.toFixed(6)))]),
   );
 }

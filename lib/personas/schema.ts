@@ -5,13 +5,11 @@
  * In a URL, lists are comma-separated (`status=flagged,draft`) and ranges are pairs of keys (`Emin=2&Emax=3.5`).
  */
 import { z } from 'zod';
+import { TRAITS } from '../core/traits';
 
 /** Persona status values (the same list as personaStatuses in db/schema.ts; a unit test keeps them equal). */
 export const PERSONA_STATUSES = ['draft', 'measured', 'flagged', 'accepted', 'rejected'] as const;
 export type PersonaStatusValue = (typeof PERSONA_STATUSES)[number];
-
-export const TRAIT_CODES = ['E', 'A', 'C', 'N', 'O'] as const;
-export type TraitCodeValue = (typeof TRAIT_CODES)[number];
 
 export const PERSONA_SORTS = [
   'relevance',
@@ -21,11 +19,7 @@ export const PERSONA_SORTS = [
   'status',
   'source',
   'critic',
-  'E',
-  'A',
-  'C',
-  'N',
-  'O',
+  ...TRAITS,
   'weight',
 ] as const;
 export type PersonaSort = (typeof PERSONA_SORTS)[number];

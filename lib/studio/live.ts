@@ -14,6 +14,8 @@ import { createPoolDensityCache, liveReweight, traitOrder, type PoolDensityCache
 import { liveCalibrate } from '../align/liveCalibrate';
 import { cachedOrderAmw, poolOrder, sortTarget, type PoolOrder, type SortedTarget } from '../align/liveReweight';
 import { selectMultinomial } from '../align/selectMultinomial';
+import { STUDIO_KDE_BANDWIDTH } from '../core/defaults';
+import { TRAITS } from '../core/traits';
 import { createRng } from '../numeric/rng';
 import { sampleIndices } from '../numeric/sampleIndices';
 import type { Matrix } from '../numeric/matrix';
@@ -38,7 +40,6 @@ import type { BaselineMetrics, CoverageRegion, FiveMetrics, KdeBandwidth, LiveBa
 /** The monotonic clock of every runtime this module runs in (the studio's Web Worker, Node); it times the stages only. */
 declare const performance: { now(): number };
 
-const CODES = ['E', 'A', 'C', 'N', 'O'];
 /** Subsample sizes of the live SW and MMD (full runs use every point). */
 export const LIVE_SUBSAMPLE = 600;
 /**
@@ -58,13 +59,6 @@ export const LIVE_GRID_NODES = 1 << 16;
 export const LIVE_PROJECTIONS = 50;
 /** Points per side of the two-trait scatter. */
 export const SCATTER_POINTS = 300;
-/**
- * The studio's default KDE bandwidth, 0.5 trait points. Evidence (tests/unit/studio/live.test.ts): for a pool of
- * 1,500 respondents drawn from the reference itself, weights should be near uniform; bandwidth 0.20 (the paper's
- * value) gave ESS 1.3 of 1,500, 0.35 gave 142, Scott's rule 38, and 0.5 gave 1,419 (k-hat 0.60): in five
- * dimensions the density ratio needs a wider kernel than the paper's to be stable at this pool size.
- */
-export const STUDIO_DEFAULT_BANDWIDTH: KdeBandwidth = 0.5;
 const GRID = evenGrid(1, 5, 41);
 const MARGINAL_BANDWIDTH = 0.15;
 const COVERAGE_RADIUS = 1;
@@ -93,8 +87,8 @@ function corrMatrix(m: WeightedMoments): number[][] {
 function describePattern(pattern: Int8Array, ranges: Float64Array): string {
   const parts: string[] = [];
   pattern.forEach((p, k) => {
-    if (p < 0) parts.push(`low ${CODES[k]} (≤ ${ranges[2 * k + 1]!.toFixed(1)})`);
-    else if (p > 0) parts.push(`high ${CODES[k]} (≥ ${ranges[2 * k]!.toFixed(1)})`);
+    if (p < 0) parts.push(`low ${TRAITS[k]} (≤ ${ranges[2 * k + 1]!.toFixed(1)})`);
+    else if (p > 0) parts.push(`high ${TRAITS[k]} (≥ ${ranges[2 * k]!.toFixed(1)})`);
   });
   return parts.length ? parts.join(', ') : 'scores near the average on every trait';
 }
@@ -184,7 +178,7 @@ export class LiveSession {
   constructor(input: LiveSessionInput) {
     this.method = input.method ?? 'calibration';
     this.poolN = input.poolN;
-    this.bandwidth = input.bandwidth ?? STUDIO_DEFAULT_BANDWIDTH;
+    this.bandwidth = input.bandwidth ?? STUDIO_KDE_BANDWIDTH;
     const pool = matrix(Float64Array.from(input.pool), input.poolN);
     this.pool = pool;
     this.kdeCache =

@@ -1,31 +1,33 @@
 /** Definitions and formulas of every metric and diagnostic the studio shows (one click away in the UI). */
+import { metricTitle } from '../core/metrics';
+
 export const METRIC_HELP = {
   amw: {
-    name: 'AMW (average marginal Wasserstein)',
+    name: metricTitle('amw'),
     definition: 'Mean over the five traits of the 1-D Wasserstein-1 distance between the set and the target marginals.',
     formula: 'AMW = (1/5) Σ_k ∫ |F_set,k(t) − F_target,k(t)| dt',
     reading: 'In trait-scale points (1-5). 0 = identical marginals; lower is better.',
   },
   fd: {
-    name: 'FD (Fréchet distance)',
+    name: metricTitle('fd'),
     definition: 'Distance between Gaussian fits of the two five-trait distributions.',
     formula: 'FD = |μ_a − μ_b|² + Tr(Σ_a + Σ_b − 2 (Σ_a^½ Σ_b Σ_a^½)^½)',
     reading: 'In squared scale points. Sensitive to means and covariances; lower is better.',
   },
   sw: {
-    name: 'SW (sliced Wasserstein)',
+    name: metricTitle('sw'),
     definition: 'Mean 1-D Wasserstein-1 distance over random unit projections of the five traits (seeded).',
     formula: 'SW = (1/L) Σ_l W1(θ_lᵀX_a, θ_lᵀX_b), θ_l uniform on the unit sphere',
     reading: 'In scale points; catches joint differences that marginals miss. Lower is better.',
   },
   mmd: {
-    name: 'MMD (maximum mean discrepancy)',
+    name: metricTitle('mmd'),
     definition: 'Kernel distance between distributions with an RBF kernel, bandwidth by the median heuristic.',
     formula: 'MMD² = E k(a,a′) + E k(b,b′) − 2 E k(a,b),  k(x,y) = exp(−|x−y|² / 2σ²)',
     reading: 'Unitless, 0 for identical distributions; lower is better.',
   },
   maecorr: {
-    name: 'MAEcorr',
+    name: metricTitle('maecorr'),
     definition: 'Mean absolute difference between the two Pearson correlation matrices (upper triangle, 10 pairs).',
     formula: 'MAEcorr = (1/10) Σ_{j<k} |r_a,jk − r_b,jk|',
     reading: 'Correlation units (0-2); lower means the trait structure matches.',

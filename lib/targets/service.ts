@@ -12,10 +12,11 @@ import {
   listTargets,
   saveTarget,
 } from '../../db/queries/targets';
+import { TRAITS, type Trait } from '../core/traits';
 import { AppError } from '../http/errors';
 import { countryName, MCCRAE_TO_ALPHA2, REGION_PRESETS } from './countries';
 import { targetSpecSchema, type NormsPreset, type TargetSpec } from './schema';
-import { applyTransforms, combineTransforms, describePreset, traitMoments, TRAIT_ORDER, type PresetTargets } from './transform';
+import { applyTransforms, combineTransforms, describePreset, traitMoments, type PresetTargets } from './transform';
 
 /** Fewer respondents than this makes a noisy target; the UI warns. */
 export const MIN_RESPONDENTS = 100;
@@ -40,9 +41,9 @@ export function resolvePreset(db: Db, preset: NormsPreset, moments: { mean: Floa
     const rows = listNormRows({ db, table: 'mccrae-terracciano-2005', group: preset.country });
     if (rows.length === 0) throw new AppError('unknown_country', `No McCrae & Terracciano profile for "${preset.country}".`, 404);
     for (const r of rows) {
-      const k = TRAIT_ORDER.indexOf(r.scale as (typeof TRAIT_ORDER)[number]);
+      const k = TRAITS.indexOf(r.scale as Trait);
       if (k < 0) continue;
-      out[TRAIT_ORDER[k]!] = { mean: moments.mean[k]! + ((r.mean - 50) / 10) * moments.sd[k]!, sd: moments.sd[k]! };
+      out[TRAITS[k]!] = { mean: moments.mean[k]! + ((r.mean - 50) / 10) * moments.sd[k]!, sd: moments.sd[k]! };
     }
   }
   return out;

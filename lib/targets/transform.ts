@@ -6,16 +6,14 @@
  * It moves the mean by s_k and multiplies the SD by c_k while keeping the sample's shape and the trait
  * correlations (an affine map per trait leaves Pearson correlations unchanged, up to the clamp at the scale ends).
  */
+import { TRAITS, type Trait } from '../core/traits';
 import { weightedMoments } from '../stats/weightedMoments';
 
-export const TRAIT_ORDER = ['E', 'A', 'C', 'N', 'O'] as const;
-
 /** Per-trait slider edits: the shape of TraitEdits (lib/targets/schema.ts), declared here so this module stays pure. */
-export type TraitEditValues = Record<(typeof TRAIT_ORDER)[number], { shift: number; spread: number }>;
+export type TraitEditValues = Record<Trait, { shift: number; spread: number }>;
 
 /** A norms preset as describePreset reads it: the shape of NormsPreset (lib/targets/schema.ts). */
 export type NormsPresetValue = { kind: 'none' } | { kind: 'johnson'; sex: string; ageGroup: string } | { kind: 'mccrae'; country: string };
-type TraitKey = (typeof TRAIT_ORDER)[number];
 
 export interface TraitTransform {
   /** Added to the mean (scale points). */
@@ -51,7 +49,7 @@ export function applyTransforms(data: Float64Array, n: number, transforms: reado
 }
 
 /** Target means and SDs (1-5 scale) that a norms preset asks for, per trait; null where it says nothing. */
-export type PresetTargets = Record<TraitKey, { mean: number; sd: number } | null>;
+export type PresetTargets = Record<Trait, { mean: number; sd: number } | null>;
 
 /**
  * Combines a preset (target mean and SD per trait) with the slider edits into one transform per trait.
@@ -59,7 +57,7 @@ export type PresetTargets = Record<TraitKey, { mean: number; sd: number } | null
  * multiply their spread.
  */
 export function combineTransforms(moments: TraitMoments, preset: PresetTargets | null, edits: TraitEditValues): TraitTransform[] {
-  return TRAIT_ORDER.map((t, k) => {
+  return TRAITS.map((t, k) => {
     const p = preset?.[t] ?? null;
     const baseShift = p ? p.mean - moments.mean[k]! : 0;
     const baseScale = p && moments.sd[k]! > 0 ? p.sd / moments.sd[k]! : 1;

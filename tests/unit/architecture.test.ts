@@ -5,7 +5,7 @@
  *
  * 1. No import cycle. Runtime edges only: static value imports, export-from and literal dynamic imports; type-only
  *    imports are erased and cannot cycle at load time.
- * 2. The pure core (lib/numeric, lib/stats, lib/align, and the pure modules listed in CORE_FILES) imports only the
+ * 2. The pure core (lib/core, lib/numeric, lib/stats, lib/align, and the pure modules listed in CORE_FILES) imports only the
  *    core: no package, no Node built-in, no other module (type imports included).
  * 3. components/ does not import db/ (type imports included), apart from ALLOWED_COMPONENT_DB_IMPORTS.
  * 4. db/ imports only db/, zod, drizzle-orm, better-sqlite3 and Node built-ins (type imports included); db/json.ts
@@ -30,7 +30,7 @@ const SOURCE_DIRS = ['app', 'components', 'lib', 'db'];
 const SOURCE_FILES = ['instrumentation.ts'];
 
 /** The pure core: these folders, and these files outside them (pure leaves the studio's Web Worker runs). */
-const CORE_DIRS = ['lib/numeric/', 'lib/stats/', 'lib/align/'];
+const CORE_DIRS = ['lib/core/', 'lib/numeric/', 'lib/stats/', 'lib/align/'];
 const CORE_FILES = ['lib/studio/live.ts', 'lib/studio/live-types.ts', 'lib/targets/transform.ts'];
 
 /**

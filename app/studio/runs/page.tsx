@@ -1,4 +1,5 @@
 import Link from 'next/link';
+import { METRIC_NAMES, METRICS } from '@/lib/core/metrics';
 import { AppError } from '@/lib/http/errors';
 import { compareRuns, describeRunDiagnostics, describeRunSettings, getRunSummary, listRuns, type RunView } from '@/lib/studio/runs';
 import { requirePageAccess } from '@/lib/auth/dal';
@@ -12,8 +13,6 @@ export const dynamic = 'force-dynamic';
 
 const ROWS = ['raw', 'randomSelect', 'resample'] as const;
 const ROW_LABEL = { raw: 'Raw (whole pool)', randomSelect: 'RandomSelect', resample: 'Resample (aligned set)' };
-const COLS = ['amw', 'fd', 'sw', 'mmd', 'maecorr'] as const;
-const COL_NAME = { amw: 'AMW', fd: 'FD', sw: 'SW', mmd: 'MMD', maecorr: 'MAEcorr' } as const;
 
 function RunColumn({ run, testId }: { run: RunView; testId: string }) {
   const m = run.metrics;
@@ -36,9 +35,9 @@ function RunColumn({ run, testId }: { run: RunView; testId: string }) {
         <thead className="bg-slate-100">
           <tr>
             <th className="px-1 py-1 text-left">Set</th>
-            {COLS.map((c) => (
+            {METRICS.map((c) => (
               <th key={c} className="px-1 py-1 text-right">
-                {COL_NAME[c]}
+                {METRIC_NAMES[c]}
               </th>
             ))}
           </tr>
@@ -47,7 +46,7 @@ function RunColumn({ run, testId }: { run: RunView; testId: string }) {
           {ROWS.map((r) => (
             <tr key={r} className="border-t border-slate-100">
               <td className="px-1 py-1">{ROW_LABEL[r]}</td>
-              {COLS.map((c) => (
+              {METRICS.map((c) => (
                 <td key={c} className="px-1 py-1 text-right tabular-nums">
                   {m?.[r]?.[c]?.toFixed(4) ?? '—'}
                 </td>

@@ -12,6 +12,8 @@ import { alignPool, ESTIMATOR_CHOICES, type AlignConfig } from '../../align/alig
 import { diversityFrontier } from '../../align/diversityFrontier';
 import { selectionMethods, type SelectionMethod } from '../../align/selectionMethods';
 import { AlignInputError } from '../../numeric/alignInputError';
+import { DEFAULT_ESTIMATOR, DEFAULT_KDE_BANDWIDTH, DEFAULT_SELECTION, DEFAULT_SET_SIZE } from '../../core/defaults';
+import { TRAITS } from '../../core/traits';
 
 export const summary = 'Align a persona pool to a human reference and write weights, selection and a report';
 
@@ -20,9 +22,9 @@ const specs: OptionSpec[] = [
   { name: 'reference', type: 'string', required: true, description: 'human reference, CSV id,E,A,C,N,O (1-5)' },
   { name: 'out', type: 'string', required: true, description: 'output directory (created)' },
   { name: 'seed', type: 'string', description: 'seed of every random choice (default 0)' },
-  { name: 'size', type: 'string', description: 'number of personas to select (default min(1000, pool size))' },
+  { name: 'size', type: 'string', description: `number of personas to select (default min(${DEFAULT_SET_SIZE}, pool size))` },
   { name: 'reference-weights', type: 'string', description: 'CSV id,weight for the reference rows (the target; default uniform)' },
-  { name: 'estimator', type: 'string', description: `weights: ${ESTIMATOR_CHOICES.join(', ')} (default auto: chosen on held-out reference rows)` },
+  { name: 'estimator', type: 'string', description: `weights: ${ESTIMATOR_CHOICES.join(', ')} (default ${DEFAULT_ESTIMATOR}${DEFAULT_ESTIMATOR === 'auto' ? ': chosen on held-out reference rows' : ''})` },
   { name: 'refine', type: 'string', description: 'OT refinement after a named estimator: none (default), ot' },
   { name: 'bins', type: 'string', description: 'quantile bins per trait for calibration (0 = moments only, default) and raking (default 5)' },
   { name: 'frontier', type: 'flag', description: 'also measure distinct sets of several sizes (the diversity-fidelity frontier) into report.json' },
@@ -32,10 +34,10 @@ const specs: OptionSpec[] = [
   { name: 'epsilon-factor', type: 'string', description: 'epsilon as a multiple of the median cost (default 0.08)' },
   { name: 'max-iterations', type: 'string', description: 'Sinkhorn iterations (default 250)' },
   { name: 'tolerance', type: 'string', description: 'Sinkhorn marginal-error tolerance (default 1e-6)' },
-  { name: 'bandwidth', type: 'string', description: 'KDE bandwidth in trait points, or scott / silverman (default 0.2)' },
+  { name: 'bandwidth', type: 'string', description: `KDE bandwidth in trait points, or scott / silverman (default ${String(DEFAULT_KDE_BANDWIDTH)})` },
   { name: 'truncation', type: 'string', description: 'importance-weight tail: psis (default), cap, none' },
   { name: 'candidate-fraction', type: 'string', description: 'share of personas kept by importance weight before OT (default 0.7)' },
-  { name: 'selection', type: 'string', description: `systematic (default: draws with repeats keep the weights), ${Object.keys(selectionMethods).filter((m) => m !== 'systematic').join(', ')}` },
+  { name: 'selection', type: 'string', description: `${DEFAULT_SELECTION} (default${DEFAULT_SELECTION === 'systematic' ? ': draws with repeats keep the weights' : ''}), ${Object.keys(selectionMethods).filter((m) => m !== DEFAULT_SELECTION).join(', ')}` },
   { name: 'max-support', type: 'string', description: 'reference support points for the OT solve (default 300)' },
 ];
 
@@ -74,7 +76,8 @@ export async function run(argv: string[]): Promise<number> {
     if (opts['max-support'] !== undefined) config.maxSupport = numberOption(opts, 'max-support', 300);
     if (opts.bandwidth !== undefined) {
       const b = String(opts.bandwidth);
-      config.bandwidth = b === 'scott' || b === 'silverman' ? b : numberOption(opts, 'bandwidth', 0.2);
+      // the option is given here, so numberOption's fallback is never used
+      config.bandwidth = b === 'scott' || b === 'silverman' ? b : numberOption(opts, 'bandwidth', Number.NaN);
     }
     const started = Date.now();
     const r = alignPool({ pool: pool.traits, reference: reference.traits, targetWeights, config });
@@ -97,7 +100,7 @@ export async function run(argv: string[]): Promise<number> {
       frontier: opts.frontier ? frontierReport(pool.traits, r.weights, reference.traits, targetWeights, r.config.seed) : null,
       ot: r.ot ? { ...r.ot, marginalError: Array.from(r.ot.marginalError) } : null,
       balance: Object.fromEntries(
-        Object.entries(r.balance).map(([k, v]) => [k, { asmd: Array.from(v.asmd), ks: Array.from(v.ks), energy: v.energy, traits: ['E', 'A', 'C', 'N', 'O'] }]),
+        Object.entries(r.balance).map(([k, v]) => [k, { asmd: Array.from(v.asmd), ks: Array.from(v.ks), energy: v.energy, traits: [...TRAITS] }]),
       ),
       config: r.config,
       inputs: { pool: String(opts.pool), poolRows: pool.ids.length, reference: String(opts.reference), referenceRows: reference.ids.length, referenceWeights: opts['reference-weights'] ?? null },

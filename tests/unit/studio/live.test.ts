@@ -147,7 +147,7 @@ describe('LiveSession (the studio worker computation)', () => {
       const r = kde.update(1, combineTransforms(moments, null, NEUTRAL));
       expect(r.method).toBe('kde');
       expect(r.balance).toBeNull();
-      // With the paper's 0.20 the same pool collapses onto a few personas (see STUDIO_DEFAULT_BANDWIDTH).
+      // With the paper's 0.20 the same pool collapses onto a few personas (see STUDIO_KDE_BANDWIDTH in lib/core/defaults.ts).
       const narrow = new LiveSession({ ...input, method: 'kde', bandwidth: 0.2 });
       expect(narrow.update(1, combineTransforms(moments, null, NEUTRAL)).diagnostics.ess).toBeLessThan(0.05 * s.poolN);
       expect(r.diagnostics.ess).toBeGreaterThan(0.5 * s.poolN);
