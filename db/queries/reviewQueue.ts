@@ -5,7 +5,8 @@
  */
 import { sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../client';
-import { filterWhere, listPersonaIds, type FilterExtras, type PersonaQueryFilter } from './personas';
+import { filterWhere, type FilterExtras, type PersonaQueryFilter } from './personaFilter';
+import { listPersonaIds } from './personas';
 import { preferredScoresOn } from './pool';
 
 /** The review queues (lib/review/schema.ts REVIEW_QUEUES; a unit test keeps the two equal). */

@@ -1,7 +1,7 @@
 /** Revisions of a persona: its parent chain and the revisions derived from it, each diffed against its parent. */
 import { diffWordsWithSpace } from 'diff';
 import type { Db } from '../../db/client';
-import { getPersonaSummaries, listAncestorIds, listDescendantIds } from '../../db/queries/personas';
+import { getPersonaSummaries, listAncestorIds, listDescendantIds } from '../../db/queries/personaPage';
 
 export interface DiffPart {
   /** 'same', 'added' (in the revision, not the parent) or 'removed' (in the parent, not the revision). */

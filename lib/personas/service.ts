@@ -1,23 +1,16 @@
 /** Persona browser and persona page services. */
 import { databaseFile, getDb, type Db } from '../../db/client';
+import { demographicsCoverage, listPersonasWithoutDemographicsOrigin, updatePersonaDemographics } from '../../db/queries/personaDemographics';
 import {
-  countPersonas,
-  getCurrentRun,
   getPersonaById,
-  getPersonaFacets,
   getPersonaSummaries,
-  getRunWeights,
   listDuplicateIds,
   listItemAnswers,
   listPersonaPosts,
   listPersonaRuns,
-  listPersonas,
   listTraitScores,
-  demographicsCoverage,
-  listPersonasWithoutDemographicsOrigin,
-  updatePersonaDemographics,
-  type PersonaListRow,
-} from '../../db/queries/personas';
+} from '../../db/queries/personaPage';
+import { countPersonas, getCurrentRun, getPersonaFacets, getRunWeights, listPersonas, type PersonaListRow } from '../../db/queries/personas';
 import { personaDemographics } from './extractDemographics';
 import { listDecisions } from '../../db/queries/reviewLog';
 import { getRunHeader, listFinishedRunHeaders } from '../../db/queries/runs';

@@ -16,7 +16,7 @@
  * with the persona id and the field. Progress unit: one persona.
  */
 import { createHash } from 'node:crypto';
-import { listDemographicsCandidateIds, listPersonasForDemographics, updatePersonaDemographics } from '../../db/queries/personas';
+import { listDemographicsCandidateIds, listPersonasForDemographics, updatePersonaDemographics } from '../../db/queries/personaDemographics';
 import type { Db } from '../../db/client';
 import type { JobUnit } from '../../db/schema';
 import { runUnitsInline, UnitFailure, type JobContext, type UnitContext, type UnitOutcome, type UnitPlan } from '../jobs';

@@ -4,7 +4,7 @@
  * (a persona is stored with all its checks, or not at all). A step whose result is stored is skipped; a step that
  * fails fails the attempt (the unit is tried again; calls already answered come from the cache).
  */
-import { updatePersonaDemographics } from '../../db/queries/personas';
+import { updatePersonaDemographics } from '../../db/queries/personaDemographics';
 import { getPersonaBySourceExternal, insertMinedPersona, listPersonaPosts, updatePersonaChecks } from '../../db/queries/pipeline';
 import type { listAuthorsWithKeptPosts } from '../../db/queries/posts';
 import type { NewPersona, Persona } from '../../db/schema';

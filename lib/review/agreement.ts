@@ -4,7 +4,7 @@
  * A reviewer's rating of a persona is their latest accept/reject still in effect; settlements are not ratings.
  */
 import { getDb, type Db } from '../../db/client';
-import { getPersonaSummaries } from '../../db/queries/personas';
+import { getPersonaSummaries } from '../../db/queries/personaPage';
 import { listCurrentRatings, listLatestSettlements } from '../../db/queries/reviewLog';
 import { cohenKappa, fleissKappa } from '../stats/kappa';
 

@@ -4,7 +4,9 @@
  */
 import { randomUUID } from 'node:crypto';
 import { getDb, type Db } from '../../db/client';
-import { countPersonas, getCurrentRun, getPersonaById, listPersonaIds, listPersonas, riskKey, type RiskKey } from '../../db/queries/personas';
+import { riskKey, type RiskKey } from '../../db/queries/personaFilter';
+import { getPersonaById } from '../../db/queries/personaPage';
+import { countPersonas, getCurrentRun, listPersonaIds, listPersonas } from '../../db/queries/personas';
 import { listReasonCodes, saveBulkDecisions, saveReviewDecision, undoReviewDecision } from '../../db/queries/review';
 import { listDecisions, listReviewers } from '../../db/queries/reviewLog';
 import { countQueue, listQueueIds } from '../../db/queries/reviewQueue';
