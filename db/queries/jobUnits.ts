@@ -78,21 +78,40 @@ export function jobsWithUnits({ db, jobIds }: { db: Db; jobIds: number[] }): Set
 }
 
 /**
- * Writes a job's progress from its units: done is the weight of its done units plus what its claimed units reported
- * at their last heartbeat, failures the weight of its failed units; with `later` (progress units of stages not planned
- * yet), the total too.
+ * Writes a job's progress from its units: done is the weight of its done units, failures the weight of its failed
+ * units; with `later` (progress units of stages not planned yet), the total too. Run when a stage is planned and when
+ * the job ends; in between, storing or failing a unit adds its weight (O(1), whatever the job's size).
  */
 export function recountJobProgress({ db, jobId, now, later }: { db: Db; jobId: number; now: number; later?: number }): void {
   const total =
     later === undefined ? sql`total` : sql`(SELECT coalesce(sum(weight), 0) FROM job_units WHERE job_id = ${jobId}) + ${later}`;
   db.run(sql`
     UPDATE jobs SET
-      done = (SELECT coalesce(sum(CASE status WHEN 'done' THEN weight WHEN 'claimed' THEN min(progress, weight) ELSE 0 END), 0)
-              FROM job_units WHERE job_id = ${jobId}),
+      done = (SELECT coalesce(sum(weight), 0) FROM job_units WHERE job_id = ${jobId} AND status = 'done'),
       failures = (SELECT coalesce(sum(weight), 0) FROM job_units WHERE job_id = ${jobId} AND status = 'failed'),
       total = ${total},
       updated_at = ${iso(now)}
     WHERE id = ${jobId}`);
+}
+
+/** Adds a unit's weight to a job's done or failures. */
+function addToJob(db: Db, jobId: number, column: 'done' | 'failures', weight: number, now: number): void {
+  if (weight === 0) return;
+  const col = column === 'done' ? sql`done` : sql`failures`;
+  db.run(sql`UPDATE jobs SET ${col} = ${col} + ${weight}, updated_at = ${iso(now)} WHERE id = ${jobId}`);
+}
+
+/**
+ * How far the claimed units of these jobs have got (what their workers reported at their last heartbeat): the part of
+ * a job's progress not in its row yet. Reads only the claimed units (a few per worker).
+ */
+export function claimedProgress({ db, jobIds }: { db: Db; jobIds: number[] }): Map<number, number> {
+  if (jobIds.length === 0) return new Map();
+  const rows = db.all<{ jobId: number; progress: number }>(sql`
+    SELECT job_id AS jobId, sum(min(progress, weight)) AS progress FROM job_units
+    WHERE job_id IN (${inList(jobIds.map(String))}) AND status = 'claimed'
+    GROUP BY job_id`);
+  return new Map(rows.map((r) => [Number(r.jobId), Number(r.progress)]));
 }
 
 /**
@@ -148,10 +167,12 @@ export function claimJobUnits({
 }): { units: ClaimedUnit[]; expiredFailed: number } {
   if (limit <= 0) return { units: [], expiredFailed: 0 };
   return writeTransaction(db, () => {
-    const expiredFailed = db.run(sql`
+    const expired = db.all<{ weight: number }>(sql`
       UPDATE job_units SET status = 'failed', finished_at = ${now}, lease_expires_at = NULL,
         error = 'its worker stopped during each of its ' || attempts || ' attempts (the lease expired)'
-      WHERE job_id = ${jobId} AND status = 'claimed' AND lease_expires_at <= ${now} AND attempts >= ${maxAttempts}`).changes;
+      WHERE job_id = ${jobId} AND status = 'claimed' AND lease_expires_at <= ${now} AND attempts >= ${maxAttempts}
+      RETURNING weight`);
+    addToJob(db, jobId, 'failures', expired.reduce((a, u) => a + Number(u.weight), 0), now);
     const units = db.all<ClaimedUnit>(sql`
       UPDATE job_units
       SET status = 'claimed', worker_id = ${workerId}, lease_expires_at = ${now + leaseMs}, heartbeat_at = ${now},
@@ -171,8 +192,7 @@ export function claimJobUnits({
           result = json_object('_runner', json_object('pid', ${runner.pid}, 'host', ${runner.host}, 'startedAt', ${runner.startedAt}, 'doneAtStart', done))
         WHERE id = ${jobId} AND status = 'queued'`);
     }
-    if (units.length || expiredFailed) recountJobProgress({ db, jobId, now });
-    return { units: units.sort((a, b) => a.id - b.id), expiredFailed };
+    return { units: units.sort((a, b) => a.id - b.id), expiredFailed: expired.length };
   });
 }
 
@@ -186,10 +206,7 @@ export interface HeartbeatOutcome {
   lost: number[];
 }
 
-/**
- * Extends the leases of the units a worker holds and stores how far each has got, in one write transaction, and
- * recounts the progress of their jobs.
- */
+/** Extends the leases of the units a worker holds and stores how far each has got, in one write transaction. */
 export function heartbeatJobUnits({
   db,
   workerId,
@@ -218,7 +235,6 @@ export function heartbeatJobUnits({
       const mine = db.get<{ id: number }>(sql`SELECT id FROM job_units WHERE id = ${u.id} AND worker_id = ${workerId} AND status = 'claimed'`);
       (mine ? out.stopped : out.lost).push(u.id);
     }
-    for (const jobId of new Set(units.map((u) => u.jobId))) recountJobProgress({ db, jobId, now });
     return out;
   });
 }
@@ -245,15 +261,15 @@ export function commitJobUnit({
   apply?: () => void;
 }): boolean {
   return writeTransaction(db, () => {
-    const held = db.get<{ jobId: number }>(sql`
+    const held = db.get<{ jobId: number; weight: number }>(sql`
       UPDATE job_units SET status = 'done', lease_expires_at = NULL, finished_at = ${now}, progress = weight, error = NULL,
         result = ${result === null ? null : JSON.stringify(result)}
       WHERE id = ${unitId} AND worker_id = ${workerId} AND status = 'claimed'
         AND EXISTS (SELECT 1 FROM jobs j WHERE j.id = job_units.job_id AND j.status IN ('queued', 'running', 'cancelling'))
-      RETURNING job_id AS jobId`);
+      RETURNING job_id AS jobId, weight`);
     if (!held) return false;
     apply?.();
-    recountJobProgress({ db, jobId: held.jobId, now });
+    addToJob(db, held.jobId, 'done', Number(held.weight), now);
     return true;
   });
 }
@@ -284,7 +300,7 @@ export function failJobUnit({
 }): JobUnitStatus | 'lost' {
   return writeTransaction(db, () => {
     const final = sql`(${retry ? 0 : 1} = 1 OR attempts >= ${maxAttempts})`;
-    const row = db.get<{ jobId: number; status: JobUnitStatus }>(sql`
+    const row = db.get<{ jobId: number; status: JobUnitStatus; weight: number }>(sql`
       UPDATE job_units SET
         status = CASE WHEN ${final} THEN 'failed' ELSE 'pending' END,
         worker_id = CASE WHEN ${final} THEN worker_id ELSE NULL END,
@@ -292,40 +308,37 @@ export function failJobUnit({
         lease_expires_at = NULL, progress = 0, error = ${error},
         result = ${details === null ? null : JSON.stringify(details)}
       WHERE id = ${unitId} AND worker_id = ${workerId} AND status = 'claimed'
-      RETURNING job_id AS jobId, status`);
+      RETURNING job_id AS jobId, status, weight`);
     if (!row) return 'lost';
-    recountJobProgress({ db, jobId: row.jobId, now });
+    if (row.status === 'failed') addToJob(db, row.jobId, 'failures', Number(row.weight), now);
     return row.status;
   });
 }
 
 /** Gives back a unit the worker holds without counting the attempt (its job was cancelled, or the worker stops). */
-export function releaseJobUnit({ db, unitId, workerId, now }: { db: Db; unitId: number; workerId: string; now: number }): boolean {
-  return writeTransaction(db, () => {
-    const row = db.get<{ jobId: number }>(sql`
-      UPDATE job_units SET status = 'pending', worker_id = NULL, lease_expires_at = NULL, heartbeat_at = NULL, progress = 0,
-        attempts = max(attempts - 1, 0)
-      WHERE id = ${unitId} AND worker_id = ${workerId} AND status = 'claimed'
-      RETURNING job_id AS jobId`);
-    if (row) recountJobProgress({ db, jobId: row.jobId, now });
-    return Boolean(row);
-  });
+export function releaseJobUnit({ db, unitId, workerId }: { db: Db; unitId: number; workerId: string }): boolean {
+  return writeTransaction(
+    db,
+    () =>
+      db.run(sql`
+        UPDATE job_units SET status = 'pending', worker_id = NULL, lease_expires_at = NULL, heartbeat_at = NULL, progress = 0,
+          attempts = max(attempts - 1, 0)
+        WHERE id = ${unitId} AND worker_id = ${workerId} AND status = 'claimed'`).changes > 0,
+  );
 }
 
 /**
  * Gives back every unit held by these workers (workers known to be gone: their process died), as if their leases had
  * expired: pending again, the attempt counted. Returns the jobs concerned.
  */
-export function releaseWorkersUnits({ db, workerIds, now }: { db: Db; workerIds: string[]; now: number }): number[] {
+export function releaseWorkersUnits({ db, workerIds }: { db: Db; workerIds: string[] }): number[] {
   if (workerIds.length === 0) return [];
   return writeTransaction(db, () => {
     const rows = db.all<{ jobId: number }>(sql`
       UPDATE job_units SET status = 'pending', worker_id = NULL, lease_expires_at = NULL, heartbeat_at = NULL, progress = 0
       WHERE status = 'claimed' AND worker_id IN (${inList(workerIds)})
       RETURNING job_id AS jobId`);
-    const jobIds = [...new Set(rows.map((r) => Number(r.jobId)))];
-    for (const jobId of jobIds) recountJobProgress({ db, jobId, now });
-    return jobIds;
+    return [...new Set(rows.map((r) => Number(r.jobId)))];
   });
 }
 

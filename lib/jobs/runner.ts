@@ -33,7 +33,7 @@ import {
   setJobStatus,
   updateJobProgress,
 } from '../../db/queries/jobs';
-import { jobsWithUnits, jobUnitState, deleteJobUnits, writeTransaction } from '../../db/queries/jobUnits';
+import { claimedProgress, deleteJobUnits, jobsWithUnits, jobUnitState, writeTransaction } from '../../db/queries/jobUnits';
 import { jobRunnerSchema, type JobRunner } from '../../db/json';
 import type { Job, JobStatus } from '../../db/schema';
 import { AppError } from '../errors';
@@ -229,10 +229,14 @@ function workedHere(id: number): boolean {
   return false;
 }
 
-function toView(row: Job): JobView {
+/**
+ * The view of a job row. `inFlight`: what the claimed units of a job of units have done so far (their workers'
+ * last heartbeats), added to the done units the row counts.
+ */
+function toView(row: Job, inFlight = 0): JobView {
   const active = state.active.get(row.id);
   const progress = active?.progress;
-  const done = progress ? progress.done : row.done;
+  const done = progress ? progress.done : Math.min(row.total, row.done + inFlight);
   const total = progress ? progress.total : row.total;
   const failures = progress ? progress.failures : row.failures;
   const runner = runnerOf(row);
@@ -281,12 +285,19 @@ function notFound(id: number): AppError {
 export function getJob(id: number, db: Db = getDb()): JobView {
   const row = getJobRow({ db, id });
   if (!row) throw notFound(id);
-  return toView(row);
+  return viewsOf([row], db)[0]!;
 }
 
 /** The most recent jobs first. */
 export function listJobs({ limit = 50, kind, db = getDb() }: { limit?: number; kind?: string; db?: Db } = {}): JobView[] {
-  return listJobRows({ db, limit, kind }).map(toView);
+  return viewsOf(listJobRows({ db, limit, kind }), db);
+}
+
+/** Views of job rows, with the progress of the units in flight of those running. */
+function viewsOf(rows: Job[], db: Db): JobView[] {
+  const running = rows.filter((r) => r.status === 'running' || r.status === 'cancelling').map((r) => r.id);
+  const inFlight = claimedProgress({ db, jobIds: running });
+  return rows.map((r) => toView(r, inFlight.get(r.id) ?? 0));
 }
 
 /**
@@ -362,7 +373,7 @@ function runUnitsHere(id: number, db: Db, kind: string, plan: UnitPlan<unknown>,
   state.workers.add(worker);
   const promise = worker
     .run()
-    .then(() => toView(getJobRow({ db, id })!))
+    .then(() => getJob(id, db))
     .finally(() => {
       state.active.delete(id);
       state.workers.delete(worker);
@@ -447,7 +458,7 @@ export function cancelJob(id: number, db: Db = getDb()): JobView {
   } else {
     setJobStatus({ db, id, status: 'cancelled', finished: true });
   }
-  return toView(getJobRow({ db, id })!);
+  return getJob(id, db);
 }
 
 export class JobCancelledError extends Error {

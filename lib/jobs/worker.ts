@@ -306,7 +306,7 @@ export class Worker {
         this.stats.lost++;
         emit('lost');
       } else if (e.stop === 'cancelled') {
-        this.timed(() => releaseJobUnit({ db: this.db, unitId: unit.id, workerId: this.id, now: Date.now() }));
+        this.timed(() => releaseJobUnit({ db: this.db, unitId: unit.id, workerId: this.id }));
         this.stats.released++;
         emit('released');
       } else {
@@ -357,7 +357,7 @@ export class Worker {
     }
     const holders = this.timed(() => listUnitHolders({ db: this.db, kinds: this.kinds, jobId: this.opts.jobId, now }));
     const gone = [...new Set(holders.map((h) => h.workerId))].filter((w) => w !== this.id && workerGone(w));
-    if (gone.length) this.timed(() => releaseWorkersUnits({ db: this.db, workerIds: gone, now }));
+    if (gone.length) this.timed(() => releaseWorkersUnits({ db: this.db, workerIds: gone }));
     for (const job of this.timed(() => listUnfinishedUnitJobs({ db: this.db, kinds: this.kinds }))) {
       if (this.opts.jobId !== undefined && job.id !== this.opts.jobId) continue;
       this.settle(job.id, job.kind);

@@ -91,7 +91,6 @@ describe('populace worker processes share a job', () => {
     const jobId = started.id;
 
     const args = ['--concurrency', '2', '--lease-seconds', '3', '--once'];
-    const t0 = Date.now();
     const [a, b, c] = [worker(args), worker(args), worker(args)];
     // kill b while it holds units and the job is under way
     let progressBeforeKill = 0;
@@ -106,7 +105,6 @@ describe('populace worker processes share a job', () => {
     expect(progressBeforeKill).toBeLessThan(24 * 50);
 
     const [ea, ec] = await Promise.all([a.exit, c.exit]);
-    console.log(`measurement by workers: ${Date.now() - t0} ms; ${a.out()} ${c.out()}`);
     expect(ea.code, a.err()).toBe(0);
     expect(ec.code, c.err()).toBe(0);
 
