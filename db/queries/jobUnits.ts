@@ -139,12 +139,14 @@ export interface ClaimedUnit {
 }
 
 /**
- * Claims up to `limit` units of a job for a worker, in one write transaction: units whose lease expired after
- * `maxAttempts` claims are failed first (a unit that keeps killing its workers), then pending units and units whose
- * lease has expired are taken (worker id, lease expiry, heartbeat, one more attempt), and a queued job becomes
- * running with `runner` as the process that started it (and its progress then, for the rate). Nothing is taken unless the job is queued or running.
+ * Claims up to `limit` units of a job for a worker, in one write transaction: of the units whose lease has expired,
+ * those claimed `maxAttempts` times are failed (a unit that keeps killing its workers) and the others are pending
+ * again; then the first pending units are taken (worker id, lease expiry, heartbeat, one more attempt), and a queued
+ * job becomes running with `runner` as the process that started it (and its progress then, for the rate). Nothing is
+ * taken unless the job is queued or running.
  *
- * The claim is one UPDATE over a SELECT of the units to take; on PostgreSQL the SELECT takes `FOR UPDATE SKIP LOCKED`.
+ * The claim is one UPDATE over a SELECT of the first pending units in id order (read from the (job, status) index,
+ * no sort); on PostgreSQL that SELECT takes `FOR UPDATE SKIP LOCKED`.
  */
 export function claimJobUnits({
   db,
@@ -167,26 +169,29 @@ export function claimJobUnits({
 }): { units: ClaimedUnit[]; expiredFailed: number } {
   if (limit <= 0) return { units: [], expiredFailed: 0 };
   return writeTransaction(db, () => {
+    const job = db.get<{ status: JobStatus }>(sql`SELECT status FROM jobs WHERE id = ${jobId}`);
+    if (!job || !RUNNABLE.includes(job.status)) return { units: [], expiredFailed: 0 };
     const expired = db.all<{ weight: number }>(sql`
       UPDATE job_units SET status = 'failed', finished_at = ${now}, lease_expires_at = NULL,
         error = 'its worker stopped during each of its ' || attempts || ' attempts (the lease expired)'
       WHERE job_id = ${jobId} AND status = 'claimed' AND lease_expires_at <= ${now} AND attempts >= ${maxAttempts}
       RETURNING weight`);
     addToJob(db, jobId, 'failures', expired.reduce((a, u) => a + Number(u.weight), 0), now);
+    db.run(sql`
+      UPDATE job_units SET status = 'pending', worker_id = NULL, lease_expires_at = NULL, heartbeat_at = NULL, progress = 0
+      WHERE job_id = ${jobId} AND status = 'claimed' AND lease_expires_at <= ${now}`);
     const units = db.all<ClaimedUnit>(sql`
       UPDATE job_units
       SET status = 'claimed', worker_id = ${workerId}, lease_expires_at = ${now + leaseMs}, heartbeat_at = ${now},
           attempts = attempts + 1, progress = 0, error = NULL
       WHERE id IN (
-        SELECT u.id FROM job_units u
-        WHERE u.job_id = ${jobId}
-          AND (u.status = 'pending' OR (u.status = 'claimed' AND u.lease_expires_at <= ${now}))
-          AND EXISTS (SELECT 1 FROM jobs j WHERE j.id = u.job_id AND j.status IN (${inList(RUNNABLE)}))
-        ORDER BY u.id
+        SELECT id FROM job_units
+        WHERE job_id = ${jobId} AND status = 'pending'
+        ORDER BY id
         LIMIT ${limit}
       )
       RETURNING id, job_id AS jobId, key, stage, weight, attempts`);
-    if (units.length) {
+    if (units.length && job.status === 'queued') {
       db.run(sql`
         UPDATE jobs SET status = 'running', started_at = ${iso(now)}, updated_at = ${iso(now)}, error = NULL, finished_at = NULL,
           result = json_object('_runner', json_object('pid', ${runner.pid}, 'host', ${runner.host}, 'startedAt', ${runner.startedAt}, 'doneAtStart', done))
