@@ -31,7 +31,15 @@ const SOURCE_FILES = ['instrumentation.ts'];
 
 /** The pure core: these folders, and these files outside them (pure leaves the studio's Web Worker runs). */
 const CORE_DIRS = ['lib/core/', 'lib/numeric/', 'lib/stats/', 'lib/align/'];
-const CORE_FILES = ['lib/studio/live.ts', 'lib/studio/live-types.ts', 'lib/targets/transform.ts'];
+const CORE_FILES = [
+  'lib/studio/live.ts',
+  'lib/studio/live-types.ts',
+  'lib/studio/liveFigures.ts',
+  'lib/studio/liveSampling.ts',
+  'lib/studio/liveSets.ts',
+  'lib/studio/liveWeights.ts',
+  'lib/targets/transform.ts',
+];
 
 /**
  * Components that still import db/ (row types of the persona and review queries), to be moved behind lib/ once the
