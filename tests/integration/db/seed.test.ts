@@ -44,7 +44,7 @@ describe('migrations', () => {
     expect(tables).toEqual(
       [
         'alignment_runs', 'audit_log', 'authors', 'baseline_responses', 'export_files', 'exports', 'groups', 'instrument_items', 'instruments',
-        'item_responses', 'jobs', 'llm_calls', 'meta', 'norms', 'persona_posts', 'personas', 'posts', 'reason_codes',
+        'item_responses', 'job_units', 'jobs', 'llm_calls', 'meta', 'norms', 'persona_posts', 'personas', 'posts', 'reason_codes',
         'reference_respondents', 'reference_sets', 'review_decisions', 'sessions', 'sources', 'targets', 'trait_scores', 'users',
       ].sort(),
     );
