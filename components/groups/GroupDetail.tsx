@@ -7,6 +7,7 @@
  */
 import type { GroupCoverage } from '@/lib/groups/coverage';
 import type { RevisionView } from '@/lib/groups/service';
+import type { RunDiagnostics } from '@/lib/studio/runs';
 import type { ReferenceFilters } from '@/lib/targets/schema';
 import { useMayChange } from '@/components/Access';
 import { AlignSection } from './AlignSection';
@@ -29,7 +30,7 @@ export interface GroupDetailData {
     setSize: number;
     selectionSize: number;
     metrics: Metrics | null;
-    diagnostics: Record<string, unknown> | null;
+    diagnostics: RunDiagnostics | null;
     coverage: GroupCoverage | null;
     /** Made for an earlier definition of the group. */
     stale: boolean;

@@ -93,7 +93,7 @@ export function GroupForm({
       region: regionName.trim() && filters.countries.length ? { name: regionName.trim(), countries: filters.countries } : undefined,
     };
     try {
-      const body = await api<{ id: number; definition: unknown }>(groupId ? `/api/groups/${groupId}` : '/api/groups', {
+      const body = await api<{ id: number; definition: GroupDefinition }>(groupId ? `/api/groups/${groupId}` : '/api/groups', {
         method: groupId ? 'PUT' : 'POST',
         json: { name, definition },
       });
@@ -103,7 +103,7 @@ export function GroupForm({
       }
       // an edit: say so, and tell the page which results the change makes stale
       const before = savedDefinition.current;
-      const after = body.definition as GroupDefinition;
+      const after = body.definition;
       const changed: string[] = [];
       if (before && stable(before.reference) !== stable(after.reference)) changed.push('reference');
       if (before && stable(before.personas) !== stable(after.personas)) changed.push('personas');

@@ -11,7 +11,7 @@ import { METRIC_NAMES, METRICS } from '@/lib/core/metrics';
 import { fmt, SETS } from './groupMetrics';
 
 export function GroupResults({ groupId: id, run }: { groupId: number; run: GroupRun | null }) {
-  const diag = (run?.diagnostics ?? {}) as { ess?: number; khat?: number; designEffect?: number; maxWeightShare?: number; warnings?: string[] };
+  const diag = run?.diagnostics;
   return (
     <section className="space-y-2" aria-labelledby="results-title" data-testid="group-results">
       <h2 id="results-title" className="text-lg font-semibold">
@@ -99,7 +99,7 @@ export function GroupResults({ groupId: id, run }: { groupId: number; run: Group
                 <HelpTip term="ess" />
               </dt>
               <dd className="tabular-nums" data-testid="group-ess">
-                {fmt(diag.ess, 1)} of {run.setSize}
+                {fmt(diag?.ess, 1)} of {run.setSize}
               </dd>
             </div>
             <div>
@@ -107,24 +107,24 @@ export function GroupResults({ groupId: id, run }: { groupId: number; run: Group
                 k-hat
                 <HelpTip term="khat" />
               </dt>
-              <dd className="tabular-nums">{fmt(diag.khat, 2)}</dd>
+              <dd className="tabular-nums">{fmt(diag?.khat, 2)}</dd>
             </div>
             <div>
               <dt className="text-slate-600">
                 Design effect
                 <HelpTip term="designEffect" />
               </dt>
-              <dd className="tabular-nums">{fmt(diag.designEffect, 2)}</dd>
+              <dd className="tabular-nums">{fmt(diag?.designEffect, 2)}</dd>
             </div>
             <div>
               <dt className="text-slate-600">
                 Largest weight share
                 <HelpTip term="maxWeightShare" />
               </dt>
-              <dd className="tabular-nums">{fmt(diag.maxWeightShare, 3)}</dd>
+              <dd className="tabular-nums">{fmt(diag?.maxWeightShare, 3)}</dd>
             </div>
           </dl>
-          {diag.warnings?.length ? <p className="text-xs text-amber-800">{diag.warnings.join(' ')}</p> : null}
+          {diag?.warnings.length ? <p className="text-xs text-amber-800">{diag.warnings.join(' ')}</p> : null}
           {run.metrics && <GroupMetricsChart metrics={run.metrics} />}
         </>
       )}

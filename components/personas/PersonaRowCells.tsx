@@ -1,7 +1,7 @@
 'use client';
 /** The cells of one persona row: id, name and excerpt with demographics, status, flags, critic score, traits, weight. */
 import Link from 'next/link';
-import type { PersonaListRow } from '@/db/queries/personas';
+import type { PersonaListRow } from '@/lib/personas/service';
 import { StatusBadge } from './StatusBadge';
 import { fmt2, fmtWeight } from './format';
 import { TRAITS } from '@/lib/core/traits';

@@ -6,7 +6,7 @@
 import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import { usePathname, useRouter, useSearchParams } from 'next/navigation';
 import { useEffect, useMemo, useState } from 'react';
-import type { PersonaListRow } from '@/db/queries/personas';
+import type { PersonaListRow } from '@/lib/personas/service';
 import { filterFromSearchParams, filterToSearchParams } from '@/lib/personas/schema';
 import { api } from '../api';
 import type { Facets } from './PersonaBrowser';

@@ -1,5 +1,5 @@
 import Link from 'next/link';
-import type { DecisionRow } from '@/db/queries/review';
+import type { DecisionRow } from '@/lib/review/service';
 import { StatusBadge } from '../personas/StatusBadge';
 import { fmtTime } from '../personas/format';
 

@@ -2,17 +2,13 @@
 
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useMemo, useState } from 'react';
-import type { PersonaListRow } from '@/db/queries/personas';
-import type { PersonaFlag, PersonaStatus, QualityScore } from '@/db/schema';
+import type { PersonaStatusValue } from '@/lib/personas/schema';
 import type { ReviewQueueName } from '@/lib/review/schema';
+import type { ReviewQueueItem } from '@/lib/review/service';
 import { api, type ApiOptions } from '../api';
 
-export interface QueueItem extends PersonaListRow {
-  narrative: string;
-  flags: PersonaFlag[];
-  qualityScores: Record<string, QualityScore> | null;
-  age: number | null;
-}
+/** One persona of the queue (GET /api/review/queue). */
+export type QueueItem = ReviewQueueItem;
 
 interface QueuePage {
   items: QueueItem[];
@@ -49,7 +45,7 @@ export function useReviewQueue({ reviewer, queue, scope, filterQs }: { reviewer:
     return sp.toString();
   }, [filterQs, queue, scope]);
   const [session, setSession] = useState<SessionDecision[]>([]);
-  const [statusOf, setStatusOf] = useState<Map<number, PersonaStatus>>(new Map());
+  const [statusOf, setStatusOf] = useState<Map<number, PersonaStatusValue>>(new Map());
 
   // Decided personas leave a pending queue on the server; the list on screen keeps them (to go back and see them).
   const pages = useInfiniteQuery({
@@ -82,21 +78,21 @@ export function useReviewQueue({ reviewer, queue, scope, filterQs }: { reviewer:
     return out;
   }, [pages.data, statusOf]);
 
-  const afterChange = (personaId: number, status: PersonaStatus) => {
+  const afterChange = (personaId: number, status: PersonaStatusValue) => {
     setStatusOf((m) => new Map(m).set(personaId, status));
     void queryClient.invalidateQueries({ queryKey: ['review-remaining'] });
   };
 
   const decideMutation = useMutation({
     mutationFn: (input: { personaId: number; decision: 'accept' | 'reject'; reasonCode: string | null; note: string | null }) =>
-      post<{ decision: { id: number }; status: PersonaStatus }>('/api/review/decisions', input),
+      post<{ decision: { id: number }; status: PersonaStatusValue }>('/api/review/decisions', input),
     onSuccess: (body, input) => {
       setSession((s) => [...s, { decisionId: body.decision.id, personaId: input.personaId, decision: input.decision, reasonCode: input.reasonCode, undone: false }]);
       afterChange(input.personaId, body.status);
     },
   });
   const undoMutation = useMutation({
-    mutationFn: (decisionId: number) => post<{ status: PersonaStatus; undone: { personaId: number } }>('/api/review/undo', { decisionId }),
+    mutationFn: (decisionId: number) => post<{ status: PersonaStatusValue; undone: { personaId: number } }>('/api/review/undo', { decisionId }),
     onSuccess: (body, decisionId) => {
       setSession((s) => s.map((d) => (d.decisionId === decisionId ? { ...d, undone: true } : d)));
       afterChange(body.undone.personaId, body.status);

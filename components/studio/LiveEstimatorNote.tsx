@@ -3,7 +3,6 @@
 import { memo } from 'react';
 import type { EstimatorChoice } from '@/lib/align/alignPool';
 import type { KdeBandwidth, LiveMethod, LiveResult } from '@/lib/studio/live-types';
-import type { StoredFrontier } from '@/lib/studio/runs';
 import type { TargetSpec } from '@/lib/targets/schema';
 import { FrontierChart } from './FrontierChart';
 import { frontierSentence } from './RunDetails';
@@ -64,13 +63,13 @@ function canonical(v: unknown): string {
 /** The latest finished run whose target is the current one, or null. Runs come newest first. */
 export function runForTarget(runs: RunSummary[], spec: TargetSpec): RunSummary | null {
   const key = canonical(spec);
-  return runs.find((r) => r.status === 'done' && canonical((r.config as { request?: { spec?: unknown } } | null)?.request?.spec) === key) ?? null;
+  return runs.find((r) => r.status === 'done' && canonical(r.config.request.spec) === key) ?? null;
 }
 
 /** The diversity-fidelity frontier of the latest finished run for the current target, or what computes it. */
 export const TargetFrontier = memo(function TargetFrontier({ runs, spec }: { runs: RunSummary[]; spec: TargetSpec }) {
   const run = runForTarget(runs, spec);
-  const frontier = (run?.diagnostics as { frontier?: StoredFrontier | { error: string } } | null)?.frontier;
+  const frontier = run?.diagnostics?.frontier;
   if (!run || !frontier || !('sizes' in frontier)) {
     return (
       <p className="rounded border border-slate-200 bg-white px-3 py-2 text-xs text-slate-600" data-testid="studio-frontier-missing">

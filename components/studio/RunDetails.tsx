@@ -4,7 +4,7 @@
  * client component.
  */
 import { METRIC_NAMES, METRICS } from '@/lib/core/metrics';
-import type { StoredCandidate, StoredEstimator, StoredFrontier } from '@/lib/studio/runs';
+import type { RunDiagnostics, StoredCandidate, StoredEstimator, StoredFrontier } from '@/lib/studio/runs';
 import { FrontierChart } from './FrontierChart';
 import { ESTIMATOR_OPTIONS } from './estimatorChoices';
 
@@ -146,10 +146,9 @@ export function frontierSentence(f: StoredFrontier): string {
 }
 
 /** Estimator, candidate table and frontier of one run (whatever of them the run stored). */
-export function RunDetails({ diagnostics, testId = 'run-details' }: { diagnostics: unknown; testId?: string }) {
-  const d = diagnostics as { estimator?: StoredEstimator; frontier?: StoredFrontier | { error: string } } | null;
-  const estimator = d?.estimator;
-  const frontier = d?.frontier;
+export function RunDetails({ diagnostics, testId = 'run-details' }: { diagnostics: RunDiagnostics | null; testId?: string }) {
+  const estimator = diagnostics?.estimator;
+  const frontier = diagnostics?.frontier;
   return (
     <div className="mt-3 space-y-3" data-testid={testId}>
       <EstimatorSummary estimator={estimator} />

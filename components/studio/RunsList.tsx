@@ -6,7 +6,7 @@ import type { RunSummary } from './RunsPanel';
 
 /** The estimator a stored run used, in a few words ("calibration (moments), chosen by auto"). */
 function usedEstimator(r: RunSummary): string | null {
-  const e = (r.diagnostics as { estimator?: { choice?: string; used?: string } } | null)?.estimator;
+  const e = r.diagnostics?.estimator;
   if (!e?.used) return null;
   return e.choice === 'auto' ? `${e.used}, chosen by auto` : `${e.used}, named`;
 }
@@ -31,7 +31,7 @@ export function RunsList({ runs }: { runs: RunSummary[] }) {
           </thead>
           <tbody>
             {runs.map((r) => {
-              const warnings = (r.diagnostics as { warnings?: string[] } | null)?.warnings ?? [];
+              const warnings = r.diagnostics?.warnings ?? [];
               return (
                 <Fragment key={r.id}>
                   <tr className="border-t border-slate-100" data-testid={`run-${r.id}`}>
@@ -60,7 +60,7 @@ export function RunsList({ runs }: { runs: RunSummary[] }) {
                     <td className="px-2 py-1 text-slate-600">{usedEstimator(r) ?? '—'}</td>
                     <td className="px-2 py-1 text-right tabular-nums">{r.selectionSize ?? '—'}</td>
                     <td className="px-2 py-1 text-right tabular-nums">
-                      {(r.metrics as { resample?: { amw?: number } } | null)?.resample?.amw?.toFixed(4) ?? '—'}
+                      {r.metrics?.resample?.amw?.toFixed(4) ?? '—'}
                     </td>
                     <td className="px-2 py-1 text-slate-600">{r.createdAt.replace('T', ' ').slice(0, 19)}</td>
                   </tr>

@@ -2,23 +2,12 @@
 
 import { memo, type ReactNode } from 'react';
 import type { EstimatorChoice } from '@/lib/align/alignPool';
+import type { RunListItem } from '@/lib/studio/runs';
 import { RunForm } from './RunForm';
 import { RunsList } from './RunsList';
 
-export interface RunSummary {
-  id: number;
-  name: string;
-  status: string;
-  seed: number;
-  createdAt: string;
-  poolSize: number | null;
-  selectionSize: number | null;
-  metrics: unknown;
-  diagnostics: unknown;
-  trace: unknown;
-  config: unknown;
-  targetDescription: string | null;
-}
+/** A saved run as the run list shows it (listRuns, GET /api/runs). */
+export type RunSummary = RunListItem;
 
 /** What "Run alignment" sends (the target and the KDE bandwidth are added by the studio). */
 export interface RunOptions {

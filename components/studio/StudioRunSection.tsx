@@ -65,10 +65,10 @@ export function StudioRunSection({
       </div>
       <TargetFrontier runs={runs} spec={spec} />
       <SinkhornTrace
-        trace={(lastRun?.trace as number[] | undefined) ?? EMPTY_TRACE}
-        converged={(lastRun?.diagnostics as { converged?: boolean } | undefined)?.converged}
-        tolerance={(lastRun?.config as { ot?: { tolerance?: number } } | undefined)?.ot?.tolerance}
-        estimator={(lastRun?.diagnostics as { estimator?: { used?: string } } | undefined)?.estimator?.used ?? null}
+        trace={lastRun?.trace ?? EMPTY_TRACE}
+        converged={lastRun?.diagnostics?.converged}
+        tolerance={lastRun?.tolerance}
+        estimator={lastRun?.diagnostics?.estimator?.used ?? null}
       />
       <p className="text-xs text-slate-500">
         Compare two saved runs on the <Link href="/studio/runs" className="underline">runs page</Link>.

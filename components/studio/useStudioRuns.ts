@@ -36,7 +36,10 @@ export function useStudioRuns({ initialRuns, spec, bandwidth }: { initialRuns: R
   const lastRun = runs?.find((r) => r.status === 'done') ?? null;
   // The divergence table compares with a run for the same target only; a run for another target is named, not mixed in.
   const sameTargetRun = useMemo(() => runForTarget(runs ?? [], spec), [runs, spec]);
-  const runMetrics = (sameTargetRun?.metrics as RunMetrics | undefined) ?? null;
+  const runMetrics = useMemo((): RunMetrics | null => {
+    const m = sameTargetRun?.metrics;
+    return m?.raw && m.randomSelect && m.resample ? { raw: m.raw, randomSelect: m.randomSelect, resample: m.resample } : null;
+  }, [sameTargetRun]);
   const otherRun =
     !sameTargetRun && lastRun ? `#${lastRun.id} ${lastRun.name}${lastRun.targetDescription ? `, target: ${lastRun.targetDescription}` : ''}` : null;
 

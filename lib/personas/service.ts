@@ -19,6 +19,9 @@ import { referencePercentiles } from './profile';
 import { getRevisions } from './revisions';
 import type { PersonaFilter, PersonaListQuery } from './schema';
 
+/** A row of the persona list, as the browser and the review queue show it. */
+export type { PersonaListRow } from '../../db/queries/personas';
+
 export const DEFAULT_PAGE_SIZE = 100;
 
 /** Finished runs never change, so their weights are parsed once per process (the two most recent runs kept). */

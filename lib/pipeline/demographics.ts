@@ -16,7 +16,7 @@
  * with the persona id and the field. Progress unit: one persona.
  */
 import { createHash } from 'node:crypto';
-import { listDemographicsCandidateIds, listPersonasForDemographics, updatePersonaDemographics } from '../../db/queries/personaDemographics';
+import { listDemographicsCandidateIds, listPersonasForDemographics, updatePersonaDemographics, type PersonaDemographicsInput } from '../../db/queries/personaDemographics';
 import type { Db } from '../../db/client';
 import type { JobUnit } from '../../db/schema';
 import { runUnitsInline, UnitFailure, type JobContext, type UnitContext, type UnitOutcome, type UnitPlan } from '../jobs';
@@ -61,16 +61,7 @@ export class DemographicsReplyError extends Error {
 }
 
 /** What reading a persona's demographics needs (a persona row has it). */
-export interface DemographicsSubject {
-  id: number;
-  narrative: string;
-  age: number | null;
-  ageBand: string;
-  gender: string;
-  country: string;
-  occupation: string;
-  demographicsOrigin: PersonaDemographics['demographicsOrigin'] | null;
-}
+export type DemographicsSubject = PersonaDemographicsInput & { demographicsOrigin: PersonaDemographics['demographicsOrigin'] | null };
 
 export type DemographicsRow = { id: number } & PersonaDemographics;
 

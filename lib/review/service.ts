@@ -16,6 +16,9 @@ import { withRunWeights } from '../personas/service';
 import { reasonRequired } from './config';
 import type { BulkInput, DecisionInput, HistoryQuery, QueueQuery, RemainingQuery, UndoInput } from './schema';
 
+/** One review decision as the history tables show it. */
+export type { DecisionRow } from '../../db/queries/reviewLog';
+
 export function getReasonCodes(db: Db = getDb()) {
   return listReasonCodes({ db });
 }
@@ -152,6 +155,9 @@ export function getQueue(reviewer: string, query: QueueQuery, db: Db = getDb()) 
     nextCursor: last && rows.length === limit ? riskKey(last).join(':') : null,
   };
 }
+
+/** One persona of a review queue page, with what a reviewer needs to judge it. */
+export type ReviewQueueItem = ReturnType<typeof getQueue>['items'][number];
 
 /** The audit trail for a reviewer, a persona, or everyone (newest first). */
 export function getHistory(query: HistoryQuery, db: Db = getDb()) {

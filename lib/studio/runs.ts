@@ -8,6 +8,7 @@ import { getDb, type Db } from '../../db/client';
 import { deleteRunRow, getRunById, getRunByJobId, getRunsByIds, listRunSummaries } from '../../db/queries/runs';
 import { LOCAL_ACTOR, mayDeleteOwned, requireMayDelete, type Actor } from '../audit/actor';
 import { AppError } from '../http/errors';
+import { runEngineConfig } from './runSettings';
 
 export { ALIGNMENT_JOB, alignmentJob, computeRunFromJson, startAlignmentRun } from './alignmentJob';
 export { executeRun, runFrontier, type StoredRunDiagnostics } from './executeRun';
@@ -17,7 +18,10 @@ export { describeRunDiagnostics, describeRunSettings, runEngineConfig, type RunS
 /** What a run stores: the shapes of its JSON columns live in db/json.ts. */
 export type { FrontierColumns, RunConfig, RunDiagnostics, RunMetrics, StoredCandidate, StoredEstimator, StoredFrontier } from '../../db/json';
 
-/** Run summaries for lists (no weights), with the owner and whether the actor may delete each. */
+/**
+ * Run summaries for lists (no weights), with the owner, whether the actor may delete each, and the OT convergence
+ * tolerance the run was made with (the stored request does not hold it: the engine's, runEngineConfig).
+ */
 export function listRuns(db: Db = getDb(), actor: Actor = LOCAL_ACTOR) {
   return listRunSummaries({ db }).map((r) => {
     const cfg = r.config;
@@ -37,9 +41,13 @@ export function listRuns(db: Db = getDb(), actor: Actor = LOCAL_ACTOR) {
       trace: r.trace,
       config: cfg,
       targetDescription: cfg.targetDescription ?? null,
+      tolerance: runEngineConfig({ config: cfg, seed: r.seed }).tolerance,
     };
   });
 }
+
+/** One entry of listRuns: what the studio's run list and GET /api/runs show of a run. */
+export type RunListItem = ReturnType<typeof listRuns>[number];
 
 /** One run with its weights and selection. */
 export function getRun(id: number, db: Db = getDb()) {

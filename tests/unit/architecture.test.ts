@@ -7,7 +7,7 @@
  *    imports are erased and cannot cycle at load time.
  * 2. The pure core (lib/core, lib/numeric, lib/stats, lib/align, and the pure modules listed in CORE_FILES) imports only the
  *    core: no package, no Node built-in, no other module (type imports included).
- * 3. components/ does not import db/ (type imports included), apart from ALLOWED_COMPONENT_DB_IMPORTS.
+ * 3. components/ does not import db/ (type imports included): the row types they show come re-exported from lib/.
  * 4. db/ imports only db/, zod, drizzle-orm, better-sqlite3 and Node built-ins (type imports included); db/json.ts
  *    and its modules in db/json/, which client components reach through the domain schema modules, import only zod
  *    and each other.
@@ -40,18 +40,6 @@ const CORE_FILES = [
   'lib/studio/liveWeights.ts',
   'lib/targets/transform.ts',
 ];
-
-/**
- * Components that still import db/ (row types of the persona and review queries), to be moved behind lib/ once the
- * components refactor lands: component file -> the db/ modules it imports. An entry no longer needed fails the test,
- * so the list only shrinks.
- */
-const ALLOWED_COMPONENT_DB_IMPORTS: Record<string, string[]> = {
-  'components/personas/PersonaRowCells.tsx': ['db/queries/personas.ts'],
-  'components/personas/usePersonaBrowser.ts': ['db/queries/personas.ts'],
-  'components/review/DecisionTable.tsx': ['db/queries/review.ts'],
-  'components/review/useReviewQueue.ts': ['db/queries/personas.ts', 'db/schema.ts'],
-};
 
 /** Packages db/ may import (and their subpaths). */
 const DB_PACKAGES = ['zod', 'drizzle-orm', 'better-sqlite3'];
@@ -222,16 +210,11 @@ describe('architecture', () => {
     expect(bad).toEqual([]);
   });
 
-  it('keeps components away from db/ (apart from the listed imports)', () => {
-    const found: Record<string, string[]> = {};
-    for (const f of FILES.filter((f) => f.startsWith('components/'))) {
-      const targets = [...new Set(GRAPH.get(f)!.filter((e) => e.to.startsWith('db/')).map((e) => e.to))].sort();
-      if (targets.length) found[f] = targets;
-    }
-    const unlisted = Object.entries(found).flatMap(([f, ts]) => ts.filter((t) => !(ALLOWED_COMPONENT_DB_IMPORTS[f] ?? []).includes(t)).map((t) => `${f} imports ${t}`));
-    expect(unlisted, 'components must reach the database through lib/ services and the API').toEqual([]);
-    const stale = Object.entries(ALLOWED_COMPONENT_DB_IMPORTS).flatMap(([f, ts]) => ts.filter((t) => !(found[f] ?? []).includes(t)).map((t) => `${f} -> ${t}`));
-    expect(stale, 'these allowed imports are gone: remove them from ALLOWED_COMPONENT_DB_IMPORTS').toEqual([]);
+  it('keeps components away from db/', () => {
+    const bad = FILES.filter((f) => f.startsWith('components/')).flatMap((f) =>
+      GRAPH.get(f)!.filter((e) => e.to.startsWith('db/')).map((e) => `${f} imports ${e.specifier}`),
+    );
+    expect(bad, 'components must reach the database through lib/ services and the API (types re-exported from lib/)').toEqual([]);
   });
 
   it('lets db/ import only db/, zod, drizzle-orm, better-sqlite3 and Node built-ins', () => {

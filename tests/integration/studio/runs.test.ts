@@ -82,6 +82,9 @@ describe('full alignment runs', () => {
     const { compareRuns, listRuns } = await import('@/lib/studio/runs');
     const runs = listRuns().filter((r) => r.status === 'done');
     expect(runs.length).toBeGreaterThanOrEqual(2);
+    // the OT tolerance each run was made with (the studio's Sinkhorn chart draws it): the engine's, as no request sets it
+    const { DEFAULT_ALIGN_CONFIG } = await import('@/lib/align/alignConfig');
+    expect(runs.map((r) => r.tolerance)).toEqual(runs.map(() => DEFAULT_ALIGN_CONFIG.tolerance));
     const cmp = compareRuns(runs[0]!.id, runs[1]!.id);
     expect(cmp.overlap.shared + cmp.overlap.onlyA).toBeGreaterThan(0);
     // The runs page, with two runs ticked, lines their settings up in words and marks the ones that differ:
