@@ -358,9 +358,13 @@ export class Worker {
     const holders = this.timed(() => listUnitHolders({ db: this.db, kinds: this.kinds, jobId: this.opts.jobId, now }));
     const gone = [...new Set(holders.map((h) => h.workerId))].filter((w) => w !== this.id && workerGone(w));
     if (gone.length) this.timed(() => releaseWorkersUnits({ db: this.db, workerIds: gone }));
-    for (const job of this.timed(() => listUnfinishedUnitJobs({ db: this.db, kinds: this.kinds }))) {
+    const unfinished = this.timed(() => listUnfinishedUnitJobs({ db: this.db, kinds: this.kinds }));
+    for (const job of unfinished) {
       if (this.opts.jobId !== undefined && job.id !== this.opts.jobId) continue;
       this.settle(job.id, job.kind);
     }
+    // params of jobs that ended (settled by other workers)
+    const open = new Set(unfinished.map((j) => j.id));
+    for (const id of this.params.keys()) if (!open.has(id)) this.params.delete(id);
   }
 }

@@ -15,6 +15,7 @@
  * the authors are planned, the total estimates them from the posts kept or still undecided.
  */
 import type { Db } from '../../db/client';
+import { getJobRow } from '../../db/queries/jobs';
 import {
   listAuthorsWithKeptPosts,
   listPostStates,
@@ -71,12 +72,13 @@ function planNext(db: Db, p: GenerateParams, after: string | null): StagePlan | 
 }
 
 /**
- * What a process's units read, per job: the undecided posts and the authors with their kept posts (one query for
- * every unit of a stage; a stage's rows do not change while it runs, except by its own units).
+ * What a process's units read, per run of a job (a job run again is planned afresh): the undecided posts and the
+ * authors with their kept posts (one query for every unit of a stage; a stage's rows do not change while it runs,
+ * except by its own units).
  */
 const cache = new Map<string, Map<number, unknown>>();
-function cached<T>(name: string, jobId: number, id: number, load: () => Map<number, T>): T | undefined {
-  const k = `${name}:${jobId}`;
+function cached<T>(name: string, ctx: UnitContext<GenerateParams>, id: number, load: () => Map<number, T>): T | undefined {
+  const k = `${name}:${ctx.jobId}:${getJobRow({ db: ctx.db, id: ctx.jobId })?.startedAt ?? ''}`;
   let m = cache.get(k) as Map<number, T> | undefined;
   if (!m || !m.has(id)) {
     m = load();
@@ -89,7 +91,7 @@ function cached<T>(name: string, jobId: number, id: number, load: () => Map<numb
 /** One post: denoised (when asked) and labelled; stored in the unit's transaction. */
 async function labelPost(ctx: UnitContext<GenerateParams>, postId: number): Promise<UnitOutcome> {
   const { db, params: p, signal } = ctx;
-  const post = cached<Post>('posts', ctx.jobId, postId, () => new Map(listUndecidedPosts({ db, sourceId: p.sourceId }).map((x) => [x.id, x])));
+  const post = cached<Post>('posts', ctx, postId, () => new Map(listUndecidedPosts({ db, sourceId: p.sourceId }).map((x) => [x.id, x])));
   // labelled since the job was planned
   if (!post) return {};
   try {
@@ -144,7 +146,7 @@ async function runUnit(ctx: UnitContext<GenerateParams>): Promise<UnitOutcome> {
   const [kind, id] = ctx.key.split(':');
   if (kind === 'post') return labelPost(ctx, Number(id));
   if (kind === 'author') {
-    const author = cached<AuthorWithPosts>('authors', ctx.jobId, Number(id), () =>
+    const author = cached<AuthorWithPosts>('authors', ctx, Number(id), () =>
       new Map(listAuthorsWithKeptPosts({ db: ctx.db, sourceId: ctx.params.sourceId, minPosts: ctx.params.minPostsPerAuthor }).map((a) => [a.authorId, a])),
     );
     // an author below the threshold now (posts re-labelled since): nothing to do
