@@ -16,7 +16,7 @@ import {
   listJobUnits,
   releaseJobUnit,
 } from '@/db/queries/jobUnits';
-import { cancelJob, getJob, runJob, startJob, unitJobKind, UnitFailure, unitTableOf, waitForJob, Worker, type UnitPlan } from '@/lib/jobs';
+import { cancelJob, getJob, runJob, startJob, startLocalWorkers, stopLocalWorkers, unitJobKind, UnitFailure, unitTableOf, waitForJob, Worker, type UnitPlan } from '@/lib/jobs';
 
 let env: ReturnType<typeof useFreshDatabase>;
 const saved = process.env.POPULACE_WORKERS;
@@ -263,5 +263,21 @@ describe('workers in this process', () => {
     const bad = unitJobKind('test.bad', { ...plan, plan: () => { throw new Error('no instrument'); } });
     const job = startJob(bad, { n: 1 });
     expect(job).toMatchObject({ status: 'failed', error: 'Error: no instrument' });
+  });
+
+  it('the pool of local workers (as the server runs it) takes the jobs of its kinds; with POPULACE_WORKERS=0 there is none and jobs wait', async () => {
+    const table = { [testJob.kind]: testJob.handler };
+    expect(startLocalWorkers(table, { db: env.db })).toBeNull();
+    const waiting = startJob(testJob, { n: 2 });
+    await sleep(300);
+    expect(getJob(waiting.id)).toMatchObject({ status: 'queued', activeHere: false });
+    process.env.POPULACE_WORKERS = '3';
+    expect(startLocalWorkers(table, { db: env.db })).not.toBeNull();
+    // the pool finds the waiting job, and takes a new one at once
+    const job = startJob(testJob, { n: 4, ms: 50 });
+    expect((await waitForJob(job.id)).status).toBe('done');
+    expect((await waitForJob(waiting.id)).status).toBe('done');
+    expect(marks(job.id)).toHaveLength(4);
+    await stopLocalWorkers();
   });
 });
