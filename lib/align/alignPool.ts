@@ -86,6 +86,7 @@ export function alignPool(input: AlignPoolInput): AlignResult {
       onProgress: (f) => progress('choose', 0.02 + 0.38 * f),
     });
     spec = c.best;
+    if (c.fallback) warnings.push(c.fallback);
     candidates = c.table;
     heldOut = { raw: c.raw, fitRows: c.fitRows, heldOutRows: c.heldOutRows };
   } else if (config.estimator === 'paper') {

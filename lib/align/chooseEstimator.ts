@@ -69,6 +69,8 @@ export interface ChooseEstimatorResult {
   choiceRows: { pool: number; fit: number; heldOut: number };
   /** Folds measured (CHOICE_FOLDS): the second swaps the fitting and the held-out part. */
   folds: number;
+  /** Why no choice was made (every candidate failed on the parts; `best` is then the first candidate), or null. */
+  fallback: string | null;
 }
 
 /**
@@ -218,9 +220,12 @@ export function chooseEstimator(input: ChooseEstimatorInput): ChooseEstimatorRes
     row.distinct = Math.round(folds.reduce((a, f) => a + f.distinct, 0) / folds.length);
   });
   const best = pickCandidate(table, raw);
-  if (best < 0) throw new AlignInputError('BAD_PARAMETER', `No candidate estimator could be fitted: ${table.map((t) => `${t.label}: ${t.error}`).join('; ')}`);
+  // No candidate could be fitted on a part of the reference (a tiny reference whose half has a trait without spread):
+  // the first candidate is fitted to the whole target without a choice, and the caller says so.
+  const fallback = best < 0 ? `No candidate could be measured on the held-out halves (${table.map((t) => `${t.label}: ${t.error}`).join('; ')}); ${table[0]!.label} was fitted to the whole target without a choice.` : null;
   return {
-    best: table[best]!.spec,
+    best: table[Math.max(best, 0)]!.spec,
+    fallback,
     table,
     raw,
     fitRows: split.fit.length,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_ALIGN_CONFIG } from '@/lib/align/alignPool';
+import { alignPool, DEFAULT_ALIGN_CONFIG } from '@/lib/align/alignPool';
 import { pickCandidate } from '@/lib/align/candidateTable';
 import { AUTO_CANDIDATES, AUTO_KDE_MAX_POOL, CHOICE_FOLDS, CHOICE_ROWS, chooseEstimator, splitRows, subsampleRows, type ChooseEstimatorInput } from '@/lib/align/chooseEstimator';
 import type { FitSettings } from '@/lib/align/fitWeights';
@@ -194,5 +194,20 @@ describe('pickCandidate: the winner of the candidate table', () => {
   it('failed candidates never win; all failed gives -1', () => {
     expect(pickCandidate([row(0.01, {}, 'boom'), row(0.5)], raw)).toBe(1);
     expect(pickCandidate([row(0.1, {}, 'a'), row(0.2, {}, 'b')], raw)).toBe(-1);
+  });
+});
+
+describe('auto when no candidate can be fitted on a part of the reference', () => {
+  it('fits the first candidate to the whole target and says so, instead of failing the run', () => {
+    // Ten reference rows, Agreeableness 5 in all but one: whichever half lacks that row has a trait without spread,
+    // so every candidate fails in one fold; the whole reference has spread and can be fitted.
+    const reference = traits(10, 21);
+    for (let i = 0; i < 10; i++) reference.data[i * 5 + 1] = i === 0 ? 4 : 5;
+    const pool = traits(40, 22);
+    const r = alignPool({ pool, reference, config: { estimator: 'auto', size: 20, seed: 1 } });
+    expect(r.estimator.used.label).toBe(AUTO_CANDIDATES[0]!.label);
+    expect(r.diagnostics.warnings.some((w) => /without a choice/.test(w))).toBe(true);
+    expect(r.estimator.candidates!.every((c) => c.error !== null)).toBe(true);
+    expect(r.selection.length).toBe(20);
   });
 });
