@@ -9,9 +9,11 @@ import { getPersona, getPersonaBySourceExternal, insertMinedPersona, listPersona
 import type { PersonaFlag } from '../../db/schema';
 import { callLlmObject } from '../llm';
 import { privacyLlmCheck, runPrivacyRules } from './checks';
-import { rewriteExternalId } from './privacyStep';
 import { PRIVACY_REWRITE_PROMPT_VERSION, PRIVACY_REWRITE_SCHEMA_NAME, privacyRewriteMessages } from './prompts';
 import { privacyRewriteSchema, type GenerateParams } from './schema';
+
+/** The external id of a persona's privacy rewrite. */
+export const rewriteExternalId = (externalId: string) => `${externalId}#private`;
 
 /** What the privacy step reads of the persona. */
 export interface PrivacySubject {

@@ -117,7 +117,7 @@ export const demographicsParamsSchema = z.object({
   /** Personas to read; or the personas of `sourceId`; or, with neither, every persona with a value not given by its source. */
   personaIds: z.array(z.number().int().positive()).optional(),
   sourceId: z.string().min(1).optional(),
-  /** Personas whose readings are stored together (one transaction per batch). */
+  /** Accepted for older requests and ignored: each persona's reading is its own unit, stored in its own transaction. */
   batchSize: z.number().int().min(1).max(500).default(50),
   concurrency: z.number().int().min(1).max(64).default(4),
 });

@@ -15,7 +15,6 @@ export async function run(argv: string[]): Promise<number> {
     [
       { name: 'source', type: 'string', description: 'read the personas of this source' },
       { name: 'personas', type: 'string', description: 'comma-separated persona ids' },
-      { name: 'batch-size', type: 'string', description: 'personas stored per transaction (default 50)' },
       { name: 'concurrency', type: 'string', description: 'personas read at once (default 4)' },
       { name: 'job', type: 'string', description: 'resume this job id' },
     ],
@@ -26,7 +25,6 @@ export async function run(argv: string[]): Promise<number> {
   const raw: Record<string, unknown> = {};
   if (o.source !== undefined) raw.sourceId = o.source;
   if (o.personas !== undefined) raw.personaIds = String(o.personas).split(',').map((s) => Number(s.trim()));
-  if (o['batch-size'] !== undefined) raw.batchSize = numberOption(o, 'batch-size', 50);
   if (o.concurrency !== undefined) raw.concurrency = numberOption(o, 'concurrency', 4);
   const parsed = demographicsParamsSchema.safeParse(raw);
   if (!parsed.success) throw new CliError(parsed.error.issues.map((i) => `${i.path.join('.') || 'options'}: ${i.message}`).join('; '));
