@@ -1,7 +1,7 @@
 /** The rows the demo loaders make from the embedded data files, as db/queries/seed.ts stores them. */
+import type { SeedPersona } from '../../db/queries/seed';
 import type { InstrumentKey } from '../instruments/score';
 import type { TraitVector } from '../instruments/traits';
-import type { PersonaDemographics } from '../personas/extractDemographics';
 
 export interface DemoSource {
   id: string;
@@ -29,27 +29,8 @@ export interface DemoRespondent {
   answers: number[];
 }
 
-export interface DemoPersona {
-  sourceId: string;
-  externalId: string;
-  name: string | null;
-  narrative: string;
-  age: number | null;
-  ageBand: string;
-  gender: 'female' | 'male' | 'other' | 'unknown';
-  country: string;
-  occupation: string;
-  model: string | null;
-  status: 'draft' | 'measured' | 'flagged';
-  flags: { code: string; reason: string }[];
-  /** How each demographic value was obtained (lib/personas/extractDemographics.ts); set by loadDemoWorkspace. */
-  demographicsOrigin?: PersonaDemographics['demographicsOrigin'];
-  /** externalId (same source) of the base persona this one is a variant of. */
-  duplicateOf?: string;
-  metadata: Record<string, unknown>;
-  responses?: { instrumentId: string; model: string | null; temperature: number | null; answers: Map<string, number> };
-  scores?: { instrumentId: string; values: TraitVector };
-}
+/** A demo persona as the seed stores it: the seed's own input shape (db/queries/seed.ts), one definition. */
+export type DemoPersona = SeedPersona;
 
 export interface DemoNorm {
   sourceId: string;
