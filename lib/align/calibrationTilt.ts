@@ -16,8 +16,8 @@ function tiltScores(x: Matrix, centre: Float64Array, b: Float64Array, A: Float64
   const { rows: n, cols: d, data } = x;
   const scores = new Float64Array(n);
   if (d === 5) {
-    const [c0, c1, c2, c3, c4] = centre as unknown as [number, number, number, number, number];
-    const [b0, b1, b2, b3, b4] = b as unknown as [number, number, number, number, number];
+    const c0 = centre[0]!, c1 = centre[1]!, c2 = centre[2]!, c3 = centre[3]!, c4 = centre[4]!;
+    const b0 = b[0]!, b1 = b[1]!, b2 = b[2]!, b3 = b[3]!, b4 = b[4]!;
     const a00 = A[0]!, a01 = A[1]!, a02 = A[2]!, a03 = A[3]!, a04 = A[4]!;
     const a11 = A[6]!, a12 = A[7]!, a13 = A[8]!, a14 = A[9]!;
     const a22 = A[12]!, a23 = A[13]!, a24 = A[14]!;

@@ -77,7 +77,7 @@ export function rankLexical(docs: RankDoc[], query: string, limit: number): Rank
     fields: ['narrative', 'occupation', 'name'],
     idField: 'id',
     extractField: (doc, field) => {
-      const v = (doc as unknown as Record<string, unknown>)[field];
+      const v: unknown = doc[field as keyof RankDoc];
       if (field === 'occupation' && v === 'unknown') return '';
       return typeof v === 'string' || typeof v === 'number' ? String(v) : '';
     },

@@ -17,6 +17,7 @@
  *
  * One endpoint's state is in endpoint.ts, its view for status screens in endpointView.ts; this module schedules.
  */
+import { processSingleton } from './processState';
 import { breakerSettings, Endpoint, normalUrl, type EndpointOutcome, type Lease } from './endpoint';
 
 interface Waiter {
@@ -192,9 +193,8 @@ export class EndpointScheduler {
   }
 }
 
-const g = globalThis as unknown as { populaceLlmEndpoints?: EndpointScheduler };
 
 /** The process-wide scheduler. */
 export function endpointScheduler(): EndpointScheduler {
-  return (g.populaceLlmEndpoints ??= new EndpointScheduler());
+  return processSingleton('endpoints', () => new EndpointScheduler());
 }

@@ -5,6 +5,7 @@
  * A released slot is handed to the first waiter directly (counted at once, before the waiter resumes), and a new
  * caller queues behind existing waiters, so a woken waiter and a fresh acquire (a retry) can never both take it.
  */
+import { processSingleton } from './processState';
 import { env } from '../env';
 
 interface Waiter {
@@ -81,11 +82,10 @@ export class Limiter {
   }
 }
 
-const g = globalThis as unknown as { populaceLlmLimiter?: Limiter };
 
 /** The process-wide limiter. */
 export function llmLimiter(): Limiter {
-  return (g.populaceLlmLimiter ??= new Limiter(env('LLM_CONCURRENCY')));
+  return processSingleton('limiter', () => new Limiter(env('LLM_CONCURRENCY')));
 }
 
 /** Changes the process-wide concurrency limit (also the default limit of an endpoint that states none). */

@@ -3,6 +3,7 @@
  * role (generator, critic, responder), `getEmbeddingModel()` the embedder; tests inject models with
  * `setModelOverride(role, model)` (MockLanguageModelV3 / MockEmbeddingModelV3 from 'ai/test').
  */
+import { processSingleton } from './processState';
 import { createOpenAICompatible } from '@ai-sdk/openai-compatible';
 import type { EmbeddingModel, LanguageModel } from 'ai';
 import { AppError } from '../http/errors';
@@ -18,8 +19,7 @@ interface Overrides {
   chat: Map<string, AnyModel>;
   embedder: AnyEmbeddingModel | null;
 }
-const g = globalThis as unknown as { populaceLlmOverrides?: Overrides };
-const overrides: Overrides = (g.populaceLlmOverrides ??= { chat: new Map(), embedder: null });
+const overrides: Overrides = processSingleton<Overrides>('overrides', () => ({ chat: new Map(), embedder: null }));
 
 /** Thrown when an LLM action is requested but no server is configured. */
 export class LlmNotConfiguredError extends AppError {
@@ -92,8 +92,7 @@ export interface ModelRoute<M> {
   modelAt(endpoint: Endpoint | null): M;
 }
 
-const gp = globalThis as unknown as { populaceLlmProviders?: Map<string, ReturnType<typeof createOpenAICompatible>> };
-const providers = (gp.populaceLlmProviders ??= new Map());
+const providers = processSingleton('providers', () => new Map<string, ReturnType<typeof createOpenAICompatible>>());
 
 function provider(role: LlmRole, url: string, apiKey: string, embedder: boolean) {
   const key = JSON.stringify([role, url, apiKey, embedder]);

@@ -3,6 +3,7 @@
  * model; identical requests in flight share one call (each caller keeps its own signal); otherwise the attempt loop
  * (retry.ts) calls the model and records the answer.
  */
+import { processSingleton } from './processState';
 import { createHash } from 'node:crypto';
 import { getDb } from '../../db/client';
 import { getLlmCallByHash } from '../../db/queries/llmCalls';
@@ -115,5 +116,4 @@ function follow<T>(flight: Flight<T>, signal: AbortSignal | undefined): Promise<
   });
 }
 
-const g = globalThis as unknown as { populaceLlmInFlight?: Map<string, Flight<unknown>> };
-const inFlight: Map<string, Flight<unknown>> = (g.populaceLlmInFlight ??= new Map());
+const inFlight = processSingleton('inFlight', () => new Map<string, Flight<unknown>>());

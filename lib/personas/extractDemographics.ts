@@ -143,7 +143,8 @@ export function mergeDemographics(
   }
   for (const f of ['gender', 'country', 'occupation'] as const) {
     if (given[f] && given[f] !== 'unknown') {
-      (out as unknown as Record<string, string>)[f] = given[f];
+      if (f === 'gender') out.gender = given.gender as Gender;
+      else out[f] = given[f];
       out.origin[f] = 'given';
       delete out.evidence[f];
     }
