@@ -1,5 +1,5 @@
 import Link from 'next/link';
-import { NAV_LINKS } from '@/components/nav-links';
+import { NAV_LINKS } from '@/components/navLinks';
 
 export const metadata = { title: 'Not found' };
 

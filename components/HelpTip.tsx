@@ -2,7 +2,7 @@
 
 import { useEffect, useRef, useState } from 'react';
 import { GROUP_HELP } from '@/lib/groups/help';
-import { METRIC_HELP } from '@/lib/studio/metric-help';
+import { METRIC_HELP } from '@/lib/studio/metricHelp';
 
 type Entry = { name: string; definition: string; formula: string; reading: string };
 const ALL: Record<string, Entry> = { ...(METRIC_HELP as Record<string, Entry>), ...(GROUP_HELP as Record<string, Entry>) };

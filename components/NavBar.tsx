@@ -1,5 +1,5 @@
 import Link from 'next/link';
-import { NAV_LINKS } from './nav-links';
+import { NAV_LINKS } from './navLinks';
 import { AuthControls } from './AuthControls';
 
 /**

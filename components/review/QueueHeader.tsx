@@ -1,7 +1,7 @@
 'use client';
 
 import Link from 'next/link';
-import { describeFilter } from '@/lib/review/describe-filter';
+import { describeFilter } from '@/lib/review/describeFilter';
 import { REVIEW_QUEUES, QUEUE_LABELS, type ReviewQueueName } from '@/lib/review/schema';
 import { ReadOnlyNote } from '../Access';
 import { fmtInt } from '../personas/format';

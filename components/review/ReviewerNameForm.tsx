@@ -1,7 +1,7 @@
 'use client';
 
 import { useState } from 'react';
-import { normaliseReviewerName, reviewerCookieString } from '@/lib/review/reviewer-name';
+import { normaliseReviewerName, reviewerCookieString } from '@/lib/review/reviewerName';
 
 /**
  * The reviewer's name when the server needs no sign-in, remembered in the populace_reviewer cookie (with sign-in the

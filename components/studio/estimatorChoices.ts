@@ -2,7 +2,7 @@
  * The weight estimators a full run may use, in words: the studio's choice list and the runs page's explanations.
  * Values are the engine's ESTIMATOR_CHOICES (lib/align/alignPool.ts); AUTO_CANDIDATE_LABELS are the labels of its
  * AUTO_CANDIDATES (lib/align/chooseEstimator.ts), kept here as text so the studio's client bundle does not load the
- * engine (tests/integration/studio/run-frontier.test.ts checks both lists against the engine).
+ * engine (tests/integration/studio/runFrontier.test.ts checks both lists against the engine).
  */
 import type { EstimatorChoice } from '@/lib/align/alignPool';
 

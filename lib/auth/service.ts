@@ -6,7 +6,7 @@ import { createUser, getUserByUsername, listUsers, setUserDisabled, setUserPassw
 import { AppError } from '../errors';
 import { userRoles, type Role } from './config';
 import { burnPasswordCheck, hashPassword, passwordTooLong, verifyPassword } from './password';
-import { beginAttempt, clientIp, serialisePerAccount } from './rate-limit';
+import { beginAttempt, clientIp, serialisePerAccount } from './rateLimit';
 import { startSession, type NewSession } from './session';
 
 export const usernameSchema = z
@@ -31,7 +31,7 @@ export interface SignedIn extends NewSession {
 
 /**
  * Checks a username and password and starts a session. Unknown user, wrong password and disabled account answer
- * the same 401; the limits of lib/auth/rate-limit.ts answer 429 (RateLimitedError) for an address that guessed too
+ * the same 401; the limits of lib/auth/rateLimit.ts answer 429 (RateLimitedError) for an address that guessed too
  * often, and slow down (never lock) an account that is guessed at from many addresses.
  */
 export async function signIn(input: { username: string; password: string }, headers: Headers): Promise<SignedIn> {

@@ -1,6 +1,7 @@
 /**
  * The `populace` command line: `npm run -s populace -- <command> [options]`.
- * Each command lives in lib/cli/commands/<command>.ts and exports `summary` and `run(argv)`.
+ * Each command lives in lib/cli/commands/ in a file named like the command in camelCase (`compute-run` in
+ * computeRun.ts) and exports `summary` and `run(argv)`.
  */
 import { readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -13,16 +14,22 @@ interface CommandModule {
 
 const commandsDir = fileURLToPath(new URL('./commands/', import.meta.url));
 
+/** The command a file serves: its name in kebab-case (computeRun.ts -> compute-run). */
+const commandOf = (file: string) => file.slice(0, -3).replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+
+function commandFiles(): Map<string, string> {
+  const files = readdirSync(commandsDir).filter((f) => f.endsWith('.ts'));
+  return new Map(files.map((f) => [commandOf(f), f]));
+}
+
 function listCommands(): string[] {
-  return readdirSync(commandsDir)
-    .filter((f) => f.endsWith('.ts'))
-    .map((f) => f.slice(0, -3))
-    .sort();
+  return [...commandFiles().keys()].sort();
 }
 
 async function loadCommand(name: string): Promise<CommandModule | undefined> {
-  if (!listCommands().includes(name)) return undefined;
-  return (await import(`./commands/${name}.ts`)) as CommandModule;
+  const file = commandFiles().get(name);
+  if (file === undefined) return undefined;
+  return (await import(`./commands/${file}`)) as CommandModule;
 }
 
 async function usage(): Promise<string> {

@@ -1,4 +1,4 @@
-/** Definitions of the numbers the group and export screens show (beside lib/studio/metric-help.ts). */
+/** Definitions of the numbers the group and export screens show (beside lib/studio/metricHelp.ts). */
 export const GROUP_HELP = {
   respondents: {
     name: 'Respondents',

@@ -7,7 +7,7 @@ import { cookies } from 'next/headers';
 import { AppError } from '../http/errors';
 import { SESSION_COOKIE, authRequired, roleAtLeast } from '../auth/config';
 import { sessionForToken, sessionFromRequest } from '../auth/session';
-import { REVIEWER_COOKIE, normaliseReviewerName, reviewerFromCookieHeader } from './reviewer-name';
+import { REVIEWER_COOKIE, normaliseReviewerName, reviewerFromCookieHeader } from './reviewerName';
 
 export const REVIEWER_REQUIRED_MESSAGE =
   'Who is reviewing? Enter your reviewer name on the Review screen first (it is remembered in the populace_reviewer cookie).';

@@ -3,7 +3,7 @@
  * Populace sees is the socket's. Without a trusted reverse proxy (POPULACE_TRUST_PROXY unset) the X-Forwarded-For,
  * X-Real-IP and X-Forwarded-Host headers a client sends are replaced or dropped, so they cannot be forged to dodge the
  * per-address sign-in limit or to pass the same-origin check; with POPULACE_TRUST_PROXY=1 the proxy's headers are kept
- * (lib/auth/rate-limit.ts then takes the address the proxy appended last). Every request passes the front door in
+ * (lib/auth/rateLimit.ts then takes the address the proxy appended last). Every request passes the front door in
  * lib/server/gate.ts first (methods, encodings, Host, sign-in, security headers).
  */
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';

@@ -31,7 +31,7 @@ const alignmentJobParamsSchema = z.object({
   personaIds: z.array(z.number().int().positive()).optional(),
 });
 
-/** The child process side of an alignment job (see lib/cli/commands/compute-run.ts). */
+/** The child process side of an alignment job (see lib/cli/commands/computeRun.ts). */
 export function computeRunFromJson(json: string, progress: (f: number) => void, db: Db = getDb()) {
   const params = alignmentJobParamsSchema.parse(JSON.parse(json));
   const r = executeRun(db, params.runId, params.request, { progress }, { personaIds: params.personaIds });

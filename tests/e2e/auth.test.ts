@@ -13,8 +13,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closeDb } from '@/db/client';
 import { useSeededDatabase, type TestDatabase } from '../support/db';
 import { startAppServer, type AppServer } from '../support/server';
-import { baseURL as sharedURL, useBrowserSession } from './browser-session';
-import { SignInPage } from './pages/signin-page';
+import { baseURL as sharedURL, useBrowserSession } from './browserSession';
+import { SignInPage } from './pages/signInPage';
 
 const PASSWORD = 'e2e password long';
 

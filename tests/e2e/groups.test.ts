@@ -4,10 +4,10 @@ import { parse } from 'csv-parse/sync';
 import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
-import { artifacts, baseURL, useBrowserSession } from './browser-session';
-import { ExportsPage } from './pages/exports-page';
+import { artifacts, baseURL, useBrowserSession } from './browserSession';
+import { ExportsPage } from './pages/exportsPage';
 import { unzipSync } from 'fflate';
-import { GroupsPage } from './pages/groups-page';
+import { GroupsPage } from './pages/groupsPage';
 
 describe.skipIf(!baseURL)('groups and exports', () => {
   const browser = useBrowserSession();

@@ -2,8 +2,8 @@
 import path from 'node:path';
 import { describe, expect, inject, it } from 'vitest';
 import { openDatabase } from '@/db/client';
-import { artifacts, baseURL, useBrowserSession } from './browser-session';
-import { PersonasPage } from './pages/personas-page';
+import { artifacts, baseURL, useBrowserSession } from './browserSession';
+import { PersonasPage } from './pages/personasPage';
 
 
 describe.skipIf(!baseURL)('persona browser', () => {

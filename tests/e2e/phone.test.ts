@@ -5,7 +5,7 @@
  */
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { artifacts, baseURL, useBrowserSession } from './browser-session';
+import { artifacts, baseURL, useBrowserSession } from './browserSession';
 
 const SCREENS: [string, string][] = [
   ['workspace', '/'],

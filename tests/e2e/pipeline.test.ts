@@ -5,8 +5,8 @@
  */
 import path from 'node:path';
 import { describe, expect, inject, it } from 'vitest';
-import { artifacts, baseURL, useBrowserSession } from './browser-session';
-import { PipelinePage } from './pages/pipeline-page';
+import { artifacts, baseURL, useBrowserSession } from './browserSession';
+import { PipelinePage } from './pages/pipelinePage';
 
 
 describe.skipIf(!baseURL)('pipeline screen', () => {

@@ -6,9 +6,9 @@
 import path from 'node:path';
 import { describe, expect, inject, it } from 'vitest';
 import { openDatabase } from '@/db/client';
-import { artifacts, baseURL, useBrowserSession } from './browser-session';
-import { PersonasPage } from './pages/personas-page';
-import { ReviewPage } from './pages/review-page';
+import { artifacts, baseURL, useBrowserSession } from './browserSession';
+import { PersonasPage } from './pages/personasPage';
+import { ReviewPage } from './pages/reviewPage';
 
 const REVIEWER = 'Keyboard Kim';
 

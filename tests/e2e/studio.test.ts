@@ -1,8 +1,8 @@
 import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { baseURL, useBrowserSession } from './browser-session';
-import { StudioPage } from './pages/studio-page';
-import { StudioRunsPage } from './pages/studio-runs-page';
+import { baseURL, useBrowserSession } from './browserSession';
+import { StudioPage } from './pages/studioPage';
+import { StudioRunsPage } from './pages/studioRunsPage';
 
 describe.skipIf(!baseURL)('alignment studio', () => {
   const browser = useBrowserSession();

@@ -2,8 +2,8 @@ import path from 'node:path';
 import { describe, expect, inject, it } from 'vitest';
 import { openDatabase } from '@/db/client';
 import { getWorkspaceOverview } from '@/lib/workspace/overview';
-import { artifacts, baseURL, useBrowserSession } from './browser-session';
-import { WorkspacePage } from './pages/workspace-page';
+import { artifacts, baseURL, useBrowserSession } from './browserSession';
+import { WorkspacePage } from './pages/workspacePage';
 
 
 describe.skipIf(!baseURL)('workspace screen', () => {

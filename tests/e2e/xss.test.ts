@@ -15,7 +15,7 @@ import { insertMinedPersona, insertPersonasBatch } from '@/db/queries/pipeline';
 import { ensureSource, insertPostsBatch } from '@/db/queries/posts';
 import { traitEditsSchema } from '@/db/json';
 import { saveTarget } from '@/db/queries/targets';
-import { artifacts, baseURL, useBrowserSession } from './browser-session';
+import { artifacts, baseURL, useBrowserSession } from './browserSession';
 
 const MARK = 'zqxssmarker';
 const P = {

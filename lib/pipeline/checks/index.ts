@@ -1,7 +1,7 @@
 /** The registry of quality checks. Per-persona checks are keyed by name; set-level and measurement checks follow. */
 import { criticCheck } from './critic';
-import { privacyLlmCheck } from './privacy-llm';
-import { privacyRulesCheck } from './privacy-rules';
+import { privacyLlmCheck } from './privacyLlm';
+import { privacyRulesCheck } from './privacyRules';
 import type { PersonaCheck } from './types';
 
 export const PERSONA_CHECKS: Record<string, PersonaCheck> = {
@@ -11,8 +11,8 @@ export const PERSONA_CHECKS: Record<string, PersonaCheck> = {
 };
 
 export { criticCheck, judgeCritique } from './critic';
-export { privacyLlmCheck } from './privacy-llm';
-export { detectPii, privacyRulesCheck, runPrivacyRules, type PiiMatch } from './privacy-rules';
+export { privacyLlmCheck } from './privacyLlm';
+export { detectPii, privacyRulesCheck, runPrivacyRules, type PiiMatch } from './privacyRules';
 export { checkDuplicates, findExactDuplicates, flagDuplicateRows, normalisedText } from './duplicates';
 export { checkConsistency, type ConsistencyItem } from './consistency';
 export type { CheckResult, PersonaCheck, PersonaCheckInput } from './types';

@@ -21,7 +21,7 @@ let jobs: typeof import('@/app/api/jobs/route');
 let groups: typeof import('@/app/api/groups/route');
 let targets: typeof import('@/app/api/targets/route');
 let health: typeof import('@/app/api/health/route');
-let rateLimit: typeof import('@/lib/auth/rate-limit');
+let rateLimit: typeof import('@/lib/auth/rateLimit');
 
 const PASSWORD = 'correct horse battery';
 const as: Record<'viewer' | 'reviewer' | 'admin', Client> = {} as never;
@@ -47,7 +47,7 @@ beforeAll(async () => {
     import('@/app/api/groups/route'),
     import('@/app/api/targets/route'),
     import('@/app/api/health/route'),
-    import('@/lib/auth/rate-limit'),
+    import('@/lib/auth/rateLimit'),
   ]);
   const { addAccount } = await import('@/lib/auth/service');
   for (const role of ['viewer', 'reviewer', 'admin'] as const) {

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { useSeededDatabase, type TestDatabase } from '../../support/db';
-import { renderedText } from '../../support/react-text';
+import { renderedText } from '../../support/reactText';
 
 const jar = new Map<string, string>();
 vi.mock('next/headers', () => ({

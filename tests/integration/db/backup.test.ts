@@ -72,7 +72,7 @@ describe('backup while another process writes, then restore', () => {
   const backupFile = () => path.join(env.dir, 'backup.db');
 
   it('the backup is a verified, consistent snapshot taken mid-write', async () => {
-    const writer = spawn(process.execPath, ['--import', 'tsx', 'tests/integration/db/backup-writer.ts', env.file, '3500'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const writer = spawn(process.execPath, ['--import', 'tsx', 'tests/integration/db/backupWriter.ts', env.file, '3500'], { stdio: ['ignore', 'pipe', 'pipe'] });
     let wout = '';
     writer.stdout.on('data', (d) => (wout += d));
     writer.stderr.on('data', (d) => (wout += d));

@@ -15,7 +15,7 @@ beforeAll(() => {
 afterAll(() => env.cleanup());
 
 function writer(reviewer: string, decision: string, startAt: number, ids: number[]): Promise<number[]> {
-  const script = path.join(__dirname, 'concurrent-writer.ts');
+  const script = path.join(__dirname, 'concurrentWriter.ts');
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', script, env.file, reviewer, decision, String(startAt), ids.join(',')], {
       cwd: process.cwd(),

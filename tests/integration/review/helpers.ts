@@ -1,5 +1,5 @@
 /** Request helpers for calling the review route handlers directly (the reviewer travels in the Cookie header). */
-import { REVIEWER_COOKIE } from '@/lib/review/reviewer-name';
+import { REVIEWER_COOKIE } from '@/lib/review/reviewerName';
 
 export function request(path: string, { method = 'GET', body, reviewer }: { method?: string; body?: unknown; reviewer?: string } = {}): Request {
   const headers: Record<string, string> = {};

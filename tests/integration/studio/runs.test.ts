@@ -5,7 +5,7 @@ import { listAuditEntries } from '@/db/queries/audit';
 import { listPoolPersonas } from '@/db/queries/pool';
 import { waitForJob } from '@/lib/jobs';
 import { useSeededDatabase } from '../../support/db';
-import { textOf } from '../../support/react-text';
+import { textOf } from '../../support/reactText';
 
 let env: ReturnType<typeof useSeededDatabase>;
 beforeAll(() => {

@@ -12,7 +12,7 @@ describe('POPULACE_REVIEW_REASON_REQUIRED', () => {
 
 describe('the filter a queue works through', () => {
   it('reads as words', async () => {
-    const { describeFilter } = await import('@/lib/review/describe-filter');
+    const { describeFilter } = await import('@/lib/review/describeFilter');
     expect(describeFilter('source=personallm,gpt4-biographies&ageBand=35-49&Emin=3&q=teacher')).toBe('source personallm, gpt4-biographies · age band 35-49 · E ≥ 3 · search teacher');
   });
 });

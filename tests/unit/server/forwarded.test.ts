@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { clientIp } from '@/lib/auth/rate-limit';
+import { clientIp } from '@/lib/auth/rateLimit';
 import { forwardedHeaders } from '@/lib/server/http';
 
 const asHeaders = (h: Record<string, string | string[] | undefined>) => new Headers(Object.entries(h).filter((e): e is [string, string] => typeof e[1] === 'string'));

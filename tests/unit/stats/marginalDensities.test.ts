@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { evenGrid, marginalDensities } from '@/lib/stats/marginalDensities';
 
-const ref = JSON.parse(readFileSync('tests/fixtures/studio-reference.json', 'utf8')) as {
+const ref = JSON.parse(readFileSync('tests/fixtures/studioReference.json', 'utf8')) as {
   n: number;
   bandwidth: number;
   grid: number[];

@@ -1,6 +1,6 @@
 /**
  * A second process that keeps writing while a backup runs (used by backup.test.ts):
- *   node --import tsx backup-writer.ts DB_FILE DURATION_MS
+ *   node --import tsx backupWriter.ts DB_FILE DURATION_MS
  * Each round is two transactions: a pair of `backup-test` jobs with the same seq (both rows or neither: a
  * consistent snapshot never holds one without the other) and one review decision. Prints "writing" after the first
  * round, and at the end a JSON line {"rounds": n}.

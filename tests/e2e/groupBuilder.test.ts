@@ -7,8 +7,8 @@
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { artifacts, baseURL, useBrowserSession } from './browser-session';
-import { GroupsPage } from './pages/groups-page';
+import { artifacts, baseURL, useBrowserSession } from './browserSession';
+import { GroupsPage } from './pages/groupsPage';
 
 describe.skipIf(!baseURL)('visual group builder', () => {
   const browser = useBrowserSession();

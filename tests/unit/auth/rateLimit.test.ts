@@ -10,7 +10,7 @@ import {
   clientIp,
   resetRateLimit,
   serialisePerAccount,
-} from '@/lib/auth/rate-limit';
+} from '@/lib/auth/rateLimit';
 
 beforeEach(() => resetRateLimit());
 

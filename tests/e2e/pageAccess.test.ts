@@ -14,7 +14,7 @@ import { sql } from 'drizzle-orm';
 import { closeDb } from '@/db/client';
 import { useFreshDatabase, useSeededDatabase, type TestDatabase } from '../support/db';
 import { startAppServer, type AppServer } from '../support/server';
-import { baseURL as sharedURL } from './browser-session';
+import { baseURL as sharedURL } from './browserSession';
 
 const CANARY = 'Canary-9d41 narrative that only a signed-in reader may see';
 const NOTE = 'Canary-9d41 reviewer note';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { normaliseReviewerName, reviewerCookieString, reviewerFromCookieHeader, REVIEWER_COOKIE } from '@/lib/review/reviewer-name';
+import { normaliseReviewerName, reviewerCookieString, reviewerFromCookieHeader, REVIEWER_COOKIE } from '@/lib/review/reviewerName';
 import { DEFAULT_SHORTCUTS, SHORTCUT_ACTIONS, isUsableKey } from '@/components/review/shortcuts';
 
 describe('reviewer name cookie', () => {

@@ -13,7 +13,7 @@ import { closeDb } from '@/db/client';
 import { useSeededDatabase, type TestDatabase } from '../support/db';
 import { startFakeOpenAiServer, type FakeServer } from '../support/fake-openai-server';
 import { startAppServer, type AppServer } from '../support/server';
-import { baseURL } from './browser-session';
+import { baseURL } from './browserSession';
 
 interface JobJson {
   id: number;
@@ -126,7 +126,7 @@ describe.skipIf(!baseURL)('a server killed mid-job resumes the job when it start
         authorId: number;
         parentId: number | null;
       }[];
-      expect(personas.length).toBe(13); // the same set as an uninterrupted run (tests/integration/jobs/crash-resume.test.ts)
+      expect(personas.length).toBe(13); // the same set as an uninterrupted run (tests/integration/jobs/crashResume.test.ts)
       expect(new Set(personas.map((p) => p.externalId)).size).toBe(personas.length);
       const originals = personas.filter((p) => p.parentId === null);
       expect(new Set(originals.map((p) => p.authorId)).size).toBe(originals.length); // one persona per author

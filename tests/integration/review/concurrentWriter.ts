@@ -1,6 +1,6 @@
 /**
  * A second process deciding at the same moment (used by concurrency.test.ts):
- *   node --import tsx concurrent-writer.ts DB_FILE REVIEWER DECISION START_AT_MS ID,ID,...
+ *   node --import tsx concurrentWriter.ts DB_FILE REVIEWER DECISION START_AT_MS ID,ID,...
  * Waits until START_AT_MS, then records DECISION for each id, one transaction each, as fast as it can, and prints
  * the ids of the rows it wrote as JSON.
  */
