@@ -11,7 +11,14 @@ let pendingUpdate: Extract<WorkerRequest, { type: 'update' }> | null = null;
 let pendingScatter: Extract<WorkerRequest, { type: 'scatter' }> | null = null;
 let scheduled = false;
 
-const post = (msg: WorkerResponse) => (self as unknown as Worker).postMessage(msg);
+/** What this file uses of the dedicated worker's global scope, typed with the messages it exchanges. */
+interface StudioWorkerScope {
+  postMessage(message: WorkerResponse): void;
+  onmessage: ((ev: MessageEvent<WorkerRequest>) => void) | null;
+}
+const scope: StudioWorkerScope = self;
+
+const post = (msg: WorkerResponse) => scope.postMessage(msg);
 
 /**
  * Runs only the newest queued update: slider moves that arrived meanwhile are skipped, not queued (latest edit wins).
@@ -43,7 +50,7 @@ function schedule() {
   }
 }
 
-self.onmessage = (ev: MessageEvent<WorkerRequest>) => {
+scope.onmessage = (ev) => {
   const msg = ev.data;
   if (msg.type === 'init') {
     const t0 = performance.now();

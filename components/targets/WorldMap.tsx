@@ -10,10 +10,9 @@
 import { geoNaturalEarth1, geoPath } from 'd3-geo';
 import { memo, useRef, useState, type PointerEvent as ReactPointerEvent } from 'react';
 import { feature } from 'topojson-client';
-import type { GeometryCollection, Topology } from 'topojson-specification';
-import atlas from 'world-atlas/countries-110m.json';
 import { SMALL_SAMPLE } from '@/lib/groups/builder';
 import { ISO_NUMERIC_TO_ALPHA2 } from '@/lib/groups/isoNumeric';
+import { countriesTopology } from './countriesTopology';
 
 const WIDTH = 960;
 const HEIGHT = 470;
@@ -28,7 +27,7 @@ interface Shape {
 
 /** Country shapes projected once per page load (Antarctica left out). */
 const SHAPES: Shape[] = (() => {
-  const topology = atlas as unknown as Topology<{ countries: GeometryCollection<{ name: string }> }>;
+  const topology = countriesTopology();
   const fc = feature(topology, topology.objects.countries);
   const features = fc.features.filter((f) => f.id !== undefined && ISO_NUMERIC_TO_ALPHA2[String(f.id)] && ISO_NUMERIC_TO_ALPHA2[String(f.id)] !== 'AQ');
   const projection = geoNaturalEarth1().fitExtent(

@@ -13,7 +13,8 @@ interface Geometry {
   properties?: { name?: string };
 }
 
-const geometries = (atlas as unknown as { objects: { countries: { geometries: Geometry[] } } }).objects.countries.geometries;
+const shapes: { objects: { countries: { geometries: Geometry[] } } } = atlas;
+const geometries = shapes.objects.countries.geometries;
 const versionOf = (pkg: string) => (JSON.parse(readFileSync(path.join('node_modules', pkg, 'package.json'), 'utf8')) as { version: string }).version;
 const rows: [string, string, string][] = [];
 const unmapped: string[] = [];

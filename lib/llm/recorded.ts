@@ -62,10 +62,12 @@ export async function recorded<T, M>(
     flight.timeoutMs = Math.max(flight.timeoutMs, timeoutMs);
   } else {
     const controller = new AbortController();
-    const f: Flight<T> = { hash, controller, callers: 0, timeoutMs, promise: null as unknown as Promise<LlmResult<T>> };
-    f.promise = callModel<T, M>({ ...opts, signal: controller.signal, modelName, attempt, timeoutOf: () => f.timeoutMs }, base, db).finally(() => {
-      if (inFlight.get(hash) === f) inFlight.delete(hash);
+    // the call reads the timeout from the shared state, which joining callers may raise
+    const shared = { hash, controller, callers: 0, timeoutMs };
+    const promise = callModel<T, M>({ ...opts, signal: controller.signal, modelName, attempt, timeoutOf: () => shared.timeoutMs }, base, db).finally(() => {
+      if (inFlight.get(hash) === shared) inFlight.delete(hash);
     });
+    const f: Flight<T> = Object.assign(shared, { promise });
     // the shared promise may end with nobody waiting (every caller aborted)
     f.promise.catch(() => undefined);
     inFlight.set(hash, f as Flight<unknown>);

@@ -6,6 +6,7 @@ import { parse } from 'csv-parse';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { Readable } from 'node:stream';
+import { ReadableStream as NodeReadableStream } from 'node:stream/web';
 import { AppError } from '../http/errors';
 
 export type ImportInput = Readable | ReadableStream<Uint8Array> | AsyncIterable<string | Uint8Array> | string;
@@ -15,10 +16,10 @@ export const ENDS_MID_ROW = 'the file ends mid-row, so it was probably cut short
 function toReadable(input: ImportInput): Readable {
   if (typeof input === 'string') return Readable.from([input]);
   if (input instanceof Readable) return input;
-  if (typeof (input as ReadableStream).getReader === 'function') {
-    return Readable.fromWeb(input as unknown as import('node:stream/web').ReadableStream<Uint8Array>);
-  }
-  return Readable.from(input as AsyncIterable<string | Uint8Array>);
+  // a request body: Node's global ReadableStream is the class of node:stream/web
+  if (input instanceof NodeReadableStream) return Readable.fromWeb(input);
+  if ('getReader' in input) throw new TypeError('a web stream that is not a Node.js ReadableStream cannot be read');
+  return Readable.from(input);
 }
 
 export function formatOf(fileName: string, format?: string): 'csv' | 'jsonl' {

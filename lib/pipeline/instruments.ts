@@ -4,25 +4,28 @@
  * plus/minus direction and domain.
  */
 import { getItems } from '@bigfive-org/questions';
+import { z } from 'zod';
 import type { Db } from '../../db/client';
 import { ensureInstrument, getInstrumentWithItems, type InstrumentWithItems } from '../../db/queries/measurement';
 import { AppError } from '../http/errors';
 
 export const IPIP_NEO_120 = 'ipip-neo-120';
 
-interface PackageItem {
-  id: string;
-  text: string;
-  keyed: 'plus' | 'minus';
-  domain: 'N' | 'E' | 'O' | 'A' | 'C';
-  facet: number;
-  num: number;
-}
+/** An item of the package as this module reads it (the package types `keyed` and `domain` as any string). */
+const packageItems = z.array(
+  z.object({
+    text: z.string(),
+    keyed: z.enum(['plus', 'minus']),
+    domain: z.enum(['N', 'E', 'O', 'A', 'C']),
+    facet: z.number().int(),
+    num: z.number().int(),
+  }),
+);
 
 /** The 120 items of the package as instrument items (item id "N1-1": domain, facet, running number). */
 export function ipipNeo120Items(): InstrumentWithItems['items'] {
-  return (getItems('en') as unknown as PackageItem[])
-    .slice()
+  return packageItems
+    .parse(getItems('en'))
     .sort((a, b) => a.num - b.num)
     .map((it) => ({
       itemId: `${it.domain}${it.facet}-${it.num}`,

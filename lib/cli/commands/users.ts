@@ -28,12 +28,17 @@ const USAGE = [
 ].join('\n');
 
 function promptHidden(question: string): Promise<string> {
-  return new Promise((resolve) => {
+  return new Promise((resolve, reject) => {
     const rl = readline.createInterface({ input: process.stdin, output: process.stdout, terminal: true });
-    const r = rl as unknown as { _writeToOutput: (s: string) => void; output: NodeJS.WriteStream };
     let muted = false;
-    r._writeToOutput = (s: string) => {
-      if (!muted) r.output.write(s);
+    // readline echoes through its (undocumented) _writeToOutput; without it the password would be shown
+    if (!('_writeToOutput' in rl) || typeof rl._writeToOutput !== 'function') {
+      rl.close();
+      reject(new CliError('cannot hide the password on this terminal; set POPULACE_PASSWORD instead'));
+      return;
+    }
+    rl._writeToOutput = (s: string) => {
+      if (!muted) process.stdout.write(s);
     };
     rl.question(question, (answer) => {
       rl.close();
