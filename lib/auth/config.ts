@@ -1,5 +1,6 @@
 /**
- * Whether sign-in is required, and the names shared by proxy.ts and the server: no Node imports, no database.
+ * Whether sign-in is required, and the names shared by the front door (lib/server/gate.ts), route() and the pages: no
+ * Node imports, no database.
  *
  * By default the server listens on 127.0.0.1 and needs no sign-in. `populace serve` sets POPULACE_AUTH=required when
  * it listens on an address that is not loopback (127.x, ::1, localhost); POPULACE_AUTH=required can also be set by

@@ -1,7 +1,7 @@
 /**
  * The DB-backed access checks that route() runs on every API request when sign-in is required: a live session
  * (401), a role high enough (403), and for mutations a same-origin Origin and the session's CSRF token in the
- * x-csrf-token header (403). proxy.ts does the cheap checks (cookie present, Origin) earlier, without the DB.
+ * x-csrf-token header (403). The front door (lib/server/gate.ts) has already refused a request without a live session.
  */
 import { AppError } from '../errors';
 import { CSRF_HEADER, isMutation, originMatchesHost, roleAtLeast, type Role } from './config';
