@@ -2,7 +2,7 @@
 
 import { memo } from 'react';
 import { TRAITS } from '@/lib/core/traits';
-import type { LiveResult } from '@/lib/studio/live-types';
+import type { LiveResult } from '@/lib/studio/liveTypes';
 import { ChartCard } from './ChartCard';
 
 /** Target correlation minus set correlation, as a colour grid. */

@@ -1,7 +1,7 @@
 'use client';
 
 import { memo, useState } from 'react';
-import type { LiveCoverage } from '@/lib/studio/live-types';
+import type { LiveCoverage } from '@/lib/studio/liveTypes';
 import { HelpTip } from '@/components/HelpTip';
 
 /** Where the target has mass that no persona is near, stated plainly, with a brief for new personas. */

@@ -1,6 +1,6 @@
 'use client';
 
-import type { LiveResult } from '@/lib/studio/live-types';
+import type { LiveResult } from '@/lib/studio/liveTypes';
 import { HelpTip } from '@/components/HelpTip';
 
 function Item({ label, term, value, warn, testId }: { label: string; term: string; value: string; warn?: boolean; testId: string }) {

@@ -2,7 +2,7 @@
 
 import { memo } from 'react';
 import type { EstimatorChoice } from '@/lib/align/alignPool';
-import type { KdeBandwidth, LiveMethod, LiveResult } from '@/lib/studio/live-types';
+import type { KdeBandwidth, LiveMethod, LiveResult } from '@/lib/studio/liveTypes';
 import type { TargetSpec } from '@/lib/targets/schema';
 import { FrontierChart } from './FrontierChart';
 import { frontierSentence } from './RunDetails';

@@ -1,7 +1,7 @@
 'use client';
 
 import { memo } from 'react';
-import type { LiveResult } from '@/lib/studio/live-types';
+import type { LiveResult } from '@/lib/studio/liveTypes';
 import { ChartCard } from './ChartCard';
 import { COLORS, fixed2, TRAIT_LABELS } from './chartStyle';
 import { LegendRow, PlotFrame, niceTicks, useWidth, type Axis } from './svgPlot';

@@ -1,7 +1,7 @@
 'use client';
 
 import { memo, useMemo } from 'react';
-import type { LiveResult } from '@/lib/studio/live-types';
+import type { LiveResult } from '@/lib/studio/liveTypes';
 import { ChartCard } from './ChartCard';
 import { TRAITS } from '@/lib/core/traits';
 import { COLORS, fixed1, pathOf, TRAIT_LABELS } from './chartStyle';

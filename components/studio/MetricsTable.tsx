@@ -2,7 +2,7 @@
 
 import { memo } from 'react';
 import { METRIC_NAMES, METRICS } from '@/lib/core/metrics';
-import type { FiveMetrics, LiveResult } from '@/lib/studio/live-types';
+import type { FiveMetrics, LiveResult } from '@/lib/studio/liveTypes';
 import { HelpTip } from '@/components/HelpTip';
 
 export interface RunMetrics {

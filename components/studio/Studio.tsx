@@ -10,7 +10,7 @@ import { JobProgress } from '@/components/jobs/JobProgress';
 import { api } from '@/components/api';
 import type { EstimatorChoice } from '@/lib/align/alignPool';
 import type { CustomRegion } from '@/lib/groups/schema';
-import type { KdeBandwidth, LiveMethod } from '@/lib/studio/live-types';
+import type { KdeBandwidth, LiveMethod } from '@/lib/studio/liveTypes';
 import type { StudioData } from '@/lib/studio/data';
 import type { NormsPreset, ReferenceFilters, TargetSpec, TraitEdits } from '@/lib/targets/schema';
 import type { RunSummary } from './RunsPanel';

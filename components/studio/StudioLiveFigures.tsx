@@ -4,7 +4,7 @@
  * the figures are current, the weight diagnostics, and every chart and table of the live update.
  */
 import type { EstimatorChoice } from '@/lib/align/alignPool';
-import type { KdeBandwidth, LiveMethod, LiveResult, ScatterPoints } from '@/lib/studio/live-types';
+import type { KdeBandwidth, LiveMethod, LiveResult, ScatterPoints } from '@/lib/studio/liveTypes';
 import { CorrelationDiffMap, LovePlot, MarginalsChart, TraitScatter, WeightHistogram } from './Charts';
 import { CoveragePanel } from './CoveragePanel';
 import { DiagnosticsBar } from './DiagnosticsBar';

@@ -6,7 +6,7 @@
 import Link from 'next/link';
 import type { ReactNode } from 'react';
 import type { EstimatorChoice } from '@/lib/align/alignPool';
-import type { KdeBandwidth, LiveMethod } from '@/lib/studio/live-types';
+import type { KdeBandwidth, LiveMethod } from '@/lib/studio/liveTypes';
 import type { TargetSpec } from '@/lib/targets/schema';
 import { SinkhornTrace } from './Charts';
 import { TargetFrontier } from './LiveEstimatorNote';

@@ -3,7 +3,7 @@
  * The studio's target controls: the target picker, what the target and the pool hold, the trait sliders, the live
  * weighting and KDE bandwidth, and saved targets.
  */
-import type { KdeBandwidth, LiveMethod } from '@/lib/studio/live-types';
+import type { KdeBandwidth, LiveMethod } from '@/lib/studio/liveTypes';
 import type { StudioData } from '@/lib/studio/data';
 import type { NormsPreset, ReferenceFilters, TargetSpec, TraitEdits } from '@/lib/targets/schema';
 import { SavedTargets, type SavedTarget } from './SavedTargets';

@@ -1,7 +1,7 @@
 'use client';
 
 import { memo } from 'react';
-import type { ScatterPoints } from '@/lib/studio/live-types';
+import type { ScatterPoints } from '@/lib/studio/liveTypes';
 import { ChartCard } from './ChartCard';
 import { TRAITS } from '@/lib/core/traits';
 import { TRAIT_LABELS } from './chartStyle';

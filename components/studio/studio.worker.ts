@@ -4,7 +4,7 @@
  * every live figure off the main thread, one whole result per slider edit.
  */
 import { LiveSession } from '@/lib/studio/live';
-import type { WorkerRequest, WorkerResponse } from '@/lib/studio/live-types';
+import type { WorkerRequest, WorkerResponse } from '@/lib/studio/liveTypes';
 
 let session: LiveSession | null = null;
 let pendingUpdate: Extract<WorkerRequest, { type: 'update' }> | null = null;

@@ -2,7 +2,7 @@
  * Whether the current target is safe to run, said in words: what the live weights show (ESS, the largest weight,
  * k-hat, calibration's reach, coverage) and what to change. Pure, so the sentence is unit-tested.
  */
-import type { LiveMethod, LiveResult } from '@/lib/studio/live-types';
+import type { LiveMethod, LiveResult } from '@/lib/studio/liveTypes';
 
 export type TargetStatusLevel = 'safe' | 'caution' | 'unsafe';
 

@@ -19,7 +19,7 @@
 import type { EstimatorChoice } from '@/lib/align/alignPool';
 import { DEFAULT_ESTIMATOR, DEFAULT_LIVE_METHOD, DEFAULT_SELECTION, STUDIO_KDE_BANDWIDTH } from '@/lib/core/defaults';
 import { TRAITS, type Trait } from '@/lib/core/traits';
-import type { KdeBandwidth, LiveMethod } from '@/lib/studio/live-types';
+import type { KdeBandwidth, LiveMethod } from '@/lib/studio/liveTypes';
 import type { NormsPreset, ReferenceFilters, TraitEdits } from '@/lib/targets/schema';
 
 export const ESTIMATOR_VALUES: readonly EstimatorChoice[] = ['auto', 'calibration', 'raking', 'logistic', 'kde', 'paper'];

@@ -5,7 +5,7 @@
  * (read by the browser benchmark from window.__studioLatencies / __studioBreakdown).
  */
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
-import type { KdeBandwidth, LiveMethod, LiveResult, ScatterPoints, WorkerRequest, WorkerResponse } from '@/lib/studio/live-types';
+import type { KdeBandwidth, LiveMethod, LiveResult, ScatterPoints, WorkerRequest, WorkerResponse } from '@/lib/studio/liveTypes';
 import type { StudioData } from '@/lib/studio/data';
 import type { TraitEdits } from '@/lib/targets/schema';
 import { combineTransforms, traitMoments } from '@/lib/targets/transform';

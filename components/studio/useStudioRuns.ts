@@ -5,7 +5,7 @@
  */
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useCallback, useMemo, useState } from 'react';
-import type { KdeBandwidth } from '@/lib/studio/live-types';
+import type { KdeBandwidth } from '@/lib/studio/liveTypes';
 import type { TargetSpec } from '@/lib/targets/schema';
 import { api } from '@/components/api';
 import { runForTarget } from './LiveEstimatorNote';

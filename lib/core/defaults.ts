@@ -7,7 +7,7 @@
 import { DEFAULT_ALIGN_CONFIG, type EstimatorChoice } from '../align/alignConfig';
 import type { SelectionMethod } from '../align/selectionMethods';
 import type { BandwidthSpec } from '../stats/bandwidth';
-import type { KdeBandwidth, LiveMethod } from '../studio/live-types';
+import type { KdeBandwidth, LiveMethod } from '../studio/liveTypes';
 
 /** How a full run weights the pool unless told: `auto`, chosen by held-out divergence. */
 export const DEFAULT_ESTIMATOR: EstimatorChoice = DEFAULT_ALIGN_CONFIG.estimator;

@@ -22,7 +22,7 @@ import type { Matrix } from '../numeric/matrix';
 import { asmdFromMoments, frechetFromMoments, maeCorrFromMoments, medianHeuristic, mmdGram, mmdWithGram, sortedProjections, weightedMoments } from '../stats';
 import { evenGrid, marginalDensities } from '../stats/marginalDensities';
 import { applyTransforms, traitMoments, type TraitMoments, type TraitTransform } from '../targets/transform';
-import type { BaselineMetrics, KdeBandwidth, LiveMethod, LiveResult, ScatterPoints } from './live-types';
+import type { BaselineMetrics, KdeBandwidth, LiveMethod, LiveResult, ScatterPoints } from './liveTypes';
 import { corrMatrix, coverageRegions, weightHistogram } from './liveFigures';
 import { LIVE_GRID_NODES, LIVE_MMD_SUBSAMPLE, LIVE_PROJECTIONS, LIVE_SUBSAMPLE, LIVE_TARGET_SAMPLE, matrix, SCATTER_POINTS, subsampleIndices, take } from './liveSampling';
 import { fixedMetrics, fixedSet, slicedW1, type FixedSet } from './liveSets';

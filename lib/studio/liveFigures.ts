@@ -2,7 +2,7 @@
 import type { CoverageGap } from '../align/coverage';
 import { TRAITS } from '../core/traits';
 import type { WeightedMoments } from '../stats';
-import type { CoverageRegion, LiveResult } from './live-types';
+import type { CoverageRegion, LiveResult } from './liveTypes';
 
 export function corrMatrix(m: WeightedMoments): number[][] {
   const c = m.correlation;

@@ -16,7 +16,7 @@ import {
   type WeightedMoments,
 } from '../stats';
 import { wasserstein1dSorted } from '../stats/wasserstein1d';
-import type { FiveMetrics } from './live-types';
+import type { FiveMetrics } from './liveTypes';
 import { LIVE_PROJECTIONS } from './liveSampling';
 
 /** AMW of a set under uniform weights from its per-trait sorted values (d x n) against the sorted target. O(d (n + m)). */

@@ -8,7 +8,7 @@ import { liveCalibrate } from '../align/liveCalibrate';
 import { cachedOrderAmw, type PoolOrder, type SortedTarget } from '../align/liveReweight';
 import type { Matrix } from '../numeric/matrix';
 import { weightedMoments, type WeightedMoments } from '../stats';
-import type { LiveBalance, LiveResult } from './live-types';
+import type { LiveBalance, LiveResult } from './liveTypes';
 import { matrix, take } from './liveSampling';
 
 export interface LiveWeightsInput {

@@ -1,6 +1,6 @@
 /**
  * `npm run bench:workers`: pipeline jobs spread over `populace worker` processes on this machine, against the fake
- * OpenAI-compatible server (tests/support/fake-openai-server.ts) with a fixed latency per call (200 ms).
+ * OpenAI-compatible server (tests/support/fakeOpenaiServer.ts) with a fixed latency per call (200 ms).
  *
  * For 1, 2 and 4 worker processes (each `--concurrency 4`, LLM_CONCURRENCY 4), on a fresh copy of the seeded demo
  * workspace: a generation job (synthetic posts: WORKERS_BENCH_AUTHORS authors x 7 posts; 2 calls per post, 4 per
@@ -8,7 +8,7 @@
  * The workers start first (their start-up is not timed); each job is timed from its start to its end.
  * Prints per job and worker count: LLM calls, seconds, calls per second, the speed-up against 1 worker, the
  * database's share of the workers' time: the time spent in SQLite statements in the worker processes (every
- * statement, waits for the write lock included; tests/bench/sqlite-timing.ts) over workers x seconds, the part of it
+ * statement, waits for the write lock included; tests/bench/sqliteTiming.ts) over workers x seconds, the part of it
  * spent waiting to begin a write transaction, and the CPU the workers used (in cores: on a machine with few cores
  * and other work, CPU rather than the database can be what limits the speed-up).
  *
@@ -24,7 +24,7 @@ import { clearModelOverrides } from '../../lib/llm';
 import { importPosts } from '../../lib/pipeline/imports';
 import { startGeneration, startMeasurement } from '../../lib/pipeline/service';
 import { useSeededDatabase, type TestDatabase } from '../support/db';
-import { startFakeOpenAiServer, type FakeServer } from '../support/fake-openai-server';
+import { startFakeOpenAiServer, type FakeServer } from '../support/fakeOpenaiServer';
 
 const COUNTS = (process.env.WORKERS_BENCH_COUNTS ?? '1,2,4').split(',').map(Number);
 const LATENCY_MS = Number(process.env.WORKERS_BENCH_LATENCY_MS ?? 200);
@@ -64,7 +64,7 @@ interface Proc {
 function spawnWorker(env: TestDatabase, server: FakeServer): Proc {
   let out = '';
   let err = '';
-  const child = spawn(process.execPath, ['--import', 'tsx', '--import', './tests/bench/sqlite-timing.ts', 'lib/cli/main.ts', 'worker', '--concurrency', '4', '--quiet'], {
+  const child = spawn(process.execPath, ['--import', 'tsx', '--import', './tests/bench/sqliteTiming.ts', 'lib/cli/main.ts', 'worker', '--concurrency', '4', '--quiet'], {
     env: { ...process.env, POPULACE_DB: env.file, LLM_BASE_URL: server.url, LLM_MODEL: 'fake-chat', LLM_CONCURRENCY: '4', POPULACE_WORKERS: '' },
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
   });

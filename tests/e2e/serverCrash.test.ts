@@ -11,7 +11,7 @@ import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closeDb } from '@/db/client';
 import { useSeededDatabase, type TestDatabase } from '../support/db';
-import { startFakeOpenAiServer, type FakeServer } from '../support/fake-openai-server';
+import { startFakeOpenAiServer, type FakeServer } from '../support/fakeOpenaiServer';
 import { startAppServer, type AppServer } from '../support/server';
 import { baseURL } from './browserSession';
 

@@ -36,7 +36,7 @@ const SOURCE_FILES = ['instrumentation.ts'];
 const CORE_DIRS = ['lib/core/', 'lib/numeric/', 'lib/stats/', 'lib/align/'];
 const CORE_FILES = [
   'lib/studio/live.ts',
-  'lib/studio/live-types.ts',
+  'lib/studio/liveTypes.ts',
   'lib/studio/liveFigures.ts',
   'lib/studio/liveSampling.ts',
   'lib/studio/liveSets.ts',
@@ -49,17 +49,6 @@ const NAMED_DIRS = ['app', 'components', 'lib', 'db', 'tests'];
 const NAMED_SKIP = ['db/migrations/'];
 /** File names with a '-' that Next.js prescribes. */
 const FRAMEWORK_NAMES = ['not-found.tsx', 'global-error.tsx', 'global-not-found.tsx', 'opengraph-image.tsx', 'twitter-image.tsx', 'apple-icon.tsx'];
-/** Kebab-case names not renamed yet: live-types.ts is imported from lib/core/defaults.ts, the others are the bench's. */
-const NOT_YET_RENAMED = [
-  'lib/studio/live-types.ts',
-  'tests/support/fake-openai-server.ts',
-  'tests/bench/group-builder.ts',
-  'tests/bench/live-edit.ts',
-  'tests/bench/persona-list.ts',
-  'tests/bench/sqlite-timing.ts',
-  'tests/bench/studio-browser.ts',
-];
-
 /** Packages db/ may import (and their subpaths). */
 const DB_PACKAGES = ['zod', 'drizzle-orm', 'better-sqlite3'];
 
@@ -272,10 +261,7 @@ describe('architecture', () => {
   });
 
   it("names source files in camelCase (no '-' but the framework's names)", () => {
-    const bad = kebabNamed(ROOT).filter((f) => !NOT_YET_RENAMED.includes(f));
-    expect(bad, 'rename to camelCase (React components PascalCase)').toEqual([]);
-    // the exceptions still exist (drop them from the list once renamed)
-    expect(NOT_YET_RENAMED.filter((f) => !existsSync(path.join(ROOT, f)))).toEqual([]);
+    expect(kebabNamed(ROOT), 'rename to camelCase (React components PascalCase)').toEqual([]);
   });
 
   it('uses the raw connection (.$client) only in db/', () => {

@@ -12,7 +12,7 @@ import { setProgressThrottle, waitForJob } from '@/lib/jobs';
 import { clearModelOverrides, setEmbeddingModelOverride } from '@/lib/llm';
 import { useSeededDatabase } from '../../support/db';
 import { keyedByItemText } from '../../support/instruments';
-import { startFakeOpenAiServer, type FakeServer } from '../../support/fake-openai-server';
+import { startFakeOpenAiServer, type FakeServer } from '../../support/fakeOpenaiServer';
 
 let env: ReturnType<typeof useSeededDatabase>;
 let server: FakeServer;

@@ -7,7 +7,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useFreshDatabase } from '../../support/db';
-import { startFakeOpenAiServer, type FakeServer } from '../../support/fake-openai-server';
+import { startFakeOpenAiServer, type FakeServer } from '../../support/fakeOpenaiServer';
 import { getJobRow } from '@/db/queries/jobs';
 import { llmCalls, personaPosts, personas, posts } from '@/db/schema';
 import { importPosts } from '@/lib/pipeline/imports';

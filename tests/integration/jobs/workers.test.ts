@@ -13,7 +13,7 @@ import { createReadStream } from 'node:fs';
 import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useSeededDatabase, type TestDatabase } from '../../support/db';
-import { startFakeOpenAiServer, type FakeServer } from '../../support/fake-openai-server';
+import { startFakeOpenAiServer, type FakeServer } from '../../support/fakeOpenaiServer';
 import { getJobRow } from '@/db/queries/jobs';
 import { countUnitsByWorker, listJobUnits } from '@/db/queries/jobUnits';
 import { itemResponses, personas, traitScores } from '@/db/schema';

@@ -5,7 +5,7 @@
  */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { useFreshDatabase } from '../../support/db';
-import { startFakeOpenAiServer, type FakeServer } from '../../support/fake-openai-server';
+import { startFakeOpenAiServer, type FakeServer } from '../../support/fakeOpenaiServer';
 import { countLlmCalls } from '@/db/queries/llmCalls';
 import { callLlmText, clearModelOverrides, endpointScheduler, llmStatus } from '@/lib/llm';
 import { getPipelineState } from '@/lib/pipeline/service';

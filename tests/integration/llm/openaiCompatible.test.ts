@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { useFreshDatabase } from '../../support/db';
-import { startFakeOpenAiServer, type FakeServer } from '../../support/fake-openai-server';
+import { startFakeOpenAiServer, type FakeServer } from '../../support/fakeOpenaiServer';
 import { getLlmCallById } from '@/db/queries/llmCalls';
 import { callLlmObject, callLlmText, clearModelOverrides, embedTexts, streamLlmText } from '@/lib/llm';
 

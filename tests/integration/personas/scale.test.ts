@@ -1,6 +1,6 @@
 /**
  * The browser's page queries on 50,000 personas (seeded RNG: mulberry32, seed 20260127; see synthetic.ts) return
- * correct results. Timing lives in tests/bench/persona-list.ts, never here.
+ * correct results. Timing lives in tests/bench/personaList.ts, never here.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';

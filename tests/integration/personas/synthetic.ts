@@ -1,5 +1,5 @@
 /**
- * 50,000 synthetic personas for the scale test and the bench (tests/bench/persona-list.ts), from a seeded RNG
+ * 50,000 synthetic personas for the scale test and the bench (tests/bench/personaList.ts), from a seeded RNG
  * (mulberry32, seed shown by the caller), so every run inserts exactly the same rows.
  */
 import type { Db } from '@/db/client';

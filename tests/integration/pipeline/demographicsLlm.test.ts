@@ -14,7 +14,7 @@ import { demographicsJob } from '@/lib/pipeline/jobs';
 import { clearModelOverrides } from '@/lib/llm';
 import { DEMOGRAPHICS_PROMPT_VERSION } from '@/lib/pipeline/prompts';
 import { startDemographicsExtraction } from '@/lib/pipeline/service';
-import { startFakeOpenAiServer, type ChatRequest, type FakeServer } from '../../support/fake-openai-server';
+import { startFakeOpenAiServer, type ChatRequest, type FakeServer } from '../../support/fakeOpenaiServer';
 import { useSeededDatabase, type TestDatabase } from '../../support/db';
 
 let env: TestDatabase;

@@ -10,7 +10,7 @@ import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useSeededDatabase } from '../../support/db';
 import { keyedByItemText } from '../../support/instruments';
-import { startFakeOpenAiServer, type FakeServer } from '../../support/fake-openai-server';
+import { startFakeOpenAiServer, type FakeServer } from '../../support/fakeOpenaiServer';
 import { baselineResponses, itemResponses, personaPosts, personas, posts, traitScores } from '@/db/schema';
 import { waitForJob, setProgressThrottle } from '@/lib/jobs';
 import { clearModelOverrides } from '@/lib/llm';

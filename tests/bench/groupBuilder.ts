@@ -1,6 +1,6 @@
 /**
  * The group builder's client-side update on the seeded BIG5 reference (19,718 respondents):
- *   npx tsx tests/bench/group-builder.ts
+ *   npx tsx tests/bench/groupBuilder.ts
  * Prints the payload size and the median / max of 21 runs of decoding and of one update (summarize: respondents,
  * per-country counts, pyramid, trait histograms and means) for typical selections. Figures only: nothing asserts a time.
  */

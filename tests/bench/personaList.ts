@@ -1,6 +1,6 @@
 /**
  * Persona browser figures on 50,000 synthetic personas (mulberry32, seed 20260127):
- *   npx tsx tests/bench/persona-list.ts
+ *   npx tsx tests/bench/personaList.ts
  * Prints the median and max of 7 runs of each page query the browser and the review queue make. Figures only:
  * nothing here asserts a time.
  */

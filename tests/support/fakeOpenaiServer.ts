@@ -17,7 +17,7 @@
  * `setMode('error')` answers 500, `setMode('ok')` answers normally; `stop()` closes the port (connections are
  * refused) and `restart()` listens on the same port again.
  *
- * Stand-alone (for trying the pipeline by hand): `npx tsx tests/support/fake-openai-server.ts --port 11435`.
+ * Stand-alone (for trying the pipeline by hand): `npx tsx tests/support/fakeOpenaiServer.ts --port 11435`.
  */
 import { createHash } from 'node:crypto';
 import http from 'node:http';
@@ -415,7 +415,7 @@ export async function startFakeOpenAiServer(options: FakeServerOptions = {}): Pr
   };
 }
 
-if (process.argv[1] && /fake-openai-server\.ts$/.test(process.argv[1])) {
+if (process.argv[1] && /fakeOpenaiServer\.ts$/.test(process.argv[1])) {
   const i = process.argv.indexOf('--port');
   const port = i >= 0 ? Number(process.argv[i + 1]) : 11435;
   const li = process.argv.indexOf('--latency');
