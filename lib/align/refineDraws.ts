@@ -6,8 +6,14 @@ import type { WeightedMoments } from '../stats/weightedMoments';
 export const REFINE_GRID = 256;
 
 /** Passes over the k draws, and proposals per draw and pass (see refineDraws). */
-export const REFINE_PASSES = 4;
-export const REFINE_PROPOSALS = 8;
+export const REFINE_PASSES = 8;
+export const REFINE_PROPOSALS = 32;
+
+/** Passes over the draws and proposals per draw (defaults REFINE_PASSES, REFINE_PROPOSALS). */
+export interface RefineOptions {
+  passes?: number;
+  proposals?: number;
+}
 
 /** The inputs refineDraws shares with the systematic draw along the curve. */
 export interface CurveDraws {
@@ -39,7 +45,7 @@ export interface CurveDraws {
  * Reference: stratified balancing in the spirit of the cube method (Deville & Tille 2004), here as a local search
  * constrained to the systematic design's strata; the objective as in kernel-free support points (Mak & Joseph 2018).
  */
-export function refineDraws(draws: CurveDraws, rng: Rng, options: { passes?: number; proposals?: number } = {}): RefinedDraws {
+export function refineDraws(draws: CurveDraws, rng: Rng, options: RefineOptions = {}): RefinedDraws {
   const { points, weights, order, cum, target } = draws;
   const positions = Uint32Array.from(draws.positions);
   const n = points.rows;

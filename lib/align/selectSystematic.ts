@@ -1,7 +1,7 @@
 import { columnRanges, type Matrix } from '../numeric/matrix';
 import { sortPairs } from '../numeric/sortPairs';
 import { weightedMoments, type WeightedMoments } from '../stats/weightedMoments';
-import { refineDraws } from './refineDraws';
+import { refineDraws, type RefineOptions } from './refineDraws';
 import { checkSelectionInput, type SelectionInput, type SelectionResult } from './selectionInput';
 
 /** Offsets tried by the balanced systematic draw (see selectSystematic). */
@@ -32,7 +32,7 @@ export const SYSTEMATIC_BALANCE_ROUNDS = 32;
  * Fuller (2009) Some design properties of a rejective sampling procedure, Biometrika 96(4).
  * @example weights [1, 1, 2], size 4 -> counts [1, 1, 2] for every seed
  */
-export function selectSystematic(input: SelectionInput & { balanceRounds?: number; refine?: boolean }): SelectionResult {
+export function selectSystematic(input: SelectionInput & { balanceRounds?: number; refine?: boolean | RefineOptions }): SelectionResult {
   const total = checkSelectionInput(input, false);
   const k = input.size;
   if (k === 0) return { indices: new Uint32Array(0), unique: false };
@@ -101,7 +101,8 @@ export function selectSystematic(input: SelectionInput & { balanceRounds?: numbe
   }
   if (!refine) return { indices: rows(best), unique: false };
   const weights = Float64Array.from(w, (x) => x / total);
-  return { indices: refineDraws({ points, weights, order, cum, target, positions: best }, input.rng).rows, unique: false };
+  const options = typeof refine === 'object' ? refine : {};
+  return { indices: refineDraws({ points, weights, order, cum, target, positions: best }, input.rng, options).rows, unique: false };
 }
 
 /**
