@@ -1,3 +1,4 @@
+import { lowerBound, upperBound } from '../numeric/binarySearch';
 import type { Matrix } from '../numeric/matrix';
 import type { Rng } from '../numeric/rng';
 import type { WeightedMoments } from '../stats/weightedMoments';
@@ -151,16 +152,6 @@ export function refineDraws(draws: CurveDraws, rng: Rng, options: RefineOptions 
     const share = weights[i]! * k;
     return { lo: Math.floor(share + 1e-9), hi: Math.ceil(share - 1e-9) };
   };
-  const positionOf = (u: number) => {
-    let lo = 0;
-    let hi = n - 1;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (cum[mid]! <= u) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
-  };
 
   for (let pass = 0; pass < passes; pass++) {
     let moves = 0;
@@ -174,7 +165,7 @@ export function refineDraws(draws: CurveDraws, rng: Rng, options: RefineOptions 
       let bestGap = gap;
       let bestMarginal = 0;
       for (let r = 0; r < proposals; r++) {
-        const q = positionOf((t + rng.next()) / k);
+        const q = upperBound(cum, (t + rng.next()) / k, n - 1);
         const j = rowAt(q);
         if (j === i || (count.get(j) ?? 0) + 1 > bounds(j).hi) continue;
         const g = movedGap(i, j);
@@ -241,13 +232,7 @@ function traitGrid(points: Matrix, a: number): Float64Array {
 
 /** Index of the grid value nearest to x (grid sorted ascending). */
 function nearest(grid: Float64Array, x: number): number {
-  let lo = 0;
-  let hi = grid.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (grid[mid]! < x) lo = mid + 1;
-    else hi = mid;
-  }
+  const lo = lowerBound(grid, x, grid.length - 1);
   if (lo > 0 && x - grid[lo - 1]! < grid[lo]! - x) return lo - 1;
   return lo;
 }

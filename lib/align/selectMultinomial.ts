@@ -1,3 +1,4 @@
+import { upperBound } from '../numeric/binarySearch';
 import { checkSelectionInput, type SelectionInput, type SelectionResult } from './selectionInput';
 
 /**
@@ -17,13 +18,7 @@ export function selectMultinomial(input: SelectionInput): SelectionResult {
   const out = new Uint32Array(input.size);
   for (let t = 0; t < input.size; t++) {
     const u = input.rng.next() * s;
-    let lo = 0;
-    let hi = n - 1;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (cdf[mid]! > u) hi = mid;
-      else lo = mid + 1;
-    }
+    let lo = upperBound(cdf, u, n - 1);
     while (input.weights[lo]! === 0 && lo < n - 1) lo++;
     out[t] = lo;
   }

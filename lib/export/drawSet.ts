@@ -169,7 +169,7 @@ export function drawSet(request: ExportRequest, r: Resolved, spec: TargetSpec | 
   const k = request.size ?? (r.selection?.length || r.personaIds.length);
   // AlignInputError from the draw is answered 422 by route() (lib/errors.ts).
   if (request.unique) return drawUnique(request, r, k, spec, db);
-  // The pool's trait scores order the draw along the trait-space curve and balance its moments, as a run's own draw.
+  // The pool's trait scores order the draw along the trait-space curve, balance and refine it, as a run's own draw.
   const points = traitMatrix(db, r.personaIds) ?? undefined;
   const res = selectSystematic({ weights: r.weights, size: k, rng: createRng(request.seed), points });
   for (const i of res.indices) {

@@ -9,3 +9,4 @@ export { sampleIndices } from './sampleIndices';
 export { AlignInputError, type AlignInputErrorCode } from './alignInputError';
 export { assertMatrix, normaliseWeights, type MatrixChecks } from './validate';
 export { uniqueRows, sumByIndex, type UniqueRows } from './uniqueRows';
+export { lowerBound, upperBound } from './binarySearch';

@@ -1,3 +1,4 @@
+import { lowerBound } from '../../numeric/binarySearch';
 import type { Matrix } from '../../numeric/matrix';
 import { sortPairs } from '../../numeric/sortPairs';
 
@@ -75,14 +76,7 @@ export function quantileBins(
  * @example binOf(Float64Array.of(2, 3), 2) === 0 // binOf(Float64Array.of(2, 3), 2.5) === 1; binOf(..., 9) === 2
  */
 export function binOf(cuts: Float64Array, x: number): number {
-  let lo = 0;
-  let hi = cuts.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (cuts[mid]! < x) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
+  return lowerBound(cuts, x);
 }
 
 /**

@@ -1,3 +1,4 @@
+import { lowerBound } from '../../numeric/binarySearch';
 import { balanceReport, binShares, failedConstraintsSentence } from './balanceReport';
 import { estimatorResult } from './estimatorResult';
 import { binOf, quantileBins } from './quantileBins';
@@ -151,12 +152,5 @@ export function rakingWeights(input: WeightEstimatorInput): WeightEstimatorResul
 }
 
 function search(sorted: Float64Array, key: number): number {
-  let lo = 0;
-  let hi = sorted.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (sorted[mid]! < key) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
+  return lowerBound(sorted, key, sorted.length - 1);
 }
