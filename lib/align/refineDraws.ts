@@ -43,8 +43,10 @@ export interface CurveDraws {
  * space kept). Stops after REFINE_PASSES passes or a pass without a move. The marginals are what AMW and SW measure,
  * the moments what FD and MAEcorr measure; balancing on moments alone distorts the marginals.
  * O(n d log G + passes k proposals (log n + d G + d^2)) time, O(n d) memory for the rows' grid cells.
- * Reference: stratified balancing in the spirit of the cube method (Deville & Tille 2004), here as a local search
- * constrained to the systematic design's strata; the objective as in kernel-free support points (Mak & Joseph 2018).
+ * Reference: balanced sampling (the cube method, Deville & Tille 2004, Biometrika 91(4): a sample that matches the
+ * population's totals of auxiliary variables while keeping the design's inclusion structure), here as a local search
+ * inside the systematic design's strata with the marginal distributions as well as the moments as the balancing
+ * variables; W1 on a grid as scipy.stats.wasserstein_distance computes it between the two discrete distributions.
  */
 export function refineDraws(draws: CurveDraws, rng: Rng, options: RefineOptions = {}): RefinedDraws {
   const { points, weights, order, cum, target } = draws;
