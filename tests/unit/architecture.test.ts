@@ -50,7 +50,7 @@ const NAMED_SKIP = ['db/migrations/'];
 /** File names with a '-' that Next.js prescribes. */
 const FRAMEWORK_NAMES = ['not-found.tsx', 'global-error.tsx', 'global-not-found.tsx', 'opengraph-image.tsx', 'twitter-image.tsx', 'apple-icon.tsx'];
 /** Packages db/ may import (and their subpaths). */
-const DB_PACKAGES = ['zod', 'drizzle-orm', 'better-sqlite3'];
+const DB_PACKAGES = ['zod', 'drizzle-orm', 'better-sqlite3', 'pg'];
 
 interface Edge {
   /** A repository path (a source file) or `pkg:<name>` for a package or built-in. */

@@ -1,0 +1,143 @@
+/**
+ * Throw-away PostgreSQL clusters for tests: initdb in a fresh temp dir, a server on a free loopback port (fsync off),
+ * one database, and stop() to shut it down (immediate) and remove the dir. The server binaries are looked up under
+ * /usr/lib/postgresql/<version>/bin (Debian's layout; the highest version >= 15 wins). initdb refuses to run as root,
+ * so as root the binaries run as the `postgres` OS user (runuser) and the dir is handed to that user.
+ */
+import { execFile, execFileSync } from 'node:child_process';
+import { chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import pg from 'pg';
+
+const run = promisify(execFile);
+
+/** The lowest server version the PostgreSQL code is written for. */
+export const MIN_POSTGRES_VERSION = 15;
+const ROOT = '/usr/lib/postgresql';
+const BINARIES = ['initdb', 'pg_ctl', 'postgres'];
+
+/** The bin folder of the highest installed PostgreSQL >= 15, or null. */
+export function postgresBinDir(): string | null {
+  if (!existsSync(ROOT)) return null;
+  const versions = readdirSync(ROOT)
+    .filter((v) => /^\d+$/.test(v) && Number(v) >= MIN_POSTGRES_VERSION)
+    .sort((a, b) => Number(b) - Number(a));
+  for (const v of versions) {
+    const bin = path.join(ROOT, v, 'bin');
+    if (BINARIES.every((b) => existsSync(path.join(bin, b)))) return bin;
+  }
+  return null;
+}
+
+/** Whether the PostgreSQL server binaries (initdb, pg_ctl, postgres; version >= 15) are installed. */
+export function postgresAvailable(): boolean {
+  return postgresBinDir() !== null;
+}
+
+export interface TestPostgres {
+  /** postgres://postgres@127.0.0.1:<port>/<database> */
+  url: string;
+  /** The server version, e.g. "15.14". */
+  version: string;
+  /** Stops the server (immediate shutdown) and removes its dir. */
+  stop: () => Promise<void>;
+}
+
+const asRoot = () => process.getuid?.() === 0;
+
+/** A command line run as the postgres OS user when this process is root, as this user otherwise. */
+function asServerUser(bin: string, args: string[]): [string, string[]] {
+  return asRoot() ? ['runuser', ['-u', 'postgres', '--', bin, ...args]] : [bin, args];
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+function chownToServerUser(dir: string): void {
+  if (!asRoot()) return;
+  const uid = Number(execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' }).trim());
+  const gid = Number(execFileSync('id', ['-g', 'postgres'], { encoding: 'utf8' }).trim());
+  chownSync(dir, uid, gid);
+}
+
+/** Starts a throw-away cluster with one database (`database`, default populace_test). */
+export async function startPostgres({ database = 'populace_test' }: { database?: string } = {}): Promise<TestPostgres> {
+  if (!/^[a-z_][a-z0-9_]*$/.test(database)) throw new Error(`not a plain database name: ${database}`);
+  const bin = postgresBinDir();
+  if (!bin) throw new Error(`PostgreSQL ${MIN_POSTGRES_VERSION}+ server binaries not found under ${ROOT}/*/bin`);
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'populace-pg-'));
+  const data = path.join(dir, 'data');
+  const sockets = path.join(dir, 'sockets');
+  const log = path.join(dir, 'server.log');
+  mkdirSync(sockets);
+  chownToServerUser(dir);
+  chownToServerUser(sockets);
+  const pgCtl = path.join(bin, 'pg_ctl');
+  let started = false;
+  const stopSync = () => {
+    if (started) {
+      try {
+        execFileSync(...asServerUser(pgCtl, ['-D', data, '-m', 'immediate', 'stop']), { stdio: 'ignore' });
+      } catch {
+        // already stopped
+      }
+      started = false;
+    }
+    rmSync(dir, { recursive: true, force: true });
+  };
+  // a test process that ends without stop() (a crash, a timeout) still takes its cluster down
+  process.once('exit', stopSync);
+  try {
+    await run(...asServerUser(path.join(bin, 'initdb'), ['-D', data, '-A', 'trust', '-U', 'postgres', '--no-sync', '-E', 'UTF8', '--locale=C.UTF-8']));
+    let port = 0;
+    for (let attempt = 1; ; attempt++) {
+      port = await freePort();
+      const options = `-p ${port} -k ${sockets} -c listen_addresses=127.0.0.1 -c fsync=off`;
+      try {
+        await run(...asServerUser(pgCtl, ['-D', data, '-l', log, '-w', '-t', '30', '-o', options, 'start']));
+        started = true;
+        break;
+      } catch (e) {
+        // the port may have been taken between the probe and the start
+        if (attempt >= 3) throw new Error(`pg_ctl start failed: ${(e as Error).message}\n${existsSync(log) ? readFileSync(log, 'utf8') : ''}`);
+      }
+    }
+    const admin = new pg.Client({ host: '127.0.0.1', port, user: 'postgres', database: 'postgres' });
+    await admin.connect();
+    let version: string;
+    try {
+      await admin.query(`CREATE DATABASE ${database}`);
+      version = (await admin.query<{ server_version: string }>('SHOW server_version')).rows[0]!.server_version;
+    } finally {
+      await admin.end();
+    }
+    return {
+      url: `postgres://postgres@127.0.0.1:${port}/${database}`,
+      version,
+      stop: async () => {
+        process.removeListener('exit', stopSync);
+        if (started) {
+          await run(...asServerUser(pgCtl, ['-D', data, '-m', 'immediate', 'stop'])).catch(() => undefined);
+          started = false;
+        }
+        rmSync(dir, { recursive: true, force: true });
+      },
+    };
+  } catch (e) {
+    process.removeListener('exit', stopSync);
+    stopSync();
+    throw e;
+  }
+}
