@@ -8,7 +8,7 @@
  * 2. The pure core (lib/core, lib/numeric, lib/stats, lib/align, and the pure modules listed in CORE_FILES) imports only the
  *    core: no package, no Node built-in, no other module (type imports included).
  * 3. components/ does not import db/ (type imports included): the row types they show come re-exported from lib/.
- * 4. db/ imports only db/, zod, drizzle-orm, better-sqlite3 and Node built-ins (type imports included); db/json.ts
+ * 4. db/ imports only db/, zod, drizzle-orm, better-sqlite3, pg and Node built-ins (type imports included); db/json.ts
  *    and its modules in db/json/, which client components reach through the domain schema modules, import only zod
  *    and each other.
  * 5. `.$client` (the raw better-sqlite3 connection) is used only in db/.
@@ -242,7 +242,7 @@ describe('architecture', () => {
     expect(bad, 'components must reach the database through lib/ services and the API (types re-exported from lib/)').toEqual([]);
   });
 
-  it('lets db/ import only db/, zod, drizzle-orm, better-sqlite3 and Node built-ins', () => {
+  it('lets db/ import only db/, zod, drizzle-orm, better-sqlite3, pg and Node built-ins', () => {
     const allowed = (e: Edge) =>
       e.to.startsWith('db/') || isBuiltin(e.to) || DB_PACKAGES.some((p) => e.to === `pkg:${p}`);
     const bad = FILES.filter((f) => f.startsWith('db/')).flatMap((f) => GRAPH.get(f)!.filter((e) => !allowed(e)).map((e) => `${f} imports ${e.specifier}`));
