@@ -7,7 +7,7 @@ import type { WeightedMoments } from '../stats/weightedMoments';
 export const REFINE_GRID = 256;
 
 /** Passes over the k draws, and proposals per draw and pass (see refineDraws). */
-export const REFINE_PASSES = 8;
+export const REFINE_PASSES = 4;
 export const REFINE_PROPOSALS = 32;
 
 /** Passes over the draws and proposals per draw (defaults REFINE_PASSES, REFINE_PROPOSALS). */
