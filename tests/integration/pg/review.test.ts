@@ -59,6 +59,17 @@ const PERSONAS = [
   { id: 6, name: 'Eli', narrative: 'A software engineer in Oslo, teacher of chess on weekends.', status: 'measured', flags: [{ code: 'short', reason: 'short' }], scores: true, critic: 4 },
   { id: 7, name: 'Fay', narrative: 'A draft persona with flags but no scores.', status: 'flagged', flags: [{ code: 'short', reason: 'short' }], scores: false, critic: null },
 ] as const;
+/** An alignment run whose weights and selection the queue filters read (the current run, passed as runId). */
+const RUN = {
+  id: 1,
+  name: 'run',
+  status: 'done' as const,
+  seed: 1,
+  config: {} as sqliteSchema.AlignmentRun['config'],
+  personaIds: [1, 2, 3, 5, 6],
+  weights: [0.5, 1.5, 2, 0.1, 1.25],
+  selection: [2, 3, 6],
+};
 /** Personas only PostgreSQL gets, for the concurrency tests. */
 const CONCURRENT_IDS = Array.from({ length: 21 }, (_, i) => 100 + i);
 
@@ -87,6 +98,7 @@ function seedSqlite(db: Db) {
   db.insert(sqliteSchema.reasonCodes).values(REASONS).run();
   db.insert(sqliteSchema.personas).values(personaRows()).run();
   db.insert(sqliteSchema.traitScores).values(scoreRows()).run();
+  db.insert(sqliteSchema.alignmentRuns).values(RUN).run();
 }
 
 async function seedPg(db: PgDb) {
@@ -94,6 +106,7 @@ async function seedPg(db: PgDb) {
   await db.insert(pgSchema.reasonCodes).values(REASONS);
   await db.insert(pgSchema.personas).values(personaRows());
   await db.insert(pgSchema.traitScores).values(scoreRows());
+  await db.insert(pgSchema.alignmentRuns).values(RUN);
 }
 
 /** The concurrency tests' personas (PostgreSQL only, added after the parity run). */
@@ -110,6 +123,7 @@ interface QueueArgs {
   queue: ReviewQueue;
   filter: PersonaQueryFilter;
   extras: FilterExtras;
+  runId?: number;
 }
 
 interface Side {
@@ -130,7 +144,7 @@ interface Side {
 function sqliteSide(db: Db): Side {
   return {
     decide: async (personaId, input) => review.saveReviewDecision({ db, personaId, ...input }),
-    bulk: async (filter, input, extras) => review.saveBulkDecisions({ db, ...input, selectIds: (tx) => listPersonaIds({ db: tx, filter, runId: null, extras }) }),
+    bulk: async (filter, input, extras) => review.saveBulkDecisions({ db, ...input, selectIds: (tx) => listPersonaIds({ db: tx, filter, runId: RUN.id, extras }) }),
     undo: async (reviewer, decisionId) => review.undoReviewDecision({ db, reviewer, decisionId }),
     reasonCodes: async () => review.listReasonCodes({ db }),
     decisions: async (args) => reviewLog.listDecisions({ db, ...args }),
@@ -138,8 +152,8 @@ function sqliteSide(db: Db): Side {
     ratings: async () => reviewLog.listCurrentRatings({ db }),
     settlements: async () => reviewLog.listLatestSettlements({ db }),
     latest: async (personaId) => reviewLog.getLatestDecision({ db, personaId }),
-    queueIds: async (args) => reviewQueue.listQueueIds({ db, runId: null, ...args }),
-    count: async (args) => reviewQueue.countQueue({ db, runId: null, ...args }),
+    queueIds: async (args) => reviewQueue.listQueueIds({ db, ...args, runId: args.runId ?? null }),
+    count: async (args) => reviewQueue.countQueue({ db, ...args, runId: args.runId ?? null }),
     statuses: async () =>
       db
         .all<{ id: number; status: string; updated: number }>(sql`SELECT id, status, updated_at IS NOT NULL AS updated FROM personas WHERE id < 100 ORDER BY id`)
@@ -150,7 +164,7 @@ function sqliteSide(db: Db): Side {
 function pgSide(db: PgDb): Side {
   return {
     decide: (personaId, input) => pgReview.saveReviewDecision({ db, personaId, ...input }),
-    bulk: (filter, input, extras) => pgReview.saveBulkDecisions({ db, ...input, selectIds: (tx) => pgListPersonaIds({ db: tx, filter, runId: null, extras }) }),
+    bulk: (filter, input, extras) => pgReview.saveBulkDecisions({ db, ...input, selectIds: (tx) => pgListPersonaIds({ db: tx, filter, runId: RUN.id, extras }) }),
     undo: (reviewer, decisionId) => pgReview.undoReviewDecision({ db, reviewer, decisionId }),
     reasonCodes: () => pgReview.listReasonCodes({ db }),
     decisions: (args) => pgLog.listDecisions({ db, ...args }),
@@ -158,8 +172,8 @@ function pgSide(db: PgDb): Side {
     ratings: () => pgLog.listCurrentRatings({ db }),
     settlements: () => pgLog.listLatestSettlements({ db }),
     latest: (personaId) => pgLog.getLatestDecision({ db, personaId }),
-    queueIds: (args) => pgQueue.listQueueIds({ db, runId: null, ...args }),
-    count: (args) => pgQueue.countQueue({ db, runId: null, ...args }),
+    queueIds: (args) => pgQueue.listQueueIds({ db, ...args, runId: args.runId ?? null }),
+    count: (args) => pgQueue.countQueue({ db, ...args, runId: args.runId ?? null }),
     statuses: async () =>
       (await db.execute<{ id: number; status: string; updated: boolean }>(sql`SELECT id, status, updated_at IS NOT NULL AS updated FROM personas WHERE id < 100 ORDER BY id`)).rows,
   };
@@ -197,6 +211,10 @@ const QUEUES: QueueArgs[] = [
   { queue: 'all', filter: { flag: ['duplicate', 'short'], status: ['flagged', 'measured', 'accepted'] }, extras: {} },
   { queue: 'all', filter: { criticMin: 4.5, Emin: 3.05 }, extras: { ids: [1, 2, 3, 4, 5] } },
   { queue: 'all', filter: {}, extras: { ids: [] } },
+  { queue: 'all', filter: { selected: 'yes' }, extras: {}, runId: RUN.id },
+  { queue: 'all', filter: { selected: 'no', q: 'teacher' }, extras: {}, runId: RUN.id },
+  { queue: 'pool', filter: { weightMin: 1, weightMax: 1.6 }, extras: { pending: true }, runId: RUN.id },
+  { queue: 'pool', filter: { selected: 'yes' }, extras: {} },
 ];
 
 /** The same sequence on either side; returns everything it read, in order. */
@@ -220,6 +238,7 @@ async function scenario(s: Side): Promise<unknown[]> {
   out.push(await s.bulk({ status: ['measured'] }, { reviewer: 'carol', decision: 'accept', batchId: 'b1', expectedCount: 99 }));
   out.push(await s.bulk({ status: ['measured'] }, { reviewer: 'carol', decision: 'accept', reasonCode: 'nope', batchId: 'b1' }));
   out.push(await s.bulk({ status: ['measured'] }, { reviewer: 'carol', decision: 'accept', batchId: 'b1', expectedCount: 2 }));
+  out.push(await s.bulk({ selected: 'yes', weightMin: 1.4 }, { reviewer: 'erin', decision: 'reject', reasonCode: 'other', batchId: 'b0', expectedCount: 2 }));
   out.push(await s.bulk({ q: 'teacher' }, { reviewer: 'carol', decision: 'reject', reasonCode: 'other', batchId: 'b2' }, { pending: true }));
   await snapshot('bulk');
   out.push(await s.decide(2, { reviewer: 'dora', decision: 'reject', reasonCode: 'duplicate', settlement: true }));
