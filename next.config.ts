@@ -1,5 +1,8 @@
 import type { NextConfig } from 'next';
 
+/** CI (a switch, as lib/env.ts reads switches). */
+const ciRun = /^(1|true|yes|on)$/i.test(process.env.CI ?? '');
+
 const nextConfig: NextConfig = {
   // A second build folder lets a screenshot session build beside a running test server.
   distDir: process.env.NEXT_DIST_DIR || '.next',
@@ -9,8 +12,8 @@ const nextConfig: NextConfig = {
   typedRoutes: false,
   // CI type-checks with tsc before the tests (.ci/run: `npm run typecheck`, which fails the run on an error), so its
   // one build skips Next's second type-check pass and the build cache only later builds would read.
-  typescript: { ignoreBuildErrors: process.env.CI === 'true' },
-  experimental: { turbopackFileSystemCacheForBuild: process.env.CI !== 'true' },
+  typescript: { ignoreBuildErrors: ciRun },
+  experimental: { turbopackFileSystemCacheForBuild: !ciRun },
 };
 
 export default nextConfig;

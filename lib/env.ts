@@ -259,6 +259,13 @@ export const ENV = {
     expected: 'a folder',
     description: 'The build folder (read by next.config.ts when building).',
   }),
+  CI: withDefault({
+    schema: flag,
+    default: 'false',
+    expected: FLAG,
+    description:
+      'Set by CI services and `.ci/run`: the build skips Next.js\'s own type check (the run type-checks first) and its build cache; the PostgreSQL tests fail rather than skip without PostgreSQL.',
+  }),
 } as const satisfies Record<string, EnvSpec<unknown>>;
 
 export type EnvName = keyof typeof ENV;
@@ -278,6 +285,7 @@ export const readElsewhere: Partial<Record<EnvName, string>> = {
   POPULACE_WORKERS: 'lib/jobs/runner.ts',
   NEXT_RUNTIME: 'instrumentation.ts',
   NEXT_DIST_DIR: 'next.config.ts',
+  CI: 'next.config.ts',
 };
 
 /** A variable with a value that does not fit its form (500: the server is misconfigured). */
