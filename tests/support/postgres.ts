@@ -11,6 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import pg from 'pg';
+import { describe, it } from 'vitest';
 
 const run = promisify(execFile);
 
@@ -35,6 +36,21 @@ export function postgresBinDir(): string | null {
 /** Whether the PostgreSQL server binaries (initdb, pg_ctl, postgres; version >= 15) are installed. */
 export function postgresAvailable(): boolean {
   return postgresBinDir() !== null;
+}
+
+const REQUIRED = `PostgreSQL ${MIN_POSTGRES_VERSION}+ is required for these tests (initdb, pg_ctl and postgres under ${ROOT}/<version>/bin); .ci/run installs it`;
+
+/**
+ * A describe block for tests that need PostgreSQL: run when the server binaries are installed; without them skipped
+ * with the reason printed, except under CI (.ci/run installs PostgreSQL), where one failing test names what is missing.
+ */
+export function describePostgres(title: string, body: () => void): void {
+  if (postgresAvailable()) describe(title, body);
+  else if (process.env.CI) describe(title, () => it('has the PostgreSQL server binaries', () => { throw new Error(REQUIRED); }));
+  else {
+    console.warn(`Skipping ${title}: ${REQUIRED}`);
+    describe.skip(`${title} (skipped: no PostgreSQL ${MIN_POSTGRES_VERSION}+ server binaries under ${ROOT}/*/bin)`, body);
+  }
 }
 
 export interface TestPostgres {

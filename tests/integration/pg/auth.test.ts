@@ -20,24 +20,8 @@ import * as sqAudit from '@/db/queries/audit';
 import * as sqLlmCalls from '@/db/queries/llmCalls';
 import * as sqSessions from '@/db/queries/sessions';
 import * as sqUsers from '@/db/queries/users';
-import { postgresBinDir, startPostgres, type TestPostgres } from '../../support/postgres';
+import { describePostgres, startPostgres, type TestPostgres } from '../../support/postgres';
 
-const available = postgresBinDir() !== null;
-const REQUIRED = 'PostgreSQL 15+ is required for these tests (initdb, pg_ctl and postgres under /usr/lib/postgresql/<version>/bin); .ci/run installs it';
-
-if (!available && process.env.CI) {
-  describe('PostgreSQL sign-in, audit and LLM-cache queries', () => {
-    it('has the PostgreSQL 15+ server binaries', () => {
-      throw new Error(REQUIRED);
-    });
-  });
-} else if (!available) {
-  console.warn(`Skipping the PostgreSQL sign-in, audit and LLM-cache query tests: ${REQUIRED}`);
-}
-
-const SUITE = available
-  ? 'PostgreSQL sign-in, audit and LLM-cache queries'
-  : 'PostgreSQL sign-in, audit and LLM-cache queries (skipped: no PostgreSQL 15+ server binaries under /usr/lib/postgresql/*/bin)';
 
 /** The text form SQLite's strftime('%Y-%m-%dT%H:%M:%fZ', 'now') stores. */
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
@@ -207,7 +191,7 @@ async function pgError(p: Promise<unknown>): Promise<{ message: string; code?: s
   throw new Error('the query succeeded');
 }
 
-describe.skipIf(!available)(SUITE, () => {
+describePostgres('PostgreSQL sign-in, audit and LLM-cache queries', () => {
   let server: TestPostgres;
   let pg: PgDatabase;
   let db: PgDb;

@@ -17,22 +17,8 @@ import * as pgSchema from '@/db/pg/schema';
 import { auditLog, jobs, jobUnits, personas, reasonCodes, reviewDecisions, sources } from '@/db/pg/schema';
 import { searchPersonasPg } from '@/db/pg/search';
 import * as sqliteSchema from '@/db/schema';
-import { postgresBinDir, startPostgres, type TestPostgres } from '../../support/postgres';
+import { describePostgres, startPostgres, type TestPostgres } from '../../support/postgres';
 
-const available = postgresBinDir() !== null;
-const REQUIRED = 'PostgreSQL 15+ is required for these tests (initdb, pg_ctl and postgres under /usr/lib/postgresql/<version>/bin); .ci/run installs it';
-
-if (!available && process.env.CI) {
-  describe('PostgreSQL', () => {
-    it('has the PostgreSQL 15+ server binaries', () => {
-      throw new Error(REQUIRED);
-    });
-  });
-} else if (!available) {
-  console.warn(`Skipping the PostgreSQL tests: ${REQUIRED}`);
-}
-
-const SUITE = available ? 'PostgreSQL' : 'PostgreSQL (skipped: no PostgreSQL 15+ server binaries under /usr/lib/postgresql/*/bin)';
 
 /** The error PostgreSQL raised for a failed query (drizzle wraps it as the cause). */
 async function pgError(p: Promise<unknown>): Promise<{ message: string; code?: string }> {
@@ -47,7 +33,7 @@ async function pgError(p: Promise<unknown>): Promise<{ message: string; code?: s
 
 const journal = JSON.parse(readFileSync(path.join(pgMigrationsFolder, 'meta', '_journal.json'), 'utf8')) as { entries: { tag: string }[] };
 
-describe.skipIf(!available)(SUITE, () => {
+describePostgres('PostgreSQL', () => {
   let server: TestPostgres;
   let pg: PgDatabase;
   let db: PgDb;

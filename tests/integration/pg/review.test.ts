@@ -8,7 +8,7 @@
  * the server binaries the suite is skipped, except under CI, where it fails (.ci/run installs PostgreSQL).
  */
 import { eq, sql } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { openDatabase, type Db } from '@/db/client';
 import { openPgDatabase, type PgDatabase, type PgDb } from '@/db/pg/client';
 import * as pgSchema from '@/db/pg/schema';
@@ -24,22 +24,8 @@ import * as reviewQueue from '@/db/queries/reviewQueue';
 import type { ReviewQueue } from '@/db/queries/reviewQueue';
 import * as sqliteSchema from '@/db/schema';
 import type { PersonaStatus } from '@/db/schema';
-import { postgresBinDir, startPostgres, type TestPostgres } from '../../support/postgres';
+import { describePostgres, startPostgres, type TestPostgres } from '../../support/postgres';
 
-const available = postgresBinDir() !== null;
-const REQUIRED = 'PostgreSQL 15+ is required for these tests (initdb, pg_ctl and postgres under /usr/lib/postgresql/<version>/bin); .ci/run installs it';
-
-if (!available && process.env.CI) {
-  describe('PostgreSQL review', () => {
-    it('has the PostgreSQL 15+ server binaries', () => {
-      throw new Error(REQUIRED);
-    });
-  });
-} else if (!available) {
-  console.warn(`Skipping the PostgreSQL review tests: ${REQUIRED}`);
-}
-
-const SUITE = available ? 'PostgreSQL review' : 'PostgreSQL review (skipped: no PostgreSQL 15+ server binaries under /usr/lib/postgresql/*/bin)';
 
 // ---- the data set, seeded on both sides ----
 
@@ -265,7 +251,7 @@ async function scenario(s: Side): Promise<unknown[]> {
   return out;
 }
 
-describe.skipIf(!available)(SUITE, () => {
+describePostgres('PostgreSQL review', () => {
   let server: TestPostgres;
   let pg: PgDatabase;
   let db: PgDb;
