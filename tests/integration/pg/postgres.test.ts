@@ -1,7 +1,7 @@
 /**
  * The PostgreSQL side of the data model against a real throw-away PostgreSQL 15+ cluster (tests/support/postgres.ts,
  * one for the file): migrations (fresh, again, twice at once), the live schema against the SQLite schema, the
- * min_critic_score trigger, full-text search over demo personas, the append-only tables, and the job-unit claim with
+ * min_critic_score trigger, full-text search over demo personas, the append-only tables, and the job-unit claim (claimJobUnits) with
  * FOR UPDATE SKIP LOCKED under concurrent claimers. Without the server binaries the suite is skipped, except under CI,
  * where it fails (.ci/run installs PostgreSQL).
  */
@@ -11,7 +11,7 @@ import { asc, eq, getTableName, is, sql } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/node-postgres';
 import { getTableConfig as sqliteTableConfig, SQLiteTable } from 'drizzle-orm/sqlite-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { claimUnitsPg, type ClaimedUnit } from '@/db/pg/claimUnits';
+import { claimJobUnits, type ClaimedUnit } from '@/db/pg/queries/jobUnits';
 import { openPgDatabase, pgMigrationsFolder, type PgDatabase, type PgDb } from '@/db/pg/client';
 import * as pgSchema from '@/db/pg/schema';
 import { auditLog, jobs, jobUnits, personas, reasonCodes, reviewDecisions, sources } from '@/db/pg/schema';
@@ -301,6 +301,8 @@ describePostgres('PostgreSQL', () => {
 
   describe('job-unit claim (FOR UPDATE SKIP LOCKED)', () => {
     const T = 1_800_000_000_000; // epoch ms past 2^31: stored as bigint
+    /** The workers' default attempts and a runner, for the claims that do not test them. */
+    const RUN = { maxAttempts: 3, runner: { pid: 1, host: 'test', startedAt: 'now' } };
     async function makeJob(units: number, status: 'queued' | 'running' | 'cancelled' = 'queued'): Promise<number> {
       const [job] = await db.insert(jobs).values({ kind: 'pipeline.measure', params: {}, status }).returning({ id: jobs.id });
       if (units) await db.insert(jobUnits).values(Array.from({ length: units }, (_, i) => ({ jobId: job!.id, key: `persona:${i + 1}`, stage: 'measure', weight: 2 })));
@@ -319,7 +321,7 @@ describePostgres('PostgreSQL', () => {
           const got: ClaimedUnit[] = [];
           let rounds = 0;
           for (;;) {
-            const { units } = await claimUnitsPg(cdb, { jobId, workerId, limit: 5, leaseMs: 30_000, now: T, runner: { pid: 1, host: 'test', startedAt: 'now' } });
+            const { units } = await claimJobUnits({ ...RUN, db: cdb, jobId, workerId, limit: 5, leaseMs: 30_000, now: T, runner: { pid: 1, host: 'test', startedAt: 'now' } });
             if (units.length === 0) break;
             expect(units.length).toBeLessThanOrEqual(5);
             got.push(...units);
@@ -359,18 +361,18 @@ describePostgres('PostgreSQL', () => {
         let signal!: (units: ClaimedUnit[]) => void;
         const inTx = new Promise<ClaimedUnit[]>((r) => (signal = r));
         const tx = drizzle(a, { schema: pgSchema }).transaction(async (t) => {
-          signal((await claimUnitsPg(t, { jobId, workerId: 'slow', limit: 4, leaseMs: 30_000, now: T })).units);
+          signal((await claimJobUnits({ ...RUN, db: t, jobId, workerId: 'slow', limit: 4, leaseMs: 30_000, now: T })).units);
           await held;
         });
         const first = await inTx;
         expect(first).toHaveLength(4);
-        const second = await claimUnitsPg(drizzle(b, { schema: pgSchema }), { jobId, workerId: 'fast', limit: 10, leaseMs: 30_000, now: T });
+        const second = await claimJobUnits({ ...RUN, db: drizzle(b, { schema: pgSchema }), jobId, workerId: 'fast', limit: 10, leaseMs: 30_000, now: T });
         expect(second.units).toHaveLength(6);
         expect(second.units.filter((u) => first.some((f) => f.id === u.id))).toEqual([]);
         release();
         await tx;
         // once committed, the slow claim's units are live leases: nothing is left
-        expect((await claimUnitsPg(db, { jobId, workerId: 'late', limit: 10, leaseMs: 30_000, now: T + 1 })).units).toEqual([]);
+        expect((await claimJobUnits({ ...RUN, db, jobId, workerId: 'late', limit: 10, leaseMs: 30_000, now: T + 1 })).units).toEqual([]);
         const stored = await unitsOf(jobId);
         expect(stored.filter((u) => u.workerId === 'slow').map((u) => u.id)).toEqual(first.map((u) => u.id));
         expect(stored.filter((u) => u.workerId === 'fast')).toHaveLength(6);
@@ -382,14 +384,14 @@ describePostgres('PostgreSQL', () => {
 
     it('lets another worker take a unit whose lease has expired, never one whose lease is live', async () => {
       const jobId = await makeJob(3);
-      const early = await claimUnitsPg(db, { jobId, workerId: 'w1', limit: 2, leaseMs: 1_000, now: T });
-      const late = await claimUnitsPg(db, { jobId, workerId: 'w1', limit: 2, leaseMs: 1_000, now: T + 500 });
+      const early = await claimJobUnits({ ...RUN, db, jobId, workerId: 'w1', limit: 2, leaseMs: 1_000, now: T });
+      const late = await claimJobUnits({ ...RUN, db, jobId, workerId: 'w1', limit: 2, leaseMs: 1_000, now: T + 500 });
       expect(early.units.map((u) => u.key)).toEqual(['persona:1', 'persona:2']);
       expect(late.units.map((u) => u.key)).toEqual(['persona:3']);
       // all leases live
-      expect((await claimUnitsPg(db, { jobId, workerId: 'w2', limit: 5, leaseMs: 1_000, now: T + 999 })).units).toEqual([]);
+      expect((await claimJobUnits({ ...RUN, db, jobId, workerId: 'w2', limit: 5, leaseMs: 1_000, now: T + 999 })).units).toEqual([]);
       // the first two expire at T + 1000 (lease_expires_at <= now), the third at T + 1500
-      const taken = await claimUnitsPg(db, { jobId, workerId: 'w2', limit: 5, leaseMs: 1_000, now: T + 1_200 });
+      const taken = await claimJobUnits({ ...RUN, db, jobId, workerId: 'w2', limit: 5, leaseMs: 1_000, now: T + 1_200 });
       expect(taken.units.map((u) => [u.key, u.attempts])).toEqual([
         ['persona:1', 2],
         ['persona:2', 2],
@@ -404,10 +406,10 @@ describePostgres('PostgreSQL', () => {
     it('fails an expired unit that has had maxAttempts claims, and claims nothing of a job that is not runnable', async () => {
       const jobId = await makeJob(1, 'running');
       for (let i = 0; i < 3; i++) {
-        const r = await claimUnitsPg(db, { jobId, workerId: `w${i}`, limit: 1, leaseMs: 1_000, now: T + i * 1_000, maxAttempts: 3 });
+        const r = await claimJobUnits({ ...RUN, db, jobId, workerId: `w${i}`, limit: 1, leaseMs: 1_000, now: T + i * 1_000, maxAttempts: 3 });
         expect(r.units.map((u) => u.attempts)).toEqual([i + 1]);
       }
-      const r = await claimUnitsPg(db, { jobId, workerId: 'w4', limit: 1, leaseMs: 1_000, now: T + 3_000, maxAttempts: 3 });
+      const r = await claimJobUnits({ ...RUN, db, jobId, workerId: 'w4', limit: 1, leaseMs: 1_000, now: T + 3_000, maxAttempts: 3 });
       expect(r).toEqual({ units: [], expiredFailed: 1 });
       const [unit] = await unitsOf(jobId);
       expect(unit).toMatchObject({ status: 'failed', workerId: 'w2', attempts: 3, leaseExpiresAt: null, finishedAt: T + 3_000 });
@@ -416,9 +418,9 @@ describePostgres('PostgreSQL', () => {
       expect(job!.failures).toBe(2);
 
       const cancelled = await makeJob(2, 'cancelled');
-      expect(await claimUnitsPg(db, { jobId: cancelled, workerId: 'w1', limit: 5, leaseMs: 1_000, now: T })).toEqual({ units: [], expiredFailed: 0 });
+      expect(await claimJobUnits({ ...RUN, db, jobId: cancelled, workerId: 'w1', limit: 5, leaseMs: 1_000, now: T })).toEqual({ units: [], expiredFailed: 0 });
       expect((await unitsOf(cancelled)).map((u) => u.status)).toEqual(['pending', 'pending']);
-      expect(await claimUnitsPg(db, { jobId: cancelled, workerId: 'w1', limit: 0, leaseMs: 1_000, now: T })).toEqual({ units: [], expiredFailed: 0 });
+      expect(await claimJobUnits({ ...RUN, db, jobId: cancelled, workerId: 'w1', limit: 0, leaseMs: 1_000, now: T })).toEqual({ units: [], expiredFailed: 0 });
     });
   });
 });

@@ -1,0 +1,321 @@
+/**
+ * The PostgreSQL twins of the job queries (db/pg/queries/jobs, jobUnits) against a throw-away PostgreSQL 15+ cluster
+ * (tests/support/postgres.ts, one for the file): the same sequence of calls on a fresh in-memory SQLite database and
+ * on PostgreSQL gives the same results (ids, order, statuses, leases, attempts, progress, errors; timestamps taken
+ * from the caller's clock compared as they are, those of the wall clock checked for their form), and 4 claimers on
+ * separate connections share a job's units so that every unit is done once. Without the server binaries the suite is
+ * skipped, except under CI, where it fails (.ci/run installs PostgreSQL).
+ */
+import { count, eq, sql } from 'drizzle-orm';
+import { drizzle } from 'drizzle-orm/node-postgres';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDatabase, type Db } from '@/db/client';
+import { openPgDatabase, type PgDatabase, type PgDb, type PgSession } from '@/db/pg/client';
+import * as pgJobs from '@/db/pg/queries/jobs';
+import * as pgUnits from '@/db/pg/queries/jobUnits';
+import * as pgSchema from '@/db/pg/schema';
+import * as sqJobs from '@/db/queries/jobs';
+import * as sqUnits from '@/db/queries/jobUnits';
+import * as sqSchema from '@/db/schema';
+import { describePostgres, startPostgres, type TestPostgres } from '../../support/postgres';
+
+/** The text form of the timestamps both sides store. */
+const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+
+/** The query modules as the PostgreSQL side types them; the SQLite modules are called through the same shape. */
+interface Api {
+  jobs: typeof pgJobs;
+  units: typeof pgUnits;
+}
+const pgApi: Api = { jobs: pgJobs, units: pgUnits };
+/** The SQLite functions return their results directly; awaiting a plain value gives it back. */
+const sqliteApi = { jobs: sqJobs, units: sqUnits } as unknown as Api;
+
+/** What differs between the engines beyond the query modules: a unit's write, run inside its commit. */
+interface Engine {
+  api: Api;
+  db: PgSession;
+  /** Commits a unit whose write adds a source row (and then throws, when `fail`). */
+  commitWithWrite: (unitId: number, workerId: string, sourceId: string, now: number, fail?: boolean) => Promise<boolean>;
+  /** How many sources are stored. */
+  sources: () => Promise<number>;
+}
+
+const source = (id: string) => ({ id, name: id, kind: 'posts' as const, licence: 'MIT', citation: 'test', origin: 'test' });
+
+/** Wall-clock timestamps (jobs.ts's own clock, created_at defaults): checked for their form, then a marker. */
+function normalise(v: unknown): unknown {
+  if (v instanceof Set) return [...v].sort((a, b) => Number(a) - Number(b));
+  if (v instanceof Map) return [...v.entries()].sort((a, b) => Number(a[0]) - Number(b[0]));
+  if (Array.isArray(v)) return v.map(normalise);
+  if (v && typeof v === 'object') {
+    return Object.fromEntries(
+      Object.entries(v).map(([k, x]) => {
+        if (typeof x === 'string' && ISO.test(x) && Math.abs(Date.parse(x) - Date.now()) < 3_600_000) return [k, '<wall clock>'];
+        return [k, normalise(x)];
+      }),
+    );
+  }
+  return v;
+}
+
+async function outcome(p: unknown): Promise<unknown> {
+  try {
+    return normalise(await (typeof p === 'function' ? (p as () => unknown)() : p));
+  } catch (e) {
+    return { threw: (e as Error).message.includes('unit write failed') ? 'unit write failed' : true };
+  }
+}
+
+const T = 1_800_000_000_000; // epoch ms past 2^31: stored as bigint
+const RUNNER = { pid: 42, host: 'host-a', startedAt: '2027-01-15T08:00:00.000Z' };
+const LEASE = 10_000;
+
+/** The job and unit calls, in order; returns what each gave. */
+async function jobScript({ api, db, commitWithWrite, sources }: Engine): Promise<[string, unknown][]> {
+  const log: [string, unknown][] = [];
+  const rec = async (label: string, p: unknown) => {
+    const r = await outcome(p);
+    log.push([label, r]);
+    return r as never;
+  };
+  const { jobs, units } = api;
+  const claim = (jobId: number, workerId: string, limit: number, now: number, maxAttempts = 3) =>
+    rec(`claim ${workerId} ${limit} @${now - T}`, units.claimJobUnits({ db, jobId, workerId, limit, leaseMs: LEASE, maxAttempts, now, runner: RUNNER }));
+
+  const job = (await rec('insert job', jobs.insertJob({ db, kind: 'pipeline.measure', params: { instrumentId: 'ipip', personas: [1, 2] } }))) as { id: number };
+  const other = (await rec('insert other job', jobs.insertJob({ db, kind: 'pipeline.generate', params: {} }))) as { id: number };
+  const id = job.id;
+  await rec('get job', jobs.getJobRow({ db, id }));
+  await rec('get missing job', jobs.getJobRow({ db, id: 999 }));
+  await rec('no units to claim', units.listClaimableJobs({ db, kinds: ['pipeline.measure'], now: T }));
+
+  const planned = Array.from({ length: 8 }, (_, i) => ({ key: `persona:${i + 1}`, weight: i + 1 }));
+  await rec('insert units', units.insertJobUnits({ db, jobId: id, stage: 'measure', units: [...planned.slice(0, 5), { key: 'persona:2', weight: 99 }] }));
+  await rec('insert units again', units.insertJobUnits({ db, jobId: id, stage: 'measure', units: planned }));
+  await rec('insert units of the other job', units.insertJobUnits({ db, jobId: other.id, stage: 'posts', units: [{ key: 'post:1', weight: 1 }] }));
+  await rec('list units', units.listJobUnits({ db, jobId: id }));
+  await rec('get unit', units.getJobUnit({ db, jobId: id, key: 'persona:3' }));
+  await rec('get missing unit', units.getJobUnit({ db, jobId: id, key: 'persona:99' }));
+  await rec('unit state', units.jobUnitState({ db, jobId: id }));
+  await rec('unit state of no units', units.jobUnitState({ db, jobId: 999 }));
+  await rec('jobs with units', units.jobsWithUnits({ db, jobIds: [id, other.id, 999] }));
+  await rec('jobs with units (none)', units.jobsWithUnits({ db, jobIds: [] }));
+  await rec('claimable', units.listClaimableJobs({ db, kinds: ['pipeline.measure', 'pipeline.generate'], now: T }));
+  await rec('claimable of one job', units.listClaimableJobs({ db, kinds: ['pipeline.measure', 'pipeline.generate'], jobId: other.id, now: T }));
+  await rec('claimable (no kinds)', units.listClaimableJobs({ db, kinds: [], now: T }));
+
+  // claims: a queued job becomes running with its runner
+  await claim(id, 'w1', 3, T);
+  await rec('job after the first claim', jobs.getJobRow({ db, id }));
+  await claim(id, 'w2', 2, T + 100);
+  await claim(id, 'w3', 0, T + 100);
+  await rec('units after claims', units.listJobUnits({ db, jobId: id }));
+  await rec('holders', units.listUnitHolders({ db, now: T + 200 }));
+  await rec('holders of kinds', units.listUnitHolders({ db, kinds: ['pipeline.measure'], now: T + LEASE }));
+  await rec('holders of no kinds', units.listUnitHolders({ db, kinds: [], now: T }));
+  await rec('holders of one job', units.listUnitHolders({ db, jobId: other.id, now: T }));
+
+  // heartbeats: held, lost (not this worker's)
+  await rec(
+    'heartbeat w1',
+    units.heartbeatJobUnits({ db, workerId: 'w1', units: [{ id: 1, jobId: id, progress: 1 }, { id: 2, jobId: id, progress: 5 }, { id: 4, jobId: id, progress: 1 }], leaseMs: LEASE, now: T + 1_000 }),
+  );
+  await rec('heartbeat nothing', units.heartbeatJobUnits({ db, workerId: 'w1', units: [], leaseMs: LEASE, now: T }));
+  await rec('claimed progress', units.claimedProgress({ db, jobIds: [id, other.id] }));
+  await rec('claimed progress (none)', units.claimedProgress({ db, jobIds: [] }));
+
+  // commit: with a write, a write that throws (rolled back), a unit not held
+  await rec('commit 1 with a write', commitWithWrite(1, 'w1', 'written-1', T + 2_000));
+  await rec('commit 3 whose write throws', commitWithWrite(3, 'w1', 'written-3', T + 2_000, true));
+  await rec('sources after the commits', sources());
+  await rec('commit 4 by the wrong worker', units.commitJobUnit({ db, unitId: 4, workerId: 'w1', result: null, now: T + 2_000 }));
+  await rec('commit 4', units.commitJobUnit({ db, unitId: 4, workerId: 'w2', result: { scores: { E: 3.5 }, note: 'ok' }, now: T + 2_100 }));
+  await rec('commit 4 again', units.commitJobUnit({ db, unitId: 4, workerId: 'w2', result: null, now: T + 2_200 }));
+
+  // failures: retried, final, lost
+  await rec('fail 2 with retry', units.failJobUnit({ db, unitId: 2, workerId: 'w1', error: 'timeout', details: { status: 504 }, retry: true, maxAttempts: 3, now: T + 3_000 }));
+  await rec('fail 3 without retry', units.failJobUnit({ db, unitId: 3, workerId: 'w1', error: 'refused', details: null, retry: false, maxAttempts: 3, now: T + 3_000 }));
+  await rec('fail a unit not held', units.failJobUnit({ db, unitId: 3, workerId: 'w1', error: 'again', details: null, retry: true, maxAttempts: 3, now: T + 3_000 }));
+  await rec('release 5', units.releaseJobUnit({ db, unitId: 5, workerId: 'w2' }));
+  await rec('release 5 again', units.releaseJobUnit({ db, unitId: 5, workerId: 'w2' }));
+  await rec('units after commits, failures and release', units.listJobUnits({ db, jobId: id }));
+  await rec('job after commits and failures', jobs.getJobRow({ db, id }));
+  await rec('units by worker', units.countUnitsByWorker({ db, jobId: id }));
+
+  // lease expiry: w4 takes 2 of w5's 4 expired units; the other expired ones are pending again
+  await claim(id, 'w5', 4, T + 4_000);
+  await rec('claimable before the lease expires', units.listClaimableJobs({ db, kinds: ['pipeline.measure'], now: T + 4_000 + LEASE - 1 }));
+  await claim(id, 'w4', 2, T + 4_000 + LEASE);
+  await rec('units after the expiry', units.listJobUnits({ db, jobId: id }));
+  await rec('heartbeat of the worker that lost its units', units.heartbeatJobUnits({ db, workerId: 'w5', units: [{ id: 2, jobId: id, progress: 1 }, { id: 5, jobId: id, progress: 1 }], leaseMs: LEASE, now: T + 4_000 + LEASE }));
+  await rec('holders after the expiry', units.listUnitHolders({ db, now: T + 4_000 + LEASE + 1 }));
+  // attempts used up: expired units with maxAttempts claims are failed
+  await claim(id, 'w6', 10, T + 30_000, 2);
+  await rec('units after the exhausted claims', units.listJobUnits({ db, jobId: id }));
+  await rec('job after the exhausted claims', jobs.getJobRow({ db, id }));
+  await rec('released workers', units.releaseWorkersUnits({ db, workerIds: ['w6', 'w4', 'gone'] }));
+  await rec('released workers (none)', units.releaseWorkersUnits({ db, workerIds: [] }));
+  await rec('state after the release', units.jobUnitState({ db, jobId: id }));
+
+  // progress, a second stage, cancel and statuses
+  await rec('insert a later stage', units.insertJobUnits({ db, jobId: id, stage: 'summary', units: [{ key: 'summary', weight: 5 }] }));
+  await rec('recount with later', units.recountJobProgress({ db, jobId: id, now: T + 40_000, later: 7 }));
+  await rec('job after the recount', jobs.getJobRow({ db, id }));
+  await rec('recount', units.recountJobProgress({ db, jobId: id, now: T + 41_000 }));
+  await rec('job after the second recount', jobs.getJobRow({ db, id }));
+  await claim(id, 'w7', 2, T + 50_000);
+  await rec('cancel from queued', jobs.setJobStatus({ db, id, status: 'cancelling', from: ['queued'] }));
+  await rec('cancel from running', jobs.setJobStatus({ db, id, status: 'cancelling', from: ['queued', 'running'] }));
+  await rec('claim of a cancelling job', units.claimJobUnits({ db, jobId: id, workerId: 'w8', limit: 5, leaseMs: LEASE, maxAttempts: 3, now: T + 50_000, runner: RUNNER }));
+  await rec('claimable when cancelling', units.listClaimableJobs({ db, kinds: ['pipeline.measure'], now: T + 50_000 }));
+  await rec('heartbeat when cancelling', units.heartbeatJobUnits({ db, workerId: 'w7', units: [{ id: 12, jobId: id, progress: 2 }, { id: 13, jobId: id, progress: 0 }], leaseMs: LEASE, now: T + 51_000 }));
+  await rec('unfinished unit jobs', units.listUnfinishedUnitJobs({ db, kinds: ['pipeline.measure', 'pipeline.generate'] }));
+  await rec('unfinished unit jobs (no kinds)', units.listUnfinishedUnitJobs({ db, kinds: [] }));
+  await rec('commit when cancelling', units.commitJobUnit({ db, unitId: 12, workerId: 'w7', result: null, now: T + 52_000 }));
+  await rec('cancelled', jobs.setJobStatus({ db, id, status: 'cancelled', from: ['cancelling'], error: 'stopped', finished: true }));
+  await rec('commit when cancelled', units.commitJobUnit({ db, unitId: 13, workerId: 'w7', result: null, now: T + 53_000 }));
+  await rec('release when cancelled', units.releaseJobUnit({ db, unitId: 13, workerId: 'w7' }));
+  await rec('job when cancelled', jobs.getJobRow({ db, id }));
+  await rec('unfinished jobs', jobs.listUnfinishedJobRows({ db }));
+  await rec('unfinished jobs of a kind', jobs.listUnfinishedJobRows({ db, kind: 'pipeline.measure' }));
+  await rec('list jobs', jobs.listJobRows({ db }));
+  await rec('list jobs of a kind, limited', jobs.listJobRows({ db, kind: 'pipeline.generate', limit: 1 }));
+
+  // the job run again: units planned afresh
+  await rec('reset', jobs.resetJobForRun({ db, id }));
+  await rec('delete units', units.deleteJobUnits({ db, jobId: id }));
+  await rec('job after the reset', jobs.getJobRow({ db, id }));
+  await rec('progress', jobs.updateJobProgress({ db, id: other.id, done: 3, total: 2 ** 33, failures: 1 }));
+  await rec('mark running', jobs.markJobRunning({ db, id: other.id, runner: { ...RUNNER, doneAtStart: 3 } }));
+  await rec('the other job', jobs.getJobRow({ db, id: other.id }));
+  await rec('done with a result', jobs.setJobStatus({ db, id: other.id, status: 'done', result: { personas: 12, nested: { a: [1, 'b'] } }, finished: true }));
+  await rec('the other job when done', jobs.getJobRow({ db, id: other.id }));
+  return log;
+}
+
+describePostgres('PostgreSQL job queries', () => {
+  let server: TestPostgres;
+  let pg: PgDatabase;
+  let db: PgDb;
+  let sqlite: Db;
+
+  beforeAll(async () => {
+    server = await startPostgres();
+    pg = await openPgDatabase(server.url, { pool: { max: 12 } });
+    db = pg.db;
+    sqlite = openDatabase(':memory:');
+  }, 60_000);
+
+  afterAll(async () => {
+    sqlite?.$client.close();
+    await pg?.close();
+    await server?.stop();
+  }, 60_000);
+
+  const sqliteEngine = (): Engine => ({
+    api: sqliteApi,
+    db: sqlite as never,
+    commitWithWrite: async (unitId, workerId, sourceId, now, fail) =>
+      sqUnits.commitJobUnit({
+        db: sqlite,
+        unitId,
+        workerId,
+        result: { source: sourceId },
+        now,
+        apply: () => {
+          sqlite.insert(sqSchema.sources).values(source(sourceId)).run();
+          if (fail) throw new Error('unit write failed');
+        },
+      }),
+    sources: async () => sqlite.select({ n: count() }).from(sqSchema.sources).get()!.n,
+  });
+  const pgEngine = (): Engine => ({
+    api: pgApi,
+    db,
+    commitWithWrite: (unitId, workerId, sourceId, now, fail) =>
+      pgUnits.commitJobUnit({
+        db,
+        unitId,
+        workerId,
+        result: { source: sourceId },
+        now,
+        apply: async (tx) => {
+          await tx.insert(pgSchema.sources).values(source(sourceId));
+          if (fail) throw new Error('unit write failed');
+        },
+      }),
+    sources: async () => (await db.select({ n: count() }).from(pgSchema.sources))[0]!.n,
+  });
+
+  it('jobs and units: claim, heartbeat, commit with its write, fail and retry, lease expiry, release, progress and settle give what SQLite gives', async () => {
+    const onSqlite = await jobScript(sqliteEngine());
+    const onPg = await jobScript(pgEngine());
+    expect(onPg.map(([label]) => label)).toEqual(onSqlite.map(([label]) => label));
+    for (let i = 0; i < onSqlite.length; i++) expect([onPg[i]![0], onPg[i]![1]]).toEqual([onSqlite[i]![0], onSqlite[i]![1]]);
+    // the script reaches the cases it is for
+    const at = (label: string) => onSqlite.find(([l]) => l === label)![1];
+    expect(at('commit 3 whose write throws')).toEqual({ threw: 'unit write failed' });
+    expect(at('sources after the commits')).toBe(1);
+    expect(at('fail 2 with retry')).toBe('pending');
+    expect(at('fail 3 without retry')).toBe('failed');
+    expect(at('fail a unit not held')).toBe('lost');
+    expect((at('claim w6 10 @30000') as { expiredFailed: number }).expiredFailed).toBeGreaterThan(0);
+    expect(at('heartbeat when cancelling')).toEqual({ held: [], stopped: [12, 13], lost: [] });
+    expect(at('commit when cancelling')).toBe(true);
+    expect(at('commit when cancelled')).toBe(false);
+    expect(at('release when cancelled')).toBe(true);
+  });
+
+  describe('4 concurrent claimers on separate connections', () => {
+    it('share a job of 60 units so that every unit is done once, each commit writing its row', async () => {
+      const [job] = await db.insert(pgSchema.jobs).values({ kind: 'pipeline.measure', params: {} }).returning({ id: pgSchema.jobs.id });
+      const jobId = job!.id;
+      const N = 60;
+      expect(await pgUnits.insertJobUnits({ db, jobId, stage: 'measure', units: Array.from({ length: N }, (_, i) => ({ key: `persona:${i + 1}`, weight: 2 })) })).toBe(N);
+      await pgUnits.recountJobProgress({ db, jobId, now: T, later: 0 });
+      const clients = await Promise.all([1, 2, 3, 4].map(() => pg.pool.connect()));
+      try {
+        const pids = await Promise.all(clients.map(async (c) => (await c.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid));
+        expect(new Set(pids).size).toBe(4);
+        const worker = async (client: (typeof clients)[number], workerId: string) => {
+          const cdb = drizzle(client, { schema: pgSchema });
+          let done = 0;
+          for (;;) {
+            const { units } = await pgUnits.claimJobUnits({ db: cdb, jobId, workerId, limit: 3, leaseMs: 60_000, maxAttempts: 3, now: T, runner: RUNNER });
+            if (units.length === 0) return done;
+            const beat = await pgUnits.heartbeatJobUnits({ db: cdb, workerId, units: units.map((u) => ({ id: u.id, jobId, progress: 1 })), leaseMs: 60_000, now: T + 1 });
+            expect(beat.held).toEqual(units.map((u) => u.id));
+            for (const u of units) {
+              const ok = await pgUnits.commitJobUnit({
+                db: cdb,
+                unitId: u.id,
+                workerId,
+                result: { by: workerId },
+                now: T + 2,
+                apply: async (tx) => {
+                  await tx.insert(pgSchema.sources).values(source(`unit-${u.id}`));
+                },
+              });
+              expect(ok).toBe(true);
+              done++;
+            }
+          }
+        };
+        const done = await Promise.all(clients.map((c, i) => worker(c, `w${i + 1}`)));
+        expect(done.reduce((a, b) => a + b, 0)).toBe(N);
+        expect(done.filter((n) => n > 0).length).toBeGreaterThan(1);
+        const stored = await pgUnits.listJobUnits({ db, jobId });
+        expect(stored.every((u) => u.status === 'done' && u.attempts === 1 && u.result?.by === u.workerId)).toBe(true);
+        expect(await pgUnits.countUnitsByWorker({ db, jobId })).toEqual(Object.fromEntries(done.map((n, i) => [`w${i + 1}`, n]).filter(([, n]) => n)));
+        const written = await db.execute<{ n: number }>(sql`SELECT count(*)::integer AS n FROM sources WHERE id LIKE 'unit-%'`);
+        expect(written.rows[0]!.n).toBe(N);
+        const row = await pgJobs.getJobRow({ db, id: jobId });
+        expect(row).toMatchObject({ status: 'running', done: 2 * N, total: 2 * N, failures: 0 });
+        expect(await pgUnits.jobUnitState({ db, jobId })).toEqual({ units: N, open: 0, stage: 'measure' });
+      } finally {
+        for (const c of clients) c.release();
+      }
+    });
+  });
+});
