@@ -11,7 +11,7 @@ import { personas } from './schema';
  * ts_rank's weights for {D, C, B, A}: a match in the name (A) counts twice one in the narrative or occupation (B), as
  * bm25(personas_fts, 1.0, 2.0, 1.0) weighs them on SQLite.
  */
-const RANK_WEIGHTS = '{0.1, 0.2, 0.5, 1.0}';
+export const RANK_WEIGHTS = '{0.1, 0.2, 0.5, 1.0}';
 
 export interface PersonaSearchHit {
   id: number;

@@ -7,11 +7,24 @@
  *   nothing, where FTS5 matched them as prefixes);
  * - JSON: jsonb_array_length / jsonb_array_elements over the jsonb columns (json_array_length / json_each);
  * - the trait columns E, A, C, N, O are upper case, so quoted;
- * - the risk cursor compares a row value with typed parameters.
+ * - the risk cursor compares a row value with typed parameters;
+ * - the preferred trait scores' tie-break compares instrument ids in byte order (./pool.ts preferredScoresOn).
  */
 import { sql, type SQL } from 'drizzle-orm';
 import { ftsMatchExpression, inList, type FilterExtras, type PersonaQueryFilter } from '../../queries/personaFilter';
-import { preferredScoresOn } from '../../queries/pool';
+import { preferredScoresOn } from './pool';
+
+/** What is the same on both engines: the filter's types, the FTS5 words of a query, IN lists, needsRun, riskKey. */
+export {
+  ftsMatchExpression,
+  inList,
+  needsRun,
+  riskKey,
+  type FilterExtras,
+  type PersonaQueryFilter,
+  type PersonaQuerySort,
+  type RiskKey,
+} from '../../queries/personaFilter';
 
 /** The tsquery of what a user typed (the words of ftsMatchExpression as prefix terms, all required), or null. */
 export function tsQueryText(q: string | undefined): string | null {
