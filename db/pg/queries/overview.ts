@@ -91,8 +91,14 @@ export async function listRecentAlignmentRuns({ db, limit = 10 }: { db: PgSessio
 
 export async function countTables({ db }: { db: PgSession }): Promise<ReturnType<typeof countTablesSqlite>> {
   const one = async (table: PgTable) => (await db.select({ n: count() }).from(table))[0]?.n ?? 0;
-  const [p, r, i, b, a] = await Promise.all([one(personas), one(referenceRespondents), one(instruments), one(baselineResponses), one(alignmentRuns)]);
-  return { personas: p, referenceRespondents: r, instruments: i, baselineResponses: b, alignmentRuns: a };
+  // one after another: on a transaction or a checked-out connection the queries share one client
+  return {
+    personas: await one(personas),
+    referenceRespondents: await one(referenceRespondents),
+    instruments: await one(instruments),
+    baselineResponses: await one(baselineResponses),
+    alignmentRuns: await one(alignmentRuns),
+  };
 }
 
 /** The write-ahead log ('wal': PostgreSQL always has one) and whether foreign keys are enforced (the health check). */

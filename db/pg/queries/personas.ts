@@ -181,21 +181,20 @@ export async function getPersonaFacets({
   };
   const value = (column: string) => sql`${sql.raw(column)} COLLATE "C" AS "value", count(*)::integer AS "n"`;
   const flagScope = scope('flag');
-  const [sources, flags, ageBands, genders, countries] = await Promise.all([
-    facet<Facets['sources'][number]>(
-      'source',
-      sql`p.source_id AS "id", (SELECT s.name FROM sources s WHERE s.id = p.source_id) COLLATE "C" AS "name", count(*)::integer AS "n"`,
-      sql`ORDER BY 2, p.source_id COLLATE "C"`,
-    ),
-    all<Facets['flags'][number]>(
-      db,
-      sql`${flagScope.ctes}
-        SELECT (fl.value ->> 'code') COLLATE "C" AS "code", count(DISTINCT p.id)::integer AS "n" ${flagScope.from}, jsonb_array_elements(p.flags) fl(value)
-        WHERE ${flagScope.where} GROUP BY 1 ORDER BY 1 NULLS FIRST`,
-    ),
-    facet<Facets['ageBands'][number]>('ageBand', value('p.age_band'), sql`ORDER BY 1`),
-    facet<Facets['genders'][number]>('gender', value('p.gender'), sql`ORDER BY 1`),
-    facet<Facets['countries'][number]>('country', value('p.country'), sql`ORDER BY 2 DESC, 1 LIMIT 100`),
-  ]);
+  // one after another: on a transaction or a checked-out connection the queries share one client
+  const sources = await facet<Facets['sources'][number]>(
+    'source',
+    sql`p.source_id AS "id", (SELECT s.name FROM sources s WHERE s.id = p.source_id) COLLATE "C" AS "name", count(*)::integer AS "n"`,
+    sql`ORDER BY 2, p.source_id COLLATE "C"`,
+  );
+  const flags = await all<Facets['flags'][number]>(
+    db,
+    sql`${flagScope.ctes}
+      SELECT (fl.value ->> 'code') COLLATE "C" AS "code", count(DISTINCT p.id)::integer AS "n" ${flagScope.from}, jsonb_array_elements(p.flags) fl(value)
+      WHERE ${flagScope.where} GROUP BY 1 ORDER BY 1 NULLS FIRST`,
+  );
+  const ageBands = await facet<Facets['ageBands'][number]>('ageBand', value('p.age_band'), sql`ORDER BY 1`);
+  const genders = await facet<Facets['genders'][number]>('gender', value('p.gender'), sql`ORDER BY 1`);
+  const countries = await facet<Facets['countries'][number]>('country', value('p.country'), sql`ORDER BY 2 DESC, 1 LIMIT 100`);
   return { sources, flags, ageBands, genders, countries };
 }

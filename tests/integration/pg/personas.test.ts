@@ -470,6 +470,37 @@ describePostgres('PostgreSQL persona queries', () => {
     for (const [i, entry] of (fromSqlite as unknown[]).entries()) expect((fromPg as unknown[])[i], JSON.stringify((entry as unknown[])[0])).toEqual(entry);
   });
 
+  it('runs in a transaction: its reads see its demographics update, which a rollback undoes', async () => {
+    const before = await pgDemographics.listPersonasForDemographics({ db, ids: [10] });
+    const coverageBefore = await pgDemographics.demographicsCoverage({ db });
+    let inside: unknown;
+    const outcome = await db
+      .transaction(async (tx) => {
+        await pgDemographics.updatePersonaDemographics({
+          db: tx,
+          rows: [{ id: 10, age: 70, ageBand: '65+', gender: 'male', country: 'DK', occupation: 'sailor', demographicsOrigin: given }],
+        });
+        inside = {
+          ids: await pgPersonas.listPersonaIds({ db: tx, filter: { country: ['DK'] } }),
+          genders: (await pgPersonas.getPersonaFacets({ db: tx, filter: { country: ['DK'] } })).genders,
+          occupations: (await pgDemographics.demographicsCoverage({ db: tx })).occupation,
+          tables: await pgOverview.countTables({ db: tx }),
+        };
+        throw new Error('roll back');
+      })
+      .catch((e: Error) => e.message);
+    expect(outcome).toBe('roll back');
+    expect(inside).toEqual({
+      ids: [10],
+      genders: [{ value: 'male', n: 1 }],
+      occupations: { ...coverageBefore.occupation, given: coverageBefore.occupation.given! + 1, unrecorded: coverageBefore.occupation.unrecorded! - 1 },
+      tables: { personas: PERSONAS.length, referenceRespondents: RESPONDENTS.length, instruments: INSTRUMENTS.length, baselineResponses: BASELINES.length, alignmentRuns: RUNS.length },
+    });
+    expect(await pgDemographics.listPersonasForDemographics({ db, ids: [10] })).toEqual(before);
+    expect(await pgDemographics.demographicsCoverage({ db })).toEqual(coverageBefore);
+    expect(await pgPersonas.listPersonaIds({ db, filter: { country: ['DK'] } })).toEqual([]);
+  });
+
   it('differs from FTS5 by design on stemmed words and stop words', async () => {
     const ids = async (q: string) => [
       sqPersonas.listPersonaIds({ db: lite, filter: { q } }),
