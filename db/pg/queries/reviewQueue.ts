@@ -4,7 +4,7 @@
  */
 import { sql, type SQL } from 'drizzle-orm';
 import type { FilterExtras, PersonaQueryFilter } from '../../queries/personaFilter';
-import { preferredScoresOn } from '../../queries/pool';
+import { preferredScoresOn } from './pool';
 import type { ReviewQueue } from '../../queries/reviewQueue';
 import { filterWhere, RISK_TUPLE } from './personaFilter';
 import { listPersonaIds } from './personas';
