@@ -29,6 +29,8 @@ import * as sqliteSchema from '@/db/schema';
 import type { PersonaStatus } from '@/db/schema';
 import { describePostgres, startPostgres, type TestPostgres } from '../../support/postgres';
 
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
 // ---- the data set, seeded on both sides (ids assigned by each database, in insertion order) ----
 
 const SOURCES = [
@@ -536,5 +538,97 @@ describePostgres('PostgreSQL group, target, run, export and baseline queries', (
     ).rejects.toBe(rollback);
     expect(await pgExports.listExportRows({ db })).toEqual(before.pg);
     expect(await db.select().from(pgSchema.exportFiles).where(eq(pgSchema.exportFiles.sha256, sha('5')))).toHaveLength(0);
+  });
+
+  it('order text by bytes as SQLite does, on a database whose default collation is not C', async () => {
+    const name = 'populace_icu_groups';
+    await db.execute(sql.raw(`CREATE DATABASE ${name} TEMPLATE template0 LOCALE_PROVIDER icu ICU_LOCALE 'en-US' LOCALE 'C.UTF-8'`));
+    const icu = await openPgDatabase(server.url.replace(/\/[^/]+$/, `/${name}`));
+    const small = openDatabase(':memory:');
+    try {
+      const ids = ['b', 'B', 'a', 'A', '_x'];
+      const sources = ids.map((id) => ({ id, name: `source ${id}`, kind: 'personas' as const, licence: 'MIT', citation: id, origin: 'tests' }));
+      const personas = ids.map((sourceId, i) => ({ sourceId, externalId: `e${i}`, narrative: 'n' }));
+      const set = { ...REFERENCE_SET, sourceId: 'a' };
+      const norms = ids.flatMap((group) => ['o', 'E', 'e'].map((scale) => ({ sourceId: 'a', table: 't', groupType: 'g', group, scale, level: 'domain', unit: 'raw', mean: 1 })));
+      const countries = ['b', 'B', 'a', 'A', 'a', 'B'].map((country, row) => ({ referenceSetId: set.id, row, country, gender: 'female' as const, E: 1, A: 1, C: 1, N: 1, O: 1, answers: '' }));
+      const baselines = ids.map((sourceId) => ({ sourceId, model: 'm', instrumentId: 'bfi44', temperature: null, E: 1, A: 1, C: 1, N: 1, O: 1 }));
+      small.insert(sqliteSchema.sources).values(sources).run();
+      small.insert(sqliteSchema.personas).values(personas).run();
+      small.insert(sqliteSchema.referenceSets).values(set).run();
+      small.insert(sqliteSchema.norms).values(norms).run();
+      small.insert(sqliteSchema.referenceRespondents).values(countries).run();
+      small.insert(sqliteSchema.baselineResponses).values(baselines).run();
+      await icu.db.insert(pgSchema.sources).values(sources);
+      await icu.db.insert(pgSchema.personas).values(personas);
+      await icu.db.insert(pgSchema.referenceSets).values(set);
+      await icu.db.insert(pgSchema.norms).values(norms);
+      await icu.db.insert(pgSchema.referenceRespondents).values(countries);
+      await icu.db.insert(pgSchema.baselineResponses).values(baselines);
+      const edits = spec.edits;
+      const empty = { countries: [], genders: [] };
+      const reads = async (api: Api, d: never) => {
+        for (const n of ids) await api.targets.saveTarget({ db: d, name: n, referenceSetId: set.id, filters: empty, edits });
+        return normalise([
+          await api.groups.listPersonaSourceRows({ db: d }),
+          await api.exports.listSourcesByIds({ db: d, ids }),
+          await api.targets.listTargets({ db: d }),
+          await api.targets.listNormGroups({ db: d, table: 't' }),
+          await api.targets.listNormTable({ db: d, table: 't' }),
+          await api.targets.listNormRows({ db: d, table: 't', group: 'a' }),
+          await api.targets.countRespondentsByCountry({ db: d, referenceSetId: set.id }),
+          await api.baselines.listBaselineRows({ db: d }),
+        ]);
+      };
+      // the database's own order differs: the byte order is the point
+      const natural = await icu.db.execute<{ id: string }>(sql`SELECT id FROM sources ORDER BY id`);
+      expect(natural.rows.map((r) => r.id)).not.toEqual(['A', 'B', '_x', 'a', 'b']);
+      const fromSqlite = (await reads(sqliteApi, small as never)) as unknown[];
+      expect((fromSqlite[0] as { id: string }[]).map((r) => r.id)).toEqual(['A', 'B', '_x', 'a', 'b']);
+      expect(await reads(pgApi, icu.db as never)).toEqual(fromSqlite);
+    } finally {
+      small.$client.close();
+      await icu.close();
+    }
+  });
+
+  it('never deletes a run under a concurrent export: the one that comes second waits, then sees the first', async () => {
+    const run = async (name: string) => (await pgRuns.insertRun({ db, name, seed: 1, config: config(name, 1) })).id;
+    const exportOf = (runId: number, d: PgDb | Parameters<Parameters<PgDb['transaction']>[0]>[0] = db) =>
+      pgExports.insertExportRow({ db: d, runId, format: 'csv', manifest: manifest(runId, {}), files: [{ format: 'csv', sha256: sha('6'), bytes: bytes(`run ${runId}`) }] });
+    const auditCount = async () => (await pgAudit.listAuditEntries({ db, entity: 'race' })).length;
+
+    // the export's transaction is open when the delete starts: the delete waits for it, then finds the export
+    const first = await run('export first');
+    const exporting = db.transaction(async (tx) => {
+      const row = await exportOf(first, tx);
+      await sleep(300);
+      return row;
+    });
+    await sleep(100);
+    const deleting = pgRuns.deleteRunRow({ db, id: first, audit: { ...audit('run.delete', first), entity: 'race' } });
+    const exported = await exporting;
+    expect(await deleting).toEqual({ deleted: false, reason: 'has_exports', exportIds: [exported.id] });
+    expect(await pgRuns.getRunHeader({ db, id: first })).toMatchObject({ id: first });
+    expect(await auditCount()).toBe(0);
+
+    // the delete's transaction is open when the export starts: the export waits for it, then fails on its foreign key
+    const second = await run('delete first');
+    const exportsBefore = (await pgExports.listExportRows({ db })).length;
+    const deletingFirst = db.transaction(async (tx) => {
+      const outcome = await pgRuns.deleteRunRow({ db: tx, id: second, audit: { ...audit('run.delete', second), entity: 'race' } });
+      await sleep(300);
+      return outcome;
+    });
+    await sleep(100);
+    const late = exportOf(second).then(
+      () => 'exported',
+      (e: Error & { cause?: { code?: string } }) => e.cause?.code ?? (e as { code?: string }).code,
+    );
+    expect(await deletingFirst).toEqual({ deleted: true });
+    expect(await late).toBe('23503');
+    expect(await pgRuns.getRunHeader({ db, id: second })).toBeUndefined();
+    expect((await pgExports.listExportRows({ db })).length).toBe(exportsBefore);
+    expect(await auditCount()).toBe(1);
   });
 });
