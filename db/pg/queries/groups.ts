@@ -90,9 +90,15 @@ export async function updateGroupRow({ db, id, name, definition }: { db: PgSessi
   return row && readGroup(row);
 }
 
-/** Deletes a group; its runs stay (their group link is cleared) in the same transaction. */
+/**
+ * Deletes a group; its runs stay (their group link is cleared) in the same transaction. The group's row is locked
+ * first (FOR UPDATE): a run being inserted for the group at the same moment (its foreign key holds a KEY SHARE lock
+ * on the row) is waited for and then has its link cleared too, or waits for the delete and then fails on its foreign
+ * key; the delete never fails on a run it could not see.
+ */
 export async function deleteGroupRow({ db, id }: { db: PgRunner; id: number }): Promise<boolean> {
   return (db as PgDb).transaction(async (tx) => {
+    await tx.execute(sql`SELECT id FROM groups WHERE id = ${id} FOR UPDATE`);
     await tx.update(alignmentRuns).set({ groupId: null }).where(eq(alignmentRuns.groupId, id));
     return ((await tx.delete(groups).where(eq(groups.id, id))).rowCount ?? 0) > 0;
   });

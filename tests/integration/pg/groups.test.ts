@@ -631,4 +631,19 @@ describePostgres('PostgreSQL group, target, run, export and baseline queries', (
     expect((await pgExports.listExportRows({ db })).length).toBe(exportsBefore);
     expect(await auditCount()).toBe(1);
   });
+
+  it('deletes a group while a run for it is being inserted: the delete waits, then clears the new run\'s link too', async () => {
+    const group = await pgGroups.insertGroupRow({ db, name: 'raced group', definition: definition('race') });
+    const inserting = db.transaction(async (tx) => {
+      const r = await pgRuns.insertRun({ db: tx, name: 'raced run', seed: 1, config: config('raced run', 1), groupId: group.id });
+      await sleep(300);
+      return r;
+    });
+    await sleep(100);
+    const deleting = pgGroups.deleteGroupRow({ db, id: group.id });
+    const inserted = await inserting;
+    expect(await deleting).toBe(true);
+    expect(await pgGroups.getGroupRow({ db, id: group.id })).toBeUndefined();
+    expect(await pgRuns.getRunById({ db, id: inserted.id })).toMatchObject({ id: inserted.id, groupId: null });
+  });
 });
