@@ -15,7 +15,7 @@ import { and, desc, eq, inArray, sql } from 'drizzle-orm';
 import { manifestSchema, parseStored, type ExportManifest } from '../../json';
 import type * as sqlite from '../../queries/exports';
 import type { ExportPersonaRow, NewExportFile } from '../../queries/exports';
-import { preferredScoresOn } from '../../queries/pool';
+import { preferredScoresOn } from './pool';
 import type { Export, ExportFile } from '../../schema';
 import type { PgDb, PgSession, PgTx } from '../client';
 import { exportFiles, exports, referenceSets, sources } from '../schema';

@@ -1,8 +1,8 @@
 /**
  * Groups on PostgreSQL: the twin of db/queries/groups.ts (same functions, arguments and results, async, on a PgDb,
  * PgTx or connection). What differs from the SQLite text:
- * - personas.metadata is jsonb: "is not a group revision" is `metadata -> 'groupRevision'` absent or JSON null (SQLite's
- *   json_extract reads both as NULL), and a revision's group is `metadata #> '{groupRevision,groupId}'` compared as a
+ * - personas.metadata is jsonb: "is not a group revision" is `metadata ->> 'groupRevision'` NULL (absent or JSON null,
+ *   as SQLite's json_extract reads both), and a revision's group is `metadata #> '{groupRevision,groupId}'` compared as a
  *   JSON number (1 and 1.0 match, the string "1" does not, as on SQLite). listGroupRevisionRows returns metadata as
  *   JSON text like SQLite, but in jsonb's text form (`{"a": 1}`: spaces, keys in jsonb order): parse it, do not
  *   compare the text;
@@ -10,7 +10,8 @@
  *   country filters also match non-ASCII letters in another case;
  * - counts are cast to integer (count is a bigint on PostgreSQL, read back as a string); the trait columns E, A, C,
  *   N, O are upper case, so quoted; aliases are quoted to keep their case;
- * - text order (sources by id) is byte order (COLLATE "C"), as SQLite's BINARY collation sorts;
+ * - text order (sources by id, and the instrument tie-break of the pg preferredScoresOn, ./pool.ts) is byte order
+ *   (COLLATE "C"), as SQLite's BINARY collation sorts;
  * - rows SQLite returns without an ORDER BY in primary-key order (trait scores by persona) are ordered explicitly.
  * Ids run on without gaps, as SQLite AUTOINCREMENT keys do: a group is inserted only when its name is free (a taken
  * name throws, as the unique index does on SQLite), so a refused insert does not use up an identity value; the rows
@@ -21,7 +22,7 @@ import { groupDefinitionSchema, parseStored, type GroupDefinition } from '../../
 import type * as sqlite from '../../queries/groups';
 import type { CandidateFilters, CandidateRow } from '../../queries/groups';
 import { inList } from '../../queries/personaFilter';
-import { preferredScoresOn } from '../../queries/pool';
+import { preferredScoresOn } from './pool';
 import type { AlignmentRun, Group, NewPersona, Persona } from '../../schema';
 import type { PgDb, PgSession, PgTx } from '../client';
 import { alignmentRuns, groups, meta, personas } from '../schema';
@@ -47,7 +48,7 @@ async function all<T>(db: PgSession, query: SQL): Promise<T[]> {
 }
 
 /** No persona-side group revision in metadata (json_extract(metadata, '$.groupRevision') IS NULL on SQLite). */
-const NOT_REVISION = sql`coalesce(jsonb_typeof(p.metadata -> 'groupRevision'), 'null') = 'null'`;
+const NOT_REVISION = sql`(p.metadata ->> 'groupRevision') IS NULL`;
 
 export async function listGroupRows({ db }: { db: PgSession }): Promise<Group[]> {
   return (await db.select().from(groups).orderBy(groups.id)).map(readGroup);
