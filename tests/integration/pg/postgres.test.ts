@@ -89,7 +89,7 @@ describePostgres('PostgreSQL', () => {
         SQLiteBoolean: ['boolean'],
         SQLiteReal: ['double precision'],
         SQLiteText: ['text'],
-        SQLiteTextJson: ['jsonb'],
+        SQLiteTextJson: ['jsonb', 'json'],
         SQLiteBlobBuffer: ['bytea'],
       };
       const tables = (Object.values(sqliteSchema) as unknown[]).filter((v): v is SQLiteTable => is(v, SQLiteTable));

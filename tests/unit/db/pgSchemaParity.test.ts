@@ -19,9 +19,12 @@ const TYPE_MAP: Record<string, string[]> = {
   SQLiteBoolean: ['PgBoolean'],
   SQLiteReal: ['PgDoublePrecision'],
   SQLiteText: ['PgText'],
-  SQLiteTextJson: ['PgJsonb'],
+  SQLiteTextJson: ['PgJsonb', 'PgJson'],
   SQLiteBlobBuffer: ['PgCustomColumn'],
 };
+
+/** The JSON columns stored as json (text kept as written) rather than jsonb: the export manifest, downloaded and hashed. */
+const JSON_TEXT_COLUMNS = ['exports.manifest'];
 
 /** The integer columns stored as bigint: epoch milliseconds, and job progress sums that grow with a job's size. */
 const BIGINT_COLUMNS = [
@@ -73,6 +76,7 @@ describe('PostgreSQL schema parity with the SQLite schema', () => {
         expect(TYPE_MAP[lc.columnType], `${where}: ${lc.columnType}`).toContain(pc.columnType);
         if (pc.columnType === 'PgCustomColumn') expect(sqlText(pc), where).toBe('bytea');
         expect(pc.columnType === 'PgBigInt53', `${where} is bigint`).toBe(BIGINT_COLUMNS.includes(where));
+        expect(pc.columnType === 'PgJson', `${where} is json`).toBe(JSON_TEXT_COLUMNS.includes(where));
         expect(pc.generated, `${where} is not generated`).toBeUndefined();
       }
       const indexes = (cfg: typeof lite | typeof pg) =>

@@ -1,0 +1,1 @@
+ALTER TABLE "exports" ALTER COLUMN "manifest" SET DATA TYPE json;
