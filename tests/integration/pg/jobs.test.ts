@@ -1,11 +1,12 @@
 /**
- * The PostgreSQL twins of the job, post, pipeline, measurement and fixture queries (db/pg/queries/jobs, jobUnits,
- * posts, pipeline, measurement, fixtures) against a throw-away PostgreSQL 15+ cluster
+ * The PostgreSQL twins of the job, post, pipeline, measurement, seed and fixture queries (db/pg/queries/jobs,
+ * jobUnits, posts, pipeline, measurement, seed, fixtures) against a throw-away PostgreSQL 15+ cluster
  * (tests/support/postgres.ts, one for the file): the same sequence of calls on a fresh in-memory SQLite database and
  * on PostgreSQL gives the same results (ids, order, statuses, leases, attempts, progress, errors; timestamps taken
  * from the caller's clock compared as they are, those of the wall clock checked for their form), and 4 claimers on
- * separate connections share a job's units so that every unit is done once. Without the server binaries the suite is
- * skipped, except under CI, where it fails (.ci/run installs PostgreSQL).
+ * separate connections share a job's units so that every unit is done once; 3 connections seeding one database at
+ * once seed it once. Without the server binaries the suite is skipped, except under CI, where it fails (.ci/run
+ * installs PostgreSQL).
  */
 import { count, eq, sql } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/node-postgres';
@@ -18,6 +19,7 @@ import * as pgUnits from '@/db/pg/queries/jobUnits';
 import * as pgMeasurement from '@/db/pg/queries/measurement';
 import * as pgPipeline from '@/db/pg/queries/pipeline';
 import * as pgPosts from '@/db/pg/queries/posts';
+import * as pgSeed from '@/db/pg/queries/seed';
 import * as pgSchema from '@/db/pg/schema';
 import * as sqFixtures from '@/db/queries/fixtures';
 import * as sqJobs from '@/db/queries/jobs';
@@ -25,6 +27,7 @@ import * as sqUnits from '@/db/queries/jobUnits';
 import * as sqMeasurement from '@/db/queries/measurement';
 import * as sqPipeline from '@/db/queries/pipeline';
 import * as sqPosts from '@/db/queries/posts';
+import * as sqSeed from '@/db/queries/seed';
 import * as sqSchema from '@/db/schema';
 import { describePostgres, startPostgres, type TestPostgres } from '../../support/postgres';
 
@@ -39,10 +42,11 @@ interface Api {
   pipeline: typeof pgPipeline;
   measurement: typeof pgMeasurement;
   fixtures: typeof pgFixtures;
+  seed: typeof pgSeed;
 }
-const pgApi: Api = { jobs: pgJobs, units: pgUnits, posts: pgPosts, pipeline: pgPipeline, measurement: pgMeasurement, fixtures: pgFixtures };
+const pgApi: Api = { jobs: pgJobs, units: pgUnits, posts: pgPosts, pipeline: pgPipeline, measurement: pgMeasurement, fixtures: pgFixtures, seed: pgSeed };
 /** The SQLite functions return their results directly; awaiting a plain value gives it back. */
-const sqliteApi = { jobs: sqJobs, units: sqUnits, posts: sqPosts, pipeline: sqPipeline, measurement: sqMeasurement, fixtures: sqFixtures } as unknown as Api;
+const sqliteApi = { jobs: sqJobs, units: sqUnits, posts: sqPosts, pipeline: sqPipeline, measurement: sqMeasurement, fixtures: sqFixtures, seed: sqSeed } as unknown as Api;
 
 /** What differs between the engines beyond the query modules: a unit's write, run inside its commit. */
 interface Engine {
@@ -52,6 +56,8 @@ interface Engine {
   commitWithWrite: (unitId: number, workerId: string, sourceId: string, now: number, fail?: boolean) => Promise<boolean>;
   /** How many sources are stored. */
   sources: () => Promise<number>;
+  /** Every row of the tables the seed writes, in a stable order. */
+  seeded: () => Promise<Record<string, unknown[]>>;
   /** Stores a persona's scores with a check of the persona in the same transaction (its `apply`). */
   measureWithCheck: (personaId: number, E: number) => Promise<void>;
 }
@@ -326,6 +332,77 @@ async function importScript({ api, db, measureWithCheck }: Engine): Promise<[str
   return log;
 }
 
+/** A small demo workspace: two instruments' worth of rows in every table the seed writes. */
+function smallWorkspace({ badBase = false } = {}): sqSeed.SeedWorkspace {
+  const traits = { E: 3.1, A: 3.9, C: 2.75, N: 2.2, O: 4.05 };
+  const persona = (externalId: string, extra: Partial<sqSeed.SeedPersona> = {}): sqSeed.SeedPersona => ({
+    sourceId: 'seed-personas',
+    externalId,
+    name: `Seed ${externalId}`,
+    narrative: `A seeded persona, ${externalId}.`,
+    age: 30,
+    ageBand: '25-34',
+    gender: 'female',
+    country: 'GB',
+    occupation: 'nurse',
+    model: 'gpt-test',
+    status: 'measured',
+    flags: [],
+    metadata: { seed: true },
+    responses: { instrumentId: 'seed-ipip', model: 'gpt-test', temperature: 0, answers: new Map([['s2', 4], ['s1', 2]]) },
+    scores: { instrumentId: 'seed-ipip', values: traits },
+    ...extra,
+  });
+  return {
+    sources: ['seed-personas', 'seed-instrument', 'seed-reference', 'seed-norms', 'seed-baseline'].map((id) => ({ ...source(id), kind: 'personas' as const })),
+    reasonCodes: [
+      { code: 'seed-off-topic', label: 'Off topic' },
+      { code: 'seed-unrealistic', label: 'Unrealistic' },
+    ],
+    instruments: [
+      {
+        id: 'seed-ipip',
+        name: 'Seed IPIP',
+        scaleMin: 1,
+        scaleMax: 5,
+        sourceId: 'seed-instrument',
+        description: 'two items',
+        items: [
+          { itemId: 's1', trait: 'E', keyed: '+' },
+          { itemId: 's2', trait: 'N', keyed: '-' },
+        ],
+        texts: ['Is the life of the party'],
+      },
+    ],
+    reference: {
+      id: 'seed-ref',
+      name: 'Seed reference',
+      sourceId: 'seed-reference',
+      instrumentId: 'seed-ipip',
+      description: 'three respondents',
+      respondents: [1, 2, 3].map((row) => ({ row, country: row === 2 ? 'US' : 'GB', age: row === 3 ? null : 20 + row, gender: 'male' as const, scores: traits, answers: [row, 5 - row] })),
+    },
+    norms: [
+      { sourceId: 'seed-norms', table: 't1', groupType: 'all', group: 'all', scale: 'E', level: 'domain', unit: 'mean', n: 100, mean: 3.2, sd: 0.6 },
+      { sourceId: 'seed-norms', table: 't1', groupType: 'sex', group: 'female', scale: 'E', level: 'domain', unit: 'mean', n: null, mean: 3.3, sd: null },
+    ],
+    baselines: [{ sourceId: 'seed-baseline', model: 'gpt-test', instrumentId: 'seed-ipip', temperature: 0, systemPrompt: null, run: 0, scores: traits, answers: { s1: 3 } }],
+    personas: [
+      persona('base'),
+      persona('variant', { duplicateOf: badBase ? 'missing' : 'base', status: 'flagged', flags: [{ code: 'duplicate', reason: 'near copy' }, { code: 'thin', reason: 'short' }], responses: undefined, scores: undefined }),
+      persona('unmeasured', {
+        status: 'draft',
+        name: null,
+        age: null,
+        gender: 'unknown',
+        demographicsOrigin: { origin: { age: 'unknown', gender: 'unknown', country: 'stated', occupation: 'inferred' }, evidence: { country: 'lives in Leeds' } },
+        responses: undefined,
+        scores: undefined,
+      }),
+    ],
+  };
+}
+
 describePostgres('PostgreSQL job queries', () => {
   let server: TestPostgres;
   let pg: PgDatabase;
@@ -361,6 +438,23 @@ describePostgres('PostgreSQL job queries', () => {
         },
       }),
     sources: async () => sqlite.select({ n: count() }).from(sqSchema.sources).get()!.n,
+    seeded: async () => {
+      const t = sqSchema;
+      return {
+        sources: sqlite.select().from(t.sources).where(sql`${t.sources.id} LIKE 'seed-%'`).orderBy(t.sources.id).all(),
+        reasonCodes: sqlite.select().from(t.reasonCodes).orderBy(t.reasonCodes.position).all(),
+        instruments: sqlite.select().from(t.instruments).where(eq(t.instruments.id, 'seed-ipip')).all(),
+        items: sqlite.select().from(t.instrumentItems).where(eq(t.instrumentItems.instrumentId, 'seed-ipip')).orderBy(t.instrumentItems.position).all(),
+        referenceSets: sqlite.select().from(t.referenceSets).all(),
+        respondents: sqlite.select().from(t.referenceRespondents).orderBy(t.referenceRespondents.id).all(),
+        norms: sqlite.select().from(t.norms).orderBy(t.norms.id).all(),
+        baselines: sqlite.select().from(t.baselineResponses).where(eq(t.baselineResponses.sourceId, 'seed-baseline')).all(),
+        personas: sqlite.select().from(t.personas).where(eq(t.personas.sourceId, 'seed-personas')).orderBy(t.personas.id).all(),
+        answers: sqlite.select().from(t.itemResponses).where(eq(t.itemResponses.instrumentId, 'seed-ipip')).orderBy(t.itemResponses.id).all(),
+        scores: sqlite.select().from(t.traitScores).where(eq(t.traitScores.instrumentId, 'seed-ipip')).orderBy(t.traitScores.personaId).all(),
+        meta: sqlite.select().from(t.meta).all(),
+      };
+    },
     measureWithCheck: async (personaId, E) =>
       sqMeasurement.saveMeasurement({
         db: sqlite,
@@ -387,6 +481,23 @@ describePostgres('PostgreSQL job queries', () => {
         },
       }),
     sources: async () => (await db.select({ n: count() }).from(pgSchema.sources))[0]!.n,
+    seeded: async () => {
+      const t = pgSchema;
+      return {
+        sources: await db.select().from(t.sources).where(sql`${t.sources.id} LIKE 'seed-%'`).orderBy(t.sources.id),
+        reasonCodes: await db.select().from(t.reasonCodes).orderBy(t.reasonCodes.position),
+        instruments: await db.select().from(t.instruments).where(eq(t.instruments.id, 'seed-ipip')),
+        items: await db.select().from(t.instrumentItems).where(eq(t.instrumentItems.instrumentId, 'seed-ipip')).orderBy(t.instrumentItems.position),
+        referenceSets: await db.select().from(t.referenceSets),
+        respondents: await db.select().from(t.referenceRespondents).orderBy(t.referenceRespondents.id),
+        norms: await db.select().from(t.norms).orderBy(t.norms.id),
+        baselines: await db.select().from(t.baselineResponses).where(eq(t.baselineResponses.sourceId, 'seed-baseline')),
+        personas: await db.select().from(t.personas).where(eq(t.personas.sourceId, 'seed-personas')).orderBy(t.personas.id),
+        answers: await db.select().from(t.itemResponses).where(eq(t.itemResponses.instrumentId, 'seed-ipip')).orderBy(t.itemResponses.id),
+        scores: await db.select().from(t.traitScores).where(eq(t.traitScores.instrumentId, 'seed-ipip')).orderBy(t.traitScores.personaId),
+        meta: await db.select().from(t.meta),
+      };
+    },
     measureWithCheck: (personaId, E) =>
       pgMeasurement.saveMeasurement({
         db,
@@ -440,6 +551,49 @@ describePostgres('PostgreSQL job queries', () => {
     expect(at('check of a missing persona')).toEqual({ threw: 'does not exist' });
     expect(at('store answers again')).toBe(2);
     expect((at('measured') as unknown[]).length).toBeGreaterThan(0);
+  });
+
+  it('the seed of a small workspace stores what SQLite stores, once', async () => {
+    const seedScript = async ({ api, db: d, seeded }: Engine) => {
+      const log: [string, unknown][] = [];
+      const rec = async (label: string, p: unknown) => void log.push([label, await outcome(p)]);
+      await rec('version before', api.seed.getSeedVersion({ db: d }));
+      await rec('seed', () => api.seed.seedDemoWorkspace({ db: d, workspace: smallWorkspace(), version: 'v1' }));
+      await rec('seed again', () => api.seed.seedDemoWorkspace({ db: d, workspace: smallWorkspace(), version: 'v2' }));
+      await rec('version', api.seed.getSeedVersion({ db: d }));
+      await rec('stored', seeded());
+      return log;
+    };
+    const onSqlite = await seedScript(sqliteEngine());
+    const onPg = await seedScript(pgEngine());
+    expect(onPg).toEqual(onSqlite);
+    const at = (label: string) => onSqlite.find(([l]) => l === label)![1];
+    expect([at('seed'), at('seed again'), at('version')]).toEqual([true, false, 'v1']);
+    const stored = at('stored') as Record<string, unknown[]>;
+    expect(Object.fromEntries(Object.entries(stored).map(([k, v]) => [k, v.length]))).toEqual({
+      sources: 5, reasonCodes: 2, instruments: 1, items: 2, referenceSets: 1, respondents: 3, norms: 2, baselines: 1, personas: 3, answers: 2, scores: 1, meta: 1,
+    });
+  });
+
+  it('a failing seed stores nothing, and 3 connections seeding a database at the same time seed it once', async () => {
+    await db.execute(sql`CREATE DATABASE seed_race`);
+    const race = await openPgDatabase(server.url.replace(/populace_test$/, 'seed_race'), { pool: { max: 4 } });
+    try {
+      // a seed that fails stores nothing (its rolled-back ids are used up here, unlike SQLite's: not compared)
+      await expect(pgSeed.seedDemoWorkspace({ db: race.db, workspace: smallWorkspace({ badBase: true }), version: 'bad' })).rejects.toThrow(
+        'demo persona variant: its base missing was not stored first',
+      );
+      expect(await pgSeed.getSeedVersion({ db: race.db })).toBeNull();
+      for (const table of [pgSchema.sources, pgSchema.personas, pgSchema.norms, pgSchema.referenceRespondents, pgSchema.itemResponses]) {
+        expect((await race.db.select({ n: count() }).from(table))[0]!.n).toBe(0);
+      }
+      const results = await Promise.all(['a', 'b', 'c'].map((v) => pgSeed.seedDemoWorkspace({ db: race.db, workspace: smallWorkspace(), version: v })));
+      expect(results.filter(Boolean)).toHaveLength(1);
+      expect(await pgSeed.getSeedVersion({ db: race.db })).toBe(['a', 'b', 'c'][results.indexOf(true)]);
+      expect((await race.db.select({ n: count() }).from(pgSchema.personas))[0]!.n).toBe(3);
+    } finally {
+      await race.close();
+    }
   });
 
   describe('4 concurrent claimers on separate connections', () => {
