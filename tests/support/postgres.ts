@@ -11,7 +11,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import pg from 'pg';
-import { describe, it } from 'vitest';
+import { afterAll, beforeAll, describe, it } from 'vitest';
+import { openDatabase, type Db } from '../../db/client';
+import { openPgDatabase, type PgDatabase, type PgDb } from '../../db/pg/client';
 
 const run = promisify(execFile);
 
@@ -51,6 +53,42 @@ export function describePostgres(title: string, body: () => void): void {
     console.warn(`Skipping ${title}: ${REQUIRED}`);
     describe.skip(`${title} (skipped: no PostgreSQL ${MIN_POSTGRES_VERSION}+ server binaries under ${ROOT}/*/bin)`, body);
   }
+}
+
+/** What a parity suite compares: a throw-away PostgreSQL server and database, and an in-memory SQLite database. */
+export interface BothDatabases {
+  server: TestPostgres;
+  pg: PgDatabase;
+  db: PgDb;
+  lite: Db;
+}
+
+/**
+ * For a parity suite (call inside describePostgres): before its tests, a throw-away PostgreSQL cluster with the
+ * migrations applied and a fresh in-memory SQLite database, each seeded when a seed is given, handed to `take`; after
+ * them, both closed and the cluster removed.
+ */
+export function useBothDatabases(
+  options: { pool?: Omit<pg.PoolConfig, 'connectionString'>; seedPg?: (db: PgDb) => Promise<void>; seedSqlite?: (db: Db) => void },
+  take: (both: BothDatabases) => void,
+): void {
+  let both: Partial<BothDatabases> = {};
+  beforeAll(async () => {
+    const server = await startPostgres();
+    both.server = server;
+    const pgDatabase = await openPgDatabase(server.url, { pool: options.pool });
+    both = { server, pg: pgDatabase, db: pgDatabase.db };
+    await options.seedPg?.(pgDatabase.db);
+    const lite = openDatabase(':memory:');
+    both.lite = lite;
+    options.seedSqlite?.(lite);
+    take(both as BothDatabases);
+  }, 60_000);
+  afterAll(async () => {
+    both.lite?.$client.close();
+    await both.pg?.close();
+    await both.server?.stop();
+  }, 60_000);
 }
 
 export interface TestPostgres {

@@ -7,8 +7,8 @@
  */
 import { sql } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/node-postgres';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase, type Db } from '@/db/client';
+import { describe, expect, it } from 'vitest';
+import type { Db } from '@/db/client';
 import { openPgDatabase, type PgDatabase, type PgDb } from '@/db/pg/client';
 import * as pgAudit from '@/db/pg/queries/audit';
 import * as pgLlmCalls from '@/db/pg/queries/llmCalls';
@@ -20,7 +20,7 @@ import * as sqAudit from '@/db/queries/audit';
 import * as sqLlmCalls from '@/db/queries/llmCalls';
 import * as sqSessions from '@/db/queries/sessions';
 import * as sqUsers from '@/db/queries/users';
-import { describePostgres, startPostgres, type TestPostgres } from '../../support/postgres';
+import { describePostgres, useBothDatabases, type TestPostgres } from '../../support/postgres';
 
 
 /** The text form SQLite's strftime('%Y-%m-%dT%H:%M:%fZ', 'now') stores. */
@@ -192,23 +192,8 @@ async function pgError(p: Promise<unknown>): Promise<{ message: string; code?: s
 }
 
 describePostgres('PostgreSQL sign-in, audit and LLM-cache queries', () => {
-  let server: TestPostgres;
-  let pg: PgDatabase;
-  let db: PgDb;
-  let sqlite: Db;
-
-  beforeAll(async () => {
-    server = await startPostgres();
-    pg = await openPgDatabase(server.url, { pool: { max: 24 } });
-    db = pg.db;
-    sqlite = openDatabase(':memory:');
-  }, 60_000);
-
-  afterAll(async () => {
-    sqlite?.$client.close();
-    await pg?.close();
-    await server?.stop();
-  }, 60_000);
+  let server: TestPostgres, pg: PgDatabase, db: PgDb, sqlite: Db;
+  useBothDatabases({ pool: { max: 24 } }, (both) => ({ server, pg, db, lite: sqlite } = both));
 
   it('give the results SQLite gives for the same calls (ids, order, flags, errors, timestamp form)', async () => {
     const onSqlite = await script(sqliteApi, sqlite as never);

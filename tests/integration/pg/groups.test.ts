@@ -8,7 +8,7 @@
  * CI, where it fails (.ci/run installs PostgreSQL).
  */
 import { eq, sql } from 'drizzle-orm';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { openDatabase, type Db } from '@/db/client';
 import type { ExportManifest, GroupDefinition, RunConfig, RunDiagnostics, RunMetrics } from '@/db/json';
 import { openPgDatabase, type PgDatabase, type PgDb } from '@/db/pg/client';
@@ -27,7 +27,7 @@ import * as sqRuns from '@/db/queries/runs';
 import * as sqTargets from '@/db/queries/targets';
 import * as sqliteSchema from '@/db/schema';
 import type { PersonaStatus } from '@/db/schema';
-import { describePostgres, startPostgres, type TestPostgres } from '../../support/postgres';
+import { describePostgres, useBothDatabases, type TestPostgres } from '../../support/postgres';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -477,25 +477,8 @@ async function script(api: Api, db: never): Promise<Record<string, unknown>> {
 }
 
 describePostgres('PostgreSQL group, target, run, export and baseline queries', () => {
-  let server: TestPostgres;
-  let pg: PgDatabase;
-  let db: PgDb;
-  let lite: Db;
-
-  beforeAll(async () => {
-    server = await startPostgres();
-    pg = await openPgDatabase(server.url);
-    db = pg.db;
-    await seedPg(db);
-    lite = openDatabase(':memory:');
-    seedSqlite(lite);
-  }, 60_000);
-
-  afterAll(async () => {
-    lite?.$client.close();
-    await pg?.close();
-    await server?.stop();
-  }, 60_000);
+  let server: TestPostgres, pg: PgDatabase, db: PgDb, lite: Db;
+  useBothDatabases({ seedPg, seedSqlite }, (both) => ({ server, pg, db, lite } = both));
 
   it('give the results SQLite gives for the same calls (ids, order, JSON columns, stored bytes, errors, timestamp form)', async () => {
     const fromSqlite = await script(sqliteApi, lite as never);

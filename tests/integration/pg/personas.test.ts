@@ -14,9 +14,9 @@
  * relevance cases below for where the two orders agree.
  */
 import { sql } from 'drizzle-orm';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { openDatabase, type Db } from '@/db/client';
-import { openPgDatabase, type PgDatabase, type PgDb } from '@/db/pg/client';
+import { expect, it } from 'vitest';
+import type { Db } from '@/db/client';
+import type { PgDb } from '@/db/pg/client';
 import * as pgOverview from '@/db/pg/queries/overview';
 import * as pgDemographics from '@/db/pg/queries/personaDemographics';
 import * as pgPage from '@/db/pg/queries/personaPage';
@@ -31,7 +31,7 @@ import * as sqPersonas from '@/db/queries/personas';
 import * as sqPool from '@/db/queries/pool';
 import * as sqliteSchema from '@/db/schema';
 import type { PersonaStatus } from '@/db/schema';
-import { describePostgres, startPostgres, type TestPostgres } from '../../support/postgres';
+import { describePostgres, useBothDatabases } from '../../support/postgres';
 
 // ---- the data set, seeded on both sides ----
 
@@ -415,25 +415,8 @@ async function poolAndOverviewScript(api: Api, db: never): Promise<unknown[]> {
 }
 
 describePostgres('PostgreSQL persona queries', () => {
-  let server: TestPostgres;
-  let pg: PgDatabase;
-  let db: PgDb;
-  let lite: Db;
-
-  beforeAll(async () => {
-    server = await startPostgres();
-    pg = await openPgDatabase(server.url);
-    db = pg.db;
-    await seedPg(db);
-    lite = openDatabase(':memory:');
-    seedSqlite(lite);
-  }, 60_000);
-
-  afterAll(async () => {
-    lite?.$client.close();
-    await pg?.close();
-    await server?.stop();
-  }, 60_000);
+  let db: PgDb, lite: Db;
+  useBothDatabases({ seedPg, seedSqlite }, (both) => ({ db, lite } = both));
 
   const both = async (script: (api: Api, db: never) => Promise<unknown[]>) => {
     const fromSqlite = normalise(await script(sqliteApi, lite as never));

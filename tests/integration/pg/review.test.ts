@@ -8,9 +8,9 @@
  * the server binaries the suite is skipped, except under CI, where it fails (.ci/run installs PostgreSQL).
  */
 import { eq, sql } from 'drizzle-orm';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { openDatabase, type Db } from '@/db/client';
-import { openPgDatabase, type PgDatabase, type PgDb } from '@/db/pg/client';
+import { expect, it } from 'vitest';
+import type { Db } from '@/db/client';
+import type { PgDb } from '@/db/pg/client';
 import * as pgSchema from '@/db/pg/schema';
 import { listPersonaIds as pgListPersonaIds } from '@/db/pg/queries/personas';
 import * as pgReview from '@/db/pg/queries/review';
@@ -24,7 +24,7 @@ import * as reviewQueue from '@/db/queries/reviewQueue';
 import type { ReviewQueue } from '@/db/queries/reviewQueue';
 import * as sqliteSchema from '@/db/schema';
 import type { PersonaStatus } from '@/db/schema';
-import { describePostgres, startPostgres, type TestPostgres } from '../../support/postgres';
+import { describePostgres, useBothDatabases } from '../../support/postgres';
 
 
 // ---- the data set, seeded on both sides ----
@@ -252,25 +252,8 @@ async function scenario(s: Side): Promise<unknown[]> {
 }
 
 describePostgres('PostgreSQL review', () => {
-  let server: TestPostgres;
-  let pg: PgDatabase;
-  let db: PgDb;
-  let lite: Db;
-
-  beforeAll(async () => {
-    server = await startPostgres();
-    pg = await openPgDatabase(server.url, { pool: { max: 25 } });
-    db = pg.db;
-    await seedPg(db);
-    lite = openDatabase(':memory:');
-    seedSqlite(lite);
-  }, 60_000);
-
-  afterAll(async () => {
-    lite?.$client.close();
-    await pg?.close();
-    await server?.stop();
-  }, 60_000);
+  let db: PgDb, lite: Db;
+  useBothDatabases({ pool: { max: 25 }, seedPg, seedSqlite }, (both) => ({ db, lite } = both));
 
   it('gives the results SQLite gives for the same decisions, bulk decisions, undos, settlements, queue and log reads', async () => {
     const fromSqlite = await scenario(sqliteSide(lite));
