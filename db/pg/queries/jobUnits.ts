@@ -249,8 +249,7 @@ export async function claimJobUnits({
     SELECT
       coalesce((SELECT jsonb_agg(jsonb_build_object('id', "id", 'jobId', "job_id", 'key', "key", 'stage', "stage",
         'weight', "weight", 'attempts', "attempts") ORDER BY "id") FROM claimed), '[]'::jsonb) AS "units",
-      (SELECT count(*) FROM exhausted)::integer AS "expiredFailed",
-      (SELECT count(*) FROM reopened)::integer AS "reopened"`,
+      (SELECT count(*) FROM exhausted)::integer AS "expiredFailed"`,
   );
   return { units: row?.units ?? [], expiredFailed: row?.expiredFailed ?? 0 };
 }
