@@ -10,8 +10,8 @@
  */
 import { count, eq, sql } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/node-postgres';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase, type Db } from '@/db/client';
+import { describe, expect, it } from 'vitest';
+import type { Db } from '@/db/client';
 import { openPgDatabase, type PgDatabase, type PgDb, type PgSession } from '@/db/pg/client';
 import * as pgFixtures from '@/db/pg/queries/fixtures';
 import * as pgJobs from '@/db/pg/queries/jobs';
@@ -29,7 +29,7 @@ import * as sqPipeline from '@/db/queries/pipeline';
 import * as sqPosts from '@/db/queries/posts';
 import * as sqSeed from '@/db/queries/seed';
 import * as sqSchema from '@/db/schema';
-import { describePostgres, startPostgres, type TestPostgres } from '../../support/postgres';
+import { describePostgres, useBothDatabases, type TestPostgres } from '../../support/postgres';
 
 /** The text form of the timestamps both sides store. */
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
@@ -404,23 +404,8 @@ function smallWorkspace({ badBase = false } = {}): sqSeed.SeedWorkspace {
 }
 
 describePostgres('PostgreSQL job queries', () => {
-  let server: TestPostgres;
-  let pg: PgDatabase;
-  let db: PgDb;
-  let sqlite: Db;
-
-  beforeAll(async () => {
-    server = await startPostgres();
-    pg = await openPgDatabase(server.url, { pool: { max: 12 } });
-    db = pg.db;
-    sqlite = openDatabase(':memory:');
-  }, 60_000);
-
-  afterAll(async () => {
-    sqlite?.$client.close();
-    await pg?.close();
-    await server?.stop();
-  }, 60_000);
+  let server: TestPostgres, pg: PgDatabase, db: PgDb, sqlite: Db;
+  useBothDatabases({ pool: { max: 12 } }, (both) => ({ server, pg, db, lite: sqlite } = both));
 
   const sqliteEngine = (): Engine => ({
     api: sqliteApi,
