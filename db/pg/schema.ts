@@ -363,7 +363,7 @@ export const jobs = pgTable(
   (t) => [index('jobs_status').on(t.status)],
 );
 
-/** The units of a job that workers share, with leases (db/queries/jobUnits.ts; the claim: db/pg/claimUnits.ts). */
+/** The units of a job that workers share, with leases (db/queries/jobUnits.ts; the PostgreSQL twin: db/pg/queries/jobUnits.ts). */
 export const jobUnits = pgTable(
   'job_units',
   {
