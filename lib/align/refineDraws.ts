@@ -1,5 +1,6 @@
 import { lowerBound, upperBound } from '../numeric/binarySearch';
-import type { Matrix } from '../numeric/matrix';
+import { columnRanges, type Matrix } from '../numeric/matrix';
+import { gapOfSums, gapScale } from './momentGap';
 import type { Rng } from '../numeric/rng';
 import type { WeightedMoments } from '../stats/weightedMoments';
 
@@ -35,7 +36,7 @@ export interface CurveDraws {
  * Refines k systematic draws toward the weighted pool, draw by draw inside its own stratum. Objective (lower is
  * better): J = sum_a W1_a / sd_a + sqrt(G), where W1_a is the Wasserstein-1 distance between the set's and the
  * weighted pool's marginals of trait a (on the trait's distinct values when it has at most REFINE_GRID of them,
- * exact there; else on REFINE_GRID equal steps across its range) and G the standardised moment gap of momentGap
+ * exact there; else on REFINE_GRID equal steps across its range) and G the standardised moment gap (momentGap.ts)
  * (means and covariances). Each pass visits the draws in order; for each, REFINE_PROPOSALS offsets are drawn
  * uniformly in its stratum [t/k, (t+1)/k), each gives a row along the curve, and the proposal that lowers J most
  * replaces the draw. Moves that would take a row's count outside floor(k p_i)..ceil(k p_i) are refused, so the
@@ -62,8 +63,9 @@ export function refineDraws(draws: CurveDraws, rng: Rng, options: RefineOptions 
   const grids: Float64Array[] = [];
   const cell = new Uint16Array(n * d);
   const poolCdf: Float64Array[] = [];
+  const range = columnRanges(points);
   for (let a = 0; a < d; a++) {
-    const grid = traitGrid(points, a);
+    const grid = traitGrid(points, a, range.min[a]!, range.max[a]!);
     grids.push(grid);
     const G = grid.length;
     const mass = new Float64Array(G);
@@ -76,7 +78,7 @@ export function refineDraws(draws: CurveDraws, rng: Rng, options: RefineOptions 
     for (let c = 0; c < G; c++) mass[c] = acc += mass[c]!;
     poolCdf.push(mass);
   }
-  const sd = Float64Array.from(target.sd, (s) => (s > 1e-12 ? s : 1));
+  const sd = gapScale(target);
 
   // The set's marginal CDFs on the grids, its sums and cross-products.
   const setCdf = grids.map((g) => new Float64Array(g.length));
@@ -96,18 +98,7 @@ export function refineDraws(draws: CurveDraws, rng: Rng, options: RefineOptions 
   }
   for (const c of setCdf) for (let l = 1; l < c.length; l++) c[l] = c[l]! + c[l - 1]!;
 
-  const gapOf = (S1: Float64Array, Q1: Float64Array) => {
-    let gap = 0;
-    for (let a = 0; a < d; a++) {
-      const ma = S1[a]! / k;
-      gap += ((ma - target.mean[a]!) / sd[a]!) ** 2;
-      for (let b = a; b < d; b++) {
-        const cov = Q1[a * d + b]! / k - ma * (S1[b]! / k);
-        gap += ((cov - target.covariance[a * d + b]!) / (sd[a]! * sd[b]!)) ** 2;
-      }
-    }
-    return gap;
-  };
+  const gapOf = (S1: Float64Array, Q1: Float64Array) => gapOfSums(S1, Q1, k, target, sd);
   let gap = gapOf(S, Q);
   let marginal = 0;
   for (let a = 0; a < d; a++) {
@@ -217,18 +208,11 @@ export interface RefinedDraws {
 }
 
 /** Sorted grid of one trait: its distinct values when at most REFINE_GRID, else REFINE_GRID equal steps over its range. */
-function traitGrid(points: Matrix, a: number): Float64Array {
+function traitGrid(points: Matrix, a: number, min: number, max: number): Float64Array {
   const { rows: n, cols: d, data } = points;
   const seen = new Set<number>();
   for (let i = 0; i < n && seen.size <= REFINE_GRID; i++) seen.add(data[i * d + a]!);
   if (seen.size <= REFINE_GRID) return Float64Array.from(seen).sort();
-  let min = Infinity;
-  let max = -Infinity;
-  for (let i = 0; i < n; i++) {
-    const x = data[i * d + a]!;
-    if (x < min) min = x;
-    if (x > max) max = x;
-  }
   return Float64Array.from({ length: REFINE_GRID }, (_, l) => min + ((max - min) * l) / (REFINE_GRID - 1));
 }
 

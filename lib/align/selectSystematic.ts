@@ -1,6 +1,7 @@
 import { columnRanges, type Matrix } from '../numeric/matrix';
 import { sortPairs } from '../numeric/sortPairs';
-import { weightedMoments, type WeightedMoments } from '../stats/weightedMoments';
+import { weightedMoments } from '../stats/weightedMoments';
+import { momentGap } from './momentGap';
 import { refineDraws, type RefineOptions } from './refineDraws';
 import { checkSelectionInput, type SelectionInput, type SelectionResult } from './selectionInput';
 
@@ -103,31 +104,6 @@ export function selectSystematic(input: SelectionInput & { balanceRounds?: numbe
   const weights = Float64Array.from(w, (x) => x / total);
   const options = typeof refine === 'object' ? refine : {};
   return { indices: refineDraws({ points, weights, order, cum, target, positions: best }, input.rng, options).rows, unique: false };
-}
-
-/**
- * Squared distance of a set's trait means and covariances (each chosen row once per draw) from target moments, each
- * difference divided by the target's standard deviations (one per mean, a product per covariance; a column without
- * spread counts unscaled). O(k d^2).
- */
-export function momentGap(points: Matrix, indices: Uint32Array, target: WeightedMoments): number {
-  const d = points.cols;
-  const k = indices.length;
-  const mean = new Float64Array(d);
-  for (const i of indices) for (let a = 0; a < d; a++) mean[a] = mean[a]! + points.data[i * d + a]! / k;
-  const cov = new Float64Array(d * d);
-  const diff = new Float64Array(d);
-  for (const i of indices) {
-    for (let a = 0; a < d; a++) diff[a] = points.data[i * d + a]! - mean[a]!;
-    for (let a = 0; a < d; a++) for (let b = a; b < d; b++) cov[a * d + b] = cov[a * d + b]! + (diff[a]! * diff[b]!) / k;
-  }
-  const sd = (a: number) => (target.sd[a]! > 1e-12 ? target.sd[a]! : 1);
-  let gap = 0;
-  for (let a = 0; a < d; a++) {
-    gap += ((mean[a]! - target.mean[a]!) / sd(a)) ** 2;
-    for (let b = a; b < d; b++) gap += ((cov[a * d + b]! - target.covariance[a * d + b]!) / (sd(a) * sd(b))) ** 2;
-  }
-  return gap;
 }
 
 /**

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { selectSystematic } from '@/lib/align';
 import { refineDraws, REFINE_GRID } from '@/lib/align/refineDraws';
-import { hilbertOrder, momentGap } from '@/lib/align/selectSystematic';
+import { momentGap } from '@/lib/align/momentGap';
+import { hilbertOrder } from '@/lib/align/selectSystematic';
 import { createRng, selectRows, type Matrix } from '@/lib/numeric';
 import { amw, weightedMoments } from '@/lib/stats';
 

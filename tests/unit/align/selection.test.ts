@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { selectionMethods, selectMultinomial, selectSystematic, selectTopFraction, selectWithoutReplacement } from '@/lib/align';
 import { AlignInputError, createRng, matrixFromRows, sumByIndex, uniqueRows, type Matrix } from '@/lib/numeric';
-import { hilbertOrder, momentGap } from '@/lib/align/selectSystematic';
+import { momentGap } from '@/lib/align/momentGap';
+import { hilbertOrder } from '@/lib/align/selectSystematic';
 import { weightedMoments } from '@/lib/stats';
 
 describe('selection methods', () => {
