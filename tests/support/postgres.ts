@@ -72,16 +72,15 @@ export function useBothDatabases(
   options: { pool?: Omit<pg.PoolConfig, 'connectionString'>; seedPg?: (db: PgDb) => Promise<void>; seedSqlite?: (db: Db) => void },
   take: (both: BothDatabases) => void,
 ): void {
-  let both: Partial<BothDatabases> = {};
+  // Filled as each part opens, so that afterAll closes what opened when a later part fails.
+  const both: Partial<BothDatabases> = {};
   beforeAll(async () => {
-    const server = await startPostgres();
-    both.server = server;
-    const pgDatabase = await openPgDatabase(server.url, { pool: options.pool });
-    both = { server, pg: pgDatabase, db: pgDatabase.db };
-    await options.seedPg?.(pgDatabase.db);
-    const lite = openDatabase(':memory:');
-    both.lite = lite;
-    options.seedSqlite?.(lite);
+    both.server = await startPostgres();
+    both.pg = await openPgDatabase(both.server.url, { pool: options.pool });
+    both.db = both.pg.db;
+    await options.seedPg?.(both.db);
+    both.lite = openDatabase(':memory:');
+    options.seedSqlite?.(both.lite);
     take(both as BothDatabases);
   }, 60_000);
   afterAll(async () => {
