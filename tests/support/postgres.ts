@@ -11,7 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import pg from 'pg';
-import { afterAll, beforeAll, describe, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type Db } from '../../db/client';
 import { openPgDatabase, type PgDatabase, type PgDb } from '../../db/pg/client';
 
@@ -193,4 +193,38 @@ export async function startPostgres({ database = 'populace_test' }: { database?:
     stopSync();
     throw e;
   }
+}
+
+/** The text form SQLite's strftime('%Y-%m-%dT%H:%M:%fZ', 'now') stores, which the PostgreSQL twins reproduce. */
+export const SQLITE_TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+
+/**
+ * A query result made comparable across the two databases: arrays and plain objects walked, each object entry offered
+ * to `entry(key, value)` first (its answer replaces the entry; `undefined` walks into the value), each value to
+ * `value(v)` first (for values that are not plain objects: bytes, sets, maps).
+ */
+export function comparable(
+  v: unknown,
+  hooks: { entry?: (key: string, value: unknown) => unknown; value?: (v: unknown) => unknown } = {},
+): unknown {
+  const own = hooks.value?.(v);
+  if (own !== undefined) return own;
+  if (Array.isArray(v)) return v.map((x) => comparable(x, hooks));
+  if (v && typeof v === 'object') {
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, hooks.entry?.(k, x) ?? comparable(x, hooks)]));
+  }
+  return v;
+}
+
+/**
+ * An entry hook for comparable: a timestamp under one of `keys` is checked for SQLite's text form and masked (with
+ * `nullable`, a value that is not a string, e.g. a null finishedAt, is compared as it is).
+ */
+export function maskTimestamps(keys: readonly string[], { nullable = true }: { nullable?: boolean } = {}): (key: string, value: unknown) => unknown {
+  const set = new Set(keys);
+  return (k, v) => {
+    if (!set.has(k) || (nullable && typeof v !== 'string')) return undefined;
+    expect(v, k).toMatch(SQLITE_TIMESTAMP);
+    return '<iso>';
+  };
 }

@@ -20,11 +20,9 @@ import * as sqAudit from '@/db/queries/audit';
 import * as sqLlmCalls from '@/db/queries/llmCalls';
 import * as sqSessions from '@/db/queries/sessions';
 import * as sqUsers from '@/db/queries/users';
-import { describePostgres, useBothDatabases, type TestPostgres } from '../../support/postgres';
+import { describePostgres, useBothDatabases, type TestPostgres, comparable, maskTimestamps, SQLITE_TIMESTAMP } from '../../support/postgres';
 
 
-/** The text form SQLite's strftime('%Y-%m-%dT%H:%M:%fZ', 'now') stores. */
-const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
 /** The query modules as the PostgreSQL side types them; the SQLite modules are called through the same shape. */
 interface Api {
@@ -47,19 +45,7 @@ async function outcome(p: Promise<unknown> | (() => Promise<unknown>)): Promise<
 }
 
 function normalise(v: unknown): unknown {
-  if (Array.isArray(v)) return v.map(normalise);
-  if (v && typeof v === 'object') {
-    return Object.fromEntries(
-      Object.entries(v).map(([k, x]) => {
-        if (k === 'createdAt') {
-          expect(x).toMatch(ISO);
-          return [k, '<iso>'];
-        }
-        return [k, normalise(x)];
-      }),
-    );
-  }
-  return v;
+  return comparable(v, { entry: maskTimestamps(['createdAt'], { nullable: false }) });
 }
 
 const T = '2025-06-01T12:00:00.000Z';
@@ -215,7 +201,7 @@ describePostgres('PostgreSQL sign-in, audit and LLM-cache queries', () => {
     // the rows read back from PostgreSQL carry the same created_at form as SQLite's default
     const stamps = await db.execute<{ created_at: string }>(sql`SELECT created_at FROM users UNION ALL SELECT created_at FROM sessions UNION ALL SELECT created_at FROM audit_log UNION ALL SELECT created_at FROM llm_calls`);
     expect(stamps.rows.length).toBeGreaterThan(10);
-    for (const r of stamps.rows) expect(r.created_at).toMatch(ISO);
+    for (const r of stamps.rows) expect(r.created_at).toMatch(SQLITE_TIMESTAMP);
   });
 
   it('order usernames by bytes as SQLite does, on a database whose default collation is not C', async () => {

@@ -27,7 +27,7 @@ import * as sqRuns from '@/db/queries/runs';
 import * as sqTargets from '@/db/queries/targets';
 import * as sqliteSchema from '@/db/schema';
 import type { PersonaStatus } from '@/db/schema';
-import { describePostgres, useBothDatabases, type TestPostgres } from '../../support/postgres';
+import { describePostgres, useBothDatabases, type TestPostgres, comparable, maskTimestamps } from '../../support/postgres';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -263,27 +263,16 @@ interface Api {
 const pgApi: Api = { groups: pgGroups, targets: pgTargets, runs: pgRuns, exports: pgExports, baselines: pgBaselines, audit: pgAudit };
 const sqliteApi = { groups: sqGroups, targets: sqTargets, runs: sqRuns, exports: sqExports, baselines: sqBaselines, audit: sqAudit } as unknown as Api;
 
-const ISO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
-const TIME_KEYS = new Set(['createdAt', 'updatedAt', 'finishedAt']);
+const TIME_KEYS = ['createdAt', 'updatedAt', 'finishedAt'];
 
 /** A result with its timestamps checked for SQLite's form and replaced by a marker, JSON text parsed, bytes as hex. */
 function normalise(x: unknown): unknown {
-  if (x instanceof Uint8Array) return `bytes:${Buffer.from(x).toString('hex')}`;
-  if (Array.isArray(x)) return x.map(normalise);
-  if (x && typeof x === 'object') {
-    return Object.fromEntries(
-      Object.entries(x).map(([k, v]) => {
-        if (TIME_KEYS.has(k) && typeof v === 'string') {
-          expect(v, k).toMatch(ISO);
-          return [k, '<iso>'];
-        }
-        // listGroupRevisionRows: the metadata JSON as text (its form differs: compare what it says)
-        if (k === 'metadata' && typeof v === 'string') return [k, { json: JSON.parse(v) }];
-        return [k, normalise(v)];
-      }),
-    );
-  }
-  return x;
+  const stamp = maskTimestamps(TIME_KEYS);
+  return comparable(x, {
+    value: (v) => (v instanceof Uint8Array ? `bytes:${Buffer.from(v).toString('hex')}` : undefined),
+    // listGroupRevisionRows: the metadata JSON as text (its form differs: compare what it says)
+    entry: (k, v) => stamp(k, v) ?? (k === 'metadata' && typeof v === 'string' ? { json: JSON.parse(v) } : undefined),
+  });
 }
 
 async function outcome(p: () => unknown): Promise<unknown> {

@@ -29,10 +29,8 @@ import * as sqPipeline from '@/db/queries/pipeline';
 import * as sqPosts from '@/db/queries/posts';
 import * as sqSeed from '@/db/queries/seed';
 import * as sqSchema from '@/db/schema';
-import { describePostgres, useBothDatabases, type TestPostgres } from '../../support/postgres';
+import { describePostgres, useBothDatabases, type TestPostgres, comparable, SQLITE_TIMESTAMP } from '../../support/postgres';
 
-/** The text form of the timestamps both sides store. */
-const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
 /** The query modules as the PostgreSQL side types them; the SQLite modules are called through the same shape. */
 interface Api {
@@ -66,18 +64,11 @@ const source = (id: string) => ({ id, name: id, kind: 'posts' as const, licence:
 
 /** Wall-clock timestamps (jobs.ts's own clock, created_at defaults): checked for their form, then a marker. */
 function normalise(v: unknown): unknown {
-  if (v instanceof Set) return [...v].sort((a, b) => Number(a) - Number(b));
-  if (v instanceof Map) return [...v.entries()].sort((a, b) => Number(a[0]) - Number(b[0]));
-  if (Array.isArray(v)) return v.map(normalise);
-  if (v && typeof v === 'object') {
-    return Object.fromEntries(
-      Object.entries(v).map(([k, x]) => {
-        if (typeof x === 'string' && ISO.test(x) && Math.abs(Date.parse(x) - Date.now()) < 3_600_000) return [k, '<wall clock>'];
-        return [k, normalise(x)];
-      }),
-    );
-  }
-  return v;
+  return comparable(v, {
+    value: (x) =>
+      x instanceof Set ? [...x].sort((a, b) => Number(a) - Number(b)) : x instanceof Map ? [...x.entries()].sort((a, b) => Number(a[0]) - Number(b[0])) : undefined,
+    entry: (_k, x) => (typeof x === 'string' && SQLITE_TIMESTAMP.test(x) && Math.abs(Date.parse(x) - Date.now()) < 3_600_000 ? '<wall clock>' : undefined),
+  });
 }
 
 async function outcome(p: unknown): Promise<unknown> {

@@ -31,7 +31,7 @@ import * as sqPersonas from '@/db/queries/personas';
 import * as sqPool from '@/db/queries/pool';
 import * as sqliteSchema from '@/db/schema';
 import type { PersonaStatus } from '@/db/schema';
-import { describePostgres, useBothDatabases } from '../../support/postgres';
+import { describePostgres, useBothDatabases, comparable } from '../../support/postgres';
 
 // ---- the data set, seeded on both sides ----
 
@@ -246,13 +246,7 @@ const sqliteApi = { personas: sqPersonas, page: sqPage, demographics: sqDemograp
 
 /** A transcript entry's value: results as they are, trait-score spreads parsed (jsonb orders keys its own way). */
 function normalise(v: unknown): unknown {
-  if (Array.isArray(v)) return v.map(normalise);
-  if (v && typeof v === 'object') {
-    return Object.fromEntries(
-      Object.entries(v).map(([k, x]) => [k, k === 'spread' && typeof x === 'string' ? JSON.parse(x) : normalise(x)]),
-    );
-  }
-  return v;
+  return comparable(v, { entry: (k, x) => (k === 'spread' && typeof x === 'string' ? JSON.parse(x) : undefined) });
 }
 
 const SORTS: PersonaQuerySort[] = ['relevance', 'risk', 'id', 'name', 'status', 'source', 'critic', 'E', 'A', 'C', 'N', 'O', 'weight'];

@@ -17,7 +17,7 @@ import * as pgSchema from '@/db/pg/schema';
 import { auditLog, jobs, jobUnits, personas, reasonCodes, reviewDecisions, sources } from '@/db/pg/schema';
 import { searchPersonasPg } from '@/db/pg/search';
 import * as sqliteSchema from '@/db/schema';
-import { describePostgres, startPostgres, type TestPostgres } from '../../support/postgres';
+import { describePostgres, SQLITE_TIMESTAMP, startPostgres, type TestPostgres } from '../../support/postgres';
 
 
 /** The error PostgreSQL raised for a failed query (drizzle wraps it as the cause). */
@@ -131,7 +131,7 @@ describePostgres('PostgreSQL', () => {
 
     it('default created_at to the SQLite form (UTC ISO 8601 with milliseconds) and bigint columns to numbers', async () => {
       const [job] = await db.insert(jobs).values({ kind: 'test', params: {}, total: 2 ** 40 }).returning();
-      expect(job!.createdAt).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+      expect(job!.createdAt).toMatch(SQLITE_TIMESTAMP);
       expect(Math.abs(Date.parse(job!.createdAt) - Date.now())).toBeLessThan(60_000);
       expect(job!.total).toBe(2 ** 40);
       expect(job!.status).toBe('queued');

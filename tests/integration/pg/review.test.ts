@@ -24,7 +24,7 @@ import * as reviewQueue from '@/db/queries/reviewQueue';
 import type { ReviewQueue } from '@/db/queries/reviewQueue';
 import * as sqliteSchema from '@/db/schema';
 import type { PersonaStatus } from '@/db/schema';
-import { describePostgres, useBothDatabases } from '../../support/postgres';
+import { describePostgres, useBothDatabases, comparable, maskTimestamps } from '../../support/postgres';
 
 
 // ---- the data set, seeded on both sides ----
@@ -165,24 +165,11 @@ function pgSide(db: PgDb): Side {
   };
 }
 
-const ISO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
-const TIME_KEYS = new Set(['createdAt', 'updatedAt', 'first', 'last']);
+const TIME_KEYS = ['createdAt', 'updatedAt', 'first', 'last'];
 
 /** A result with its timestamps checked for SQLite's format and replaced by a marker (values differ by side). */
 function normalise(x: unknown): unknown {
-  if (Array.isArray(x)) return x.map(normalise);
-  if (x && typeof x === 'object') {
-    return Object.fromEntries(
-      Object.entries(x).map(([k, v]) => {
-        if (TIME_KEYS.has(k) && typeof v === 'string') {
-          expect(v, k).toMatch(ISO);
-          return [k, '<iso>'];
-        }
-        return [k, normalise(v)];
-      }),
-    );
-  }
-  return x;
+  return comparable(x, { entry: maskTimestamps(TIME_KEYS) });
 }
 
 const QUEUES: QueueArgs[] = [
