@@ -1,7 +1,8 @@
 import type { NextConfig } from 'next';
+import { env } from './lib/env';
 
-/** CI (a switch, as lib/env.ts reads switches). */
-const ciRun = /^(1|true|yes|on)$/i.test(process.env.CI ?? '');
+/** CI, read as every switch is (lib/env.ts). */
+const ciRun = env('CI');
 
 const nextConfig: NextConfig = {
   // A second build folder lets a screenshot session build beside a running test server.

@@ -285,7 +285,6 @@ export const readElsewhere: Partial<Record<EnvName, string>> = {
   POPULACE_WORKERS: 'lib/jobs/runner.ts',
   NEXT_RUNTIME: 'instrumentation.ts',
   NEXT_DIST_DIR: 'next.config.ts',
-  CI: 'next.config.ts',
 };
 
 /** A variable with a value that does not fit its form (500: the server is misconfigured). */
